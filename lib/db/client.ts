@@ -1,0 +1,57 @@
+import "server-only";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient } from "./generated/client";
+import { env } from "../env";
+
+export type Db = PrismaClient;
+
+export interface ClientOptions {
+  max?: number;
+  /** Runs SET ROLE on every new connection (embedded PGlite only; see DATABASE_SET_ROLE). */
+  setRole?: string;
+  /** Called with each SQL statement sent (the benchmark counts queries per render with it). */
+  onQuery?: (sql: string) => void;
+}
+
+const pools = new WeakMap<PrismaClient, pg.Pool>();
+
+/** Disconnects a client made by createPrismaClient and closes its pool. */
+export async function closePrismaClient(client: PrismaClient): Promise<void> {
+  await client.$disconnect();
+  await pools.get(client)?.end();
+}
+
+const globalForPrisma = globalThis as unknown as { __prisma?: PrismaClient };
+
+/** Builds a client for a URL (tests and scripts use this with their own URLs). */
+export function createPrismaClient(connectionString: string, opts: ClientOptions = {}): PrismaClient {
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 5 });
+  // An idle connection the server closes (restart, failover) must not crash the process.
+  pool.on("error", () => {});
+  if (opts.setRole) {
+    const role = opts.setRole;
+    pool.on("connect", (client) => {
+      client.query(`SET ROLE "${role.replaceAll('"', "")}"`).catch(() => client.release(true));
+    });
+  }
+  const client = new PrismaClient({
+    adapter: new PrismaPg(pool),
+    log: opts.onQuery ? [{ emit: "event", level: "query" }] : [],
+  });
+  pools.set(client, pool);
+  if (opts.onQuery) {
+    const onQuery = opts.onQuery;
+    client.$on("query" as never, (e: { query: string }) => onQuery(e.query));
+  }
+  return client;
+}
+
+/** The app's client, connected as the app role (never the owner). One per process. */
+export function db(): PrismaClient {
+  if (!globalForPrisma.__prisma) {
+    const e = env();
+    globalForPrisma.__prisma = createPrismaClient(e.DATABASE_URL, { max: e.DATABASE_POOL_MAX, setRole: e.DATABASE_SET_ROLE });
+  }
+  return globalForPrisma.__prisma;
+}
