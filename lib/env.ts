@@ -35,6 +35,9 @@ const schema = z.object({
   TOKEN_EXPIRY_WARNING_DAYS: z.coerce.number().int().min(1).max(60).default(7),
   TOKEN_CHECK_INTERVAL_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(24),
   CRON_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Auth.js reads AUTH_URL itself; we read it only to know whether cookies can be Secure (http:// in local runs).
+  AUTH_URL: z.url({ error: "must be the app's public URL, e.g. https://app.example.com" }).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

@@ -1,0 +1,135 @@
+/** Shared types of the Facebook emulator. */
+
+export type TokenType = "USER" | "PAGE";
+
+/** Where a token came from (handy for tests that look for leaked tokens). */
+export type TokenSource = "oauth" | "exchange" | "accounts" | "mint";
+
+export interface PageRecord {
+  id: string;
+  name: string;
+  category: string;
+  tasks: string[];
+}
+
+export interface PersonRecord {
+  id: string;
+  name: string;
+  email: string | undefined;
+  pages: PageRecord[];
+}
+
+/** What a person granted at consent: copied onto every token derived from it. */
+export interface Grant {
+  scopes: string[];
+  declined: string[];
+  /** "all" = every current Page of the person (the "all Pages" checkbox). */
+  pages: "all" | string[];
+}
+
+export interface TokenRecord {
+  token: string;
+  type: TokenType;
+  personId: string;
+  pageId: string | undefined;
+  grant: Grant;
+  /** Unix seconds. */
+  issuedAt: number;
+  /** Unix seconds, 0 = never. */
+  expiresAt: number;
+  dataAccessExpiresAt: number;
+  longLived: boolean;
+  valid: boolean;
+  revokedSubcode: number | undefined;
+  source: TokenSource;
+  /** For USER tokens: stable Page token per Page (pageId -> token). */
+  pageTokens: Map<string, string>;
+}
+
+export interface CodeRecord {
+  code: string;
+  clientId: string;
+  redirectUri: string;
+  personId: string;
+  grant: Grant;
+  codeChallenge: string | undefined;
+  codeChallengeMethod: string | undefined;
+  /** Epoch milliseconds. */
+  expiresAtMs: number;
+  used: boolean;
+}
+
+export interface AppUsage {
+  call_count: number;
+  total_cputime: number;
+  total_time: number;
+}
+
+export interface Stats {
+  graphRequests: number;
+  byPath: Record<string, number>;
+  batchRequests: number;
+  batchedCalls: number;
+  /** Extra: sub-requests of batches, per path. */
+  batchedByPath: Record<string, number>;
+}
+
+export interface FailMatch {
+  grant_type?: string | undefined;
+  /** true / "present" / "*" = an `after` cursor is present; false / "absent" = none; other string = that cursor. */
+  after?: string | boolean | undefined;
+  /** Fire only from the nth matching call (1-based) counted from when the rule was added. */
+  page?: number | undefined;
+}
+
+export interface FailResponse {
+  status?: number | undefined;
+  error?: { code: number; subcode?: number | undefined; message?: string | undefined } | undefined;
+  timeoutMs?: number | undefined;
+  /** true / "not-json" = 200 with an HTML body; "wrong-shape" = 200 JSON of an unexpected shape. */
+  malformed?: boolean | "not-json" | "wrong-shape" | undefined;
+}
+
+export interface FailNextSpec {
+  path: string;
+  match?: FailMatch | undefined;
+  times?: number | undefined;
+  response: FailResponse;
+}
+
+export interface FailureRule {
+  id: number;
+  path: string;
+  match: FailMatch;
+  remaining: number;
+  seen: number;
+  response: FailResponse;
+}
+
+/** A Graph request after HTTP parsing (or a batch sub-request). */
+export interface GraphRequest {
+  method: string;
+  /** Normalised path without version, e.g. "/me/accounts" or "/". */
+  path: string;
+  params: Map<string, string>;
+  authorization: string | undefined;
+  /** Absolute base URL clients reach the emulator at (for picture URLs and paging links). */
+  baseUrl: string;
+  isBatchSub: boolean;
+  /** appsecret_proof already checked on the enclosing batch. */
+  proofVerified: boolean;
+}
+
+export interface GraphResult {
+  status: number;
+  body: string;
+  contentType: string;
+}
+
+export interface EmulatorConfig {
+  appId: string;
+  appSecret: string;
+  apiVersion: string;
+  requireAppsecretProof: boolean;
+  codeTtlMs: number;
+}

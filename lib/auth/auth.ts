@@ -1,0 +1,80 @@
+import "server-only";
+import NextAuth, { type NextAuthConfig } from "next-auth";
+import Facebook from "next-auth/providers/facebook";
+import { db } from "../db/client";
+import { env } from "../env";
+import { facebookConfig, FACEBOOK_SCOPES } from "../facebook/config";
+import { logger } from "../log/logger";
+import { createAuthAdapter } from "./adapter";
+import { completeFacebookSignIn } from "./complete-facebook-sign-in";
+import { safeRedirect } from "./safe-redirect";
+
+interface FacebookProfile {
+  id: string;
+  name?: string;
+  email?: string;
+  picture?: { data?: { url?: string } };
+}
+
+function config(): NextAuthConfig {
+  const e = env();
+  const fb = facebookConfig();
+  return {
+    secret: e.AUTH_SECRET,
+    trustHost: true,
+    adapter: createAuthAdapter(db()),
+    // Stateless sessions (a signed, encrypted cookie): no session query per request, fits Vercel.
+    session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
+    // Both kinds of Auth.js failure land on one page that says what happened and what to do.
+    pages: { signIn: "/auth/error", error: "/auth/error" },
+    providers: [
+      Facebook({
+        clientId: fb.appId,
+        clientSecret: fb.appSecret,
+        // An object, not a string: a string replaces the default params and drops the scope.
+        authorization: { url: `${fb.dialogBase}/dialog/oauth`, params: { scope: FACEBOOK_SCOPES.join(",") } },
+        token: `${fb.graphBase}/oauth/access_token`,
+        userinfo: {
+          url: `${fb.graphBase}/me?fields=id,name,email,picture`,
+          async request({ tokens }: { tokens: { access_token?: string } }) {
+            const res = await fetch(`${fb.graphBase}/me?fields=id,name,email,picture`, {
+              headers: { Authorization: `Bearer ${tokens.access_token ?? ""}` },
+              signal: AbortSignal.timeout(fb.timeoutMs),
+            });
+            if (!res.ok) throw new Error(`Facebook /me answered HTTP ${res.status}`);
+            return (await res.json()) as FacebookProfile;
+          },
+        },
+        profile(profile: FacebookProfile) {
+          return { id: profile.id, name: profile.name ?? null, email: profile.email ?? null, image: profile.picture?.data?.url ?? null };
+        },
+        // The provider's default is ["pkce"] only.
+        checks: ["pkce", "state"],
+      }),
+    ],
+    callbacks: {
+      redirect: ({ url, baseUrl }) => safeRedirect(url, baseUrl),
+      jwt({ token, user }) {
+        if (user?.id) token.sub = user.id;
+        return token;
+      },
+      session({ session, token }) {
+        if (token.sub) session.user.id = token.sub;
+        return session;
+      },
+    },
+    events: {
+      async signIn({ user, account }) {
+        if (account?.provider !== "facebook" || !account.access_token || !user.id) return;
+        await completeFacebookSignIn({ userId: user.id, userName: user.name ?? null, shortLivedToken: account.access_token });
+      },
+    },
+    logger: {
+      error: (error) => logger.error("auth.error", { error }),
+      warn: (code) => logger.warn("auth.warn", { code }),
+      debug: () => {},
+    },
+  };
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => config());

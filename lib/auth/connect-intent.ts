@@ -1,0 +1,55 @@
+import "server-only";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { env } from "../env";
+
+/**
+ * Binds a Connect Facebook flow to the tenant it was started from, server-side: an httpOnly cookie holding
+ * tenant + user + expiry, HMAC-signed with a key derived from AUTH_SECRET. The callback trusts only this cookie
+ * (never a query parameter) and re-checks the membership before writing anything.
+ */
+
+export const CONNECT_INTENT_COOKIE = "connect_intent";
+export const CONNECT_INTENT_TTL_S = 15 * 60;
+
+export interface ConnectIntent {
+  tenantId: string;
+  userId: string;
+  exp: number;
+}
+
+function key(): Buffer {
+  return createHmac("sha256", env().AUTH_SECRET).update("connect-intent/v1").digest();
+}
+
+export function signConnectIntent(intent: Omit<ConnectIntent, "exp">, nowS = Math.floor(Date.now() / 1000)): string {
+  const payload = Buffer.from(JSON.stringify({ ...intent, exp: nowS + CONNECT_INTENT_TTL_S })).toString("base64url");
+  const sig = createHmac("sha256", key()).update(payload).digest("base64url");
+  return `${payload}.${sig}`;
+}
+
+export function verifyConnectIntent(value: string | undefined, nowS = Math.floor(Date.now() / 1000)): ConnectIntent | null {
+  if (!value) return null;
+  const [payload, sig] = value.split(".");
+  if (!payload || !sig) return null;
+  const expected = createHmac("sha256", key()).update(payload).digest();
+  const given = Buffer.from(sig, "base64url");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Partial<ConnectIntent>;
+    if (typeof parsed.tenantId !== "string" || typeof parsed.userId !== "string" || typeof parsed.exp !== "number") return null;
+    if (parsed.exp < nowS) return null;
+    return { tenantId: parsed.tenantId, userId: parsed.userId, exp: parsed.exp };
+  } catch {
+    return null;
+  }
+}
+
+export function connectIntentCookieOptions() {
+  return {
+    httpOnly: true,
+    sameSite: "lax" as const,
+    secure: env().NODE_ENV === "production" && !env().AUTH_URL?.startsWith("http://"),
+    path: "/",
+    maxAge: CONNECT_INTENT_TTL_S,
+  };
+}

@@ -1,0 +1,104 @@
+import "server-only";
+import { db, type Db } from "../db/client";
+import { withTenant } from "../db/tenant-transaction";
+import { GraphClient } from "../facebook/graph-client";
+import { canManageConnections } from "../tenancy/roles";
+import { logger } from "../log/logger";
+import { ConnectError, toConnectError } from "./connect-error";
+import { fetchFacebookConnection } from "./fetch-facebook-connection";
+import { saveFacebookConnection, type SavedConnection } from "./save-facebook-connection";
+
+export type ConnectResult =
+  | { ok: true; saved: SavedConnection; declinedScopes: string[]; externalUserId: string }
+  | { ok: false; error: ConnectError };
+
+export interface ConnectInput {
+  tenantId: string;
+  userId: string;
+  /** The short-lived user token from the OAuth callback. Used here, never stored. */
+  shortLivedToken: string;
+  graph?: GraphClient;
+  client?: Db;
+}
+
+/**
+ * The whole connect: fetch everything from Facebook first, then write it in ONE tenant transaction.
+ * Any failure leaves no new rows and records a failed attempt the dashboard shows. Never throws.
+ */
+export async function connectFacebook(input: ConnectInput): Promise<ConnectResult> {
+  const client = input.client ?? db();
+  const graph = input.graph ?? new GraphClient();
+  let externalUserId: string | null = null;
+  try {
+    const conn = await fetchFacebookConnection(graph, input.shortLivedToken);
+    externalUserId = conn.profile.id;
+    const account = await client.account.findUnique({
+      where: { provider_providerAccountId: { provider: "facebook", providerAccountId: conn.profile.id } },
+      select: { id: true, userId: true },
+    });
+    const saved = await withTenant(
+      input.tenantId,
+      async (tx) => {
+        const membership = await tx.membership.findFirst({
+          where: { tenantId: input.tenantId, userId: input.userId, deletedAt: null },
+          select: { role: true },
+        });
+        if (!membership || !canManageConnections(membership.role)) {
+          throw new ConnectError("save", "not_allowed", "Only owners and admins of this workspace can connect Facebook. Ask an owner to connect, or to make you an admin.");
+        }
+        const result = await saveFacebookConnection(tx, { tenantId: input.tenantId, userId: input.userId, accountId: account?.userId === input.userId ? account.id : null }, conn);
+        const declined = conn.permissions.declined;
+        await tx.connectAttempt.create({
+          data: {
+            tenantId: input.tenantId,
+            userId: input.userId,
+            platform: "facebook",
+            outcome: "succeeded",
+            externalUserId: conn.profile.id,
+            pagesCount: result.pagesConnected,
+            declinedScopes: declined,
+            message:
+              `Connected ${conn.profile.name ?? "your Facebook account"} with ${result.pagesConnected} Page${result.pagesConnected === 1 ? "" : "s"}.` +
+              (declined.length ? ` You declined: ${declined.join(", ")}; features that need them stay off until you reconnect and allow them.` : "") +
+              (result.pagesRemoved ? ` ${result.pagesRemoved} Page${result.pagesRemoved === 1 ? " was" : "s were"} not shared this time and ${result.pagesRemoved === 1 ? "was" : "were"} disconnected.` : ""),
+          },
+        });
+        return result;
+      },
+      { client, userId: input.userId, timeoutMs: 60_000 },
+    );
+    logger.info("facebook.connect.succeeded", { tenantId: input.tenantId, userId: input.userId, pages: saved.pagesConnected });
+    return { ok: true, saved, declinedScopes: conn.permissions.declined, externalUserId: conn.profile.id };
+  } catch (err) {
+    const error = toConnectError("save", err);
+    logger.warn("facebook.connect.failed", { tenantId: input.tenantId, userId: input.userId, step: error.step, code: error.code });
+    await recordFailedAttempt(client, input, error, externalUserId);
+    return { ok: false, error };
+  }
+}
+
+async function recordFailedAttempt(client: Db, input: ConnectInput, error: ConnectError, externalUserId: string | null): Promise<void> {
+  try {
+    await withTenant(
+      input.tenantId,
+      (tx) =>
+        tx.connectAttempt.create({
+          data: {
+            tenantId: input.tenantId,
+            userId: input.userId,
+            platform: "facebook",
+            outcome: "failed",
+            step: error.step,
+            errorCode: error.code,
+            message: error.userMessage,
+            externalUserId,
+            declinedScopes: error.declinedScopes,
+          },
+        }),
+      { client, userId: input.userId },
+    );
+  } catch (err) {
+    // The database itself is failing: the log is all that is left.
+    logger.error("facebook.connect.attempt_not_recorded", { tenantId: input.tenantId, error: err });
+  }
+}

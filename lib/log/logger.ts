@@ -1,0 +1,61 @@
+import "server-only";
+
+/**
+ * Structured JSON logs, one line per event, with secrets redacted on the way out: values under keys that name
+ * secrets, and anything shaped like a Facebook token, an app-secret proof or a bearer header, wherever it appears.
+ * LOG_LEVEL is read directly (not through env()) so logging works even when the configuration is invalid.
+ */
+
+type Level = "debug" | "info" | "warn" | "error";
+const ORDER: Record<Level | "silent", number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+const SECRET_KEY = /token|secret|password|ciphertext|authorization|cookie|proof|code_verifier|^code$|signed_request/i;
+const SECRET_VALUE = [
+  /EAA[A-Za-z0-9_-]{16,}/g, // Facebook user/page tokens
+  /\b(Bearer|OAuth)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
+  /(access_token|client_secret|fb_exchange_token|input_token|appsecret_proof|code)=([^&\s"']+)/gi,
+  /\b\d{6,}\|[A-Za-z0-9]{16,}\b/g, // app access tokens (app_id|app_secret)
+];
+
+export function redactString(s: string): string {
+  let out = s;
+  for (const re of SECRET_VALUE) {
+    out = out.replace(re, (m, a: string | undefined) => (a && m.includes("=") ? `${a}=[REDACTED]` : "[REDACTED]"));
+  }
+  return out;
+}
+
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth > 6) return "[…]";
+  if (typeof value === "string") return redactString(value);
+  if (value instanceof Error) return { name: value.name, message: redactString(value.message) };
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, depth + 1));
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? "[REDACTED]" : redact(v, depth + 1);
+    return out;
+  }
+  return value;
+}
+
+export type LogSink = (line: string) => void;
+let sink: LogSink = (line) => process.stdout.write(`${line}\n`);
+
+/** Tests capture log lines with this (and restore the default with setLogSink(null)). */
+export function setLogSink(next: LogSink | null): void {
+  sink = next ?? ((line) => process.stdout.write(`${line}\n`));
+}
+
+function write(level: Level, event: string, fields: Record<string, unknown> = {}): void {
+  const min = ORDER[(process.env.LOG_LEVEL as Level | "silent" | undefined) ?? "info"] ?? ORDER.info;
+  if (ORDER[level] < min) return;
+  sink(JSON.stringify({ time: new Date().toISOString(), level, event: redactString(event), ...(redact(fields) as object) }));
+}
+
+export const logger = {
+  debug: (event: string, fields?: Record<string, unknown>) => write("debug", event, fields),
+  info: (event: string, fields?: Record<string, unknown>) => write("info", event, fields),
+  warn: (event: string, fields?: Record<string, unknown>) => write("warn", event, fields),
+  error: (event: string, fields?: Record<string, unknown>) => write("error", event, fields),
+};

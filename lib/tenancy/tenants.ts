@@ -1,0 +1,102 @@
+import "server-only";
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Db } from "../db/client";
+import { setTenant, withUser, type Tx } from "../db/tenant-transaction";
+import type { Role } from "./roles";
+import { appendAudit } from "../audit/audit-log";
+
+export interface TenantMembership {
+  tenantId: string;
+  slug: string;
+  name: string;
+  role: Role;
+}
+
+export function slugify(name: string): string {
+  const base = name
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40);
+  return `${base || "workspace"}-${randomBytes(3).toString("hex")}`;
+}
+
+/** The person's tenants (user context only: RLS lets them read their own memberships). */
+export async function listMyTenants(userId: string, client?: Db): Promise<TenantMembership[]> {
+  return withUser(userId, (tx) => myTenants(tx, userId), { client });
+}
+
+async function myTenants(tx: Tx, userId: string): Promise<TenantMembership[]> {
+  const rows = await tx.membership.findMany({
+    where: { userId, deletedAt: null, tenant: { deletedAt: null } },
+    select: { role: true, tenant: { select: { id: true, slug: true, name: true } } },
+    orderBy: { createdAt: "asc" },
+  });
+  return rows.map((r) => ({ tenantId: r.tenant.id, slug: r.tenant.slug, name: r.tenant.name, role: r.role }));
+}
+
+/**
+ * Resolves a tenant slug to the person's membership and runs fn in that tenant's context, in one transaction.
+ * Returns null when the person is not a member (callers answer 404: never reveal that the tenant exists).
+ */
+export async function withMembership<T>(
+  userId: string,
+  slug: string,
+  fn: (tx: Tx, m: TenantMembership) => Promise<T>,
+  client?: Db,
+): Promise<{ membership: TenantMembership; value: T } | null> {
+  return withUser(
+    userId,
+    async (tx) => {
+      const row = await tx.membership.findFirst({
+        where: { userId, deletedAt: null, tenant: { slug, deletedAt: null } },
+        select: { role: true, tenant: { select: { id: true, slug: true, name: true } } },
+      });
+      if (!row) return null;
+      const membership: TenantMembership = { tenantId: row.tenant.id, slug: row.tenant.slug, name: row.tenant.name, role: row.role };
+      await setTenant(tx, membership.tenantId);
+      return { membership, value: await fn(tx, membership) };
+    },
+    { client },
+  );
+}
+
+/** Creates a tenant with the person as owner, in one transaction. */
+export async function createTenant(userId: string, name: string, client?: Db): Promise<TenantMembership> {
+  return withUser(
+    userId,
+    async (tx) => {
+      const tenantId = randomUUID();
+      const slug = slugify(name);
+      await tx.tenant.create({ data: { id: tenantId, slug, name } });
+      await setTenant(tx, tenantId);
+      await tx.membership.create({ data: { tenantId, userId, role: "owner" } });
+      await appendAudit(tx, tenantId, userId, [{ action: "tenant.created", targetType: "tenant", targetId: tenantId, details: { name } }]);
+      return { tenantId, slug, name, role: "owner" as const };
+    },
+    { client },
+  );
+}
+
+/** The person's first tenant, creating a personal one on first sign-in. */
+export async function ensurePersonalTenant(userId: string, displayName: string | null, client?: Db): Promise<TenantMembership> {
+  return withUser(
+    userId,
+    async (tx) => {
+      // Serialise concurrent first sign-ins of the same person so only one personal tenant is made.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`personal-tenant:${userId}`}))`;
+      const existing = await myTenants(tx, userId);
+      if (existing[0]) return existing[0];
+      const tenantId = randomUUID();
+      const name = displayName ? `${displayName}'s workspace` : "My workspace";
+      const slug = slugify(displayName ?? "my-workspace");
+      await tx.tenant.create({ data: { id: tenantId, slug, name } });
+      await setTenant(tx, tenantId);
+      await tx.membership.create({ data: { tenantId, userId, role: "owner" } });
+      await appendAudit(tx, tenantId, userId, [{ action: "tenant.created", targetType: "tenant", targetId: tenantId, details: { name, personal: true } }]);
+      return { tenantId, slug, name, role: "owner" as const };
+    },
+    { client },
+  );
+}

@@ -1,0 +1,82 @@
+import "server-only";
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+
+/**
+ * AES-256-GCM encryption of tokens at rest. The only place that turns ciphertext back into a token.
+ * Stored value: iv (12 bytes) || auth tag (16 bytes) || ciphertext, with the key id in its own column.
+ * Associated data binds a ciphertext to its tenant, so a row copied into another tenant does not decrypt.
+ */
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export interface KeyRing {
+  currentKeyId: string;
+  keys: ReadonlyMap<string, Buffer>;
+}
+
+export interface Sealed {
+  ciphertext: Uint8Array<ArrayBuffer>;
+  keyId: string;
+}
+
+export class TokenDecryptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TokenDecryptionError";
+  }
+}
+
+/** Parses "id:base64key,id:base64key" (current key first). Keys must be 32 bytes. */
+export function parseKeyRing(spec: string): KeyRing {
+  const keys = new Map<string, Buffer>();
+  let currentKeyId = "";
+  for (const entry of spec.split(",").map((e) => e.trim()).filter(Boolean)) {
+    const sep = entry.indexOf(":");
+    const id = entry.slice(0, sep);
+    const key = Buffer.from(entry.slice(sep + 1), "base64");
+    if (sep <= 0 || key.length !== 32) throw new Error(`TOKEN_ENCRYPTION_KEYS: key "${id || "?"}" must be id:base64 of 32 bytes`);
+    if (keys.has(id)) throw new Error(`TOKEN_ENCRYPTION_KEYS: key id "${id}" appears twice`);
+    keys.set(id, key);
+    currentKeyId ||= id;
+  }
+  if (!currentKeyId) throw new Error("TOKEN_ENCRYPTION_KEYS is empty");
+  return { currentKeyId, keys };
+}
+
+export function generateKeySpec(id: string): string {
+  return `${id}:${randomBytes(32).toString("base64")}`;
+}
+
+function aad(tenantId: string): Buffer {
+  return Buffer.from(`ad_token:${tenantId}`, "utf8");
+}
+
+export function seal(ring: KeyRing, tenantId: string, plaintext: string): Sealed {
+  const key = ring.keys.get(ring.currentKeyId);
+  if (!key) throw new Error("current key missing from key ring");
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  cipher.setAAD(aad(tenantId));
+  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  const out = new Uint8Array(IV_BYTES + TAG_BYTES + body.length);
+  out.set(iv, 0);
+  out.set(cipher.getAuthTag(), IV_BYTES);
+  out.set(body, IV_BYTES + TAG_BYTES);
+  return { ciphertext: out, keyId: ring.currentKeyId };
+}
+
+export function open(ring: KeyRing, tenantId: string, sealed: { ciphertext: Uint8Array; keyId: string }): string {
+  const key = ring.keys.get(sealed.keyId);
+  if (!key) throw new TokenDecryptionError(`No key "${sealed.keyId}" in TOKEN_ENCRYPTION_KEYS; add the old key back (after the current one).`);
+  const buf = Buffer.from(sealed.ciphertext);
+  if (buf.length < IV_BYTES + TAG_BYTES) throw new TokenDecryptionError("Stored token ciphertext is truncated.");
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", key, buf.subarray(0, IV_BYTES));
+    decipher.setAAD(aad(tenantId));
+    decipher.setAuthTag(buf.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+    return Buffer.concat([decipher.update(buf.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
+  } catch {
+    throw new TokenDecryptionError("Stored token failed authentication (tampered ciphertext or wrong key).");
+  }
+}
