@@ -18,7 +18,7 @@ import { startFacebookEmulator } from "../e2e/facebook-emulator/server";
 
 const DATA = path.join(process.cwd(), ".data");
 const port = Number(process.env.PORT ?? 3000);
-const env: Record<string, string> = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+const env: NodeJS.ProcessEnv = { ...process.env };
 const cleanups: (() => Promise<void>)[] = [];
 
 function demoSecrets(): { AUTH_SECRET: string; TOKEN_ENCRYPTION_KEYS: string } {
@@ -58,8 +58,8 @@ async function main() {
     env.FACEBOOK_APP_SECRET ??= "emulator-app-secret";
     const fb = await startFacebookEmulator({
       port: Number(env.FAKE_FACEBOOK_PORT ?? 4010),
-      appId: env.FACEBOOK_APP_ID,
-      appSecret: env.FACEBOOK_APP_SECRET,
+      appId: env.FACEBOOK_APP_ID as string,
+      appSecret: env.FACEBOOK_APP_SECRET as string,
       apiVersion: env.FACEBOOK_API_VERSION ?? "v24.0",
       requireAppsecretProof: true,
     });

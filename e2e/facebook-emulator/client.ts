@@ -160,6 +160,11 @@ export class EmulatorControl {
     return this.call("PUT", `/people/${encodeURIComponent(personId)}/pages`, { pages });
   }
 
+  /** Creates a test person; pages default to none. Returns the new app-scoped id. */
+  createPerson(person: { name: string; email?: string; pages?: PageInput[] }): Promise<{ id: string; name: string }> {
+    return this.call("POST", "/people", person);
+  }
+
   async people(): Promise<PersonSummary[]> {
     const res = await this.call<{ people: PersonSummary[] }>("GET", "/people");
     return res.people;

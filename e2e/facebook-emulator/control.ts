@@ -144,6 +144,23 @@ function advanceClock(ctx: EmulatorContext, body: Body): ControlResult {
   return ok({ nowMs: ctx.state.nowMs(), offsetMs: ctx.state.clockOffsetMs });
 }
 
+let createdPeople = 0;
+
+/** Adds a test person (tests make their own so parallel tests never share a Facebook identity). */
+function createPerson(ctx: EmulatorContext, body: Body): ControlResult {
+  const name = body["name"];
+  if (typeof name !== "string" || !name.trim()) throw bad("name must be a non-empty string");
+  const email = typeof body["email"] === "string" ? body["email"] : undefined;
+  const raw = body["pages"] ?? [];
+  if (!Array.isArray(raw)) throw bad("pages must be an array");
+  const list: unknown[] = raw;
+  createdPeople++;
+  const id = String(5_000_000 + Math.floor(Math.random() * 1_000_000) * 100 + (createdPeople % 100));
+  if (ctx.state.people.has(id)) throw new HttpError(409, "id clash, try again");
+  ctx.state.people.set(id, { id, name: name.trim(), email, pages: list.map(parsePage) });
+  return ok({ id, name: name.trim() });
+}
+
 function peopleSummary(ctx: EmulatorContext): ControlResult {
   const people = [...ctx.state.people.values()].map((p) => ({
     id: p.id, name: p.name, email: p.email ?? null, pageCount: p.pages.length,
@@ -196,6 +213,7 @@ export function handleControl(ctx: EmulatorContext, method: string, path: string
     case "DELETE /fail-next": s.failures = []; return ok();
     case "POST /usage": return setUsage(ctx, body);
     case "GET /people": return peopleSummary(ctx);
+    case "POST /people": return createPerson(ctx, body);
     case "POST /clock": return advanceClock(ctx, body);
     case "GET /appsecret-proof": {
       const token = query.get("token") ?? "";

@@ -5,6 +5,7 @@ import { db } from "../db/client";
 import { env } from "../env";
 import { facebookConfig, FACEBOOK_SCOPES } from "../facebook/config";
 import { logger } from "../log/logger";
+import { appsecretProof } from "../facebook/graph-client";
 import { createAuthAdapter } from "./adapter";
 import { completeFacebookSignIn } from "./complete-facebook-sign-in";
 import { safeRedirect } from "./safe-redirect";
@@ -37,7 +38,10 @@ function config(): NextAuthConfig {
         userinfo: {
           url: `${fb.graphBase}/me?fields=id,name,email,picture`,
           async request({ tokens }: { tokens: { access_token?: string } }) {
-            const res = await fetch(`${fb.graphBase}/me?fields=id,name,email,picture`, {
+            const url = new URL(`${fb.graphBase}/me`);
+            url.searchParams.set("fields", "id,name,email,picture");
+            if (fb.appsecretProof) url.searchParams.set("appsecret_proof", appsecretProof(tokens.access_token ?? "", fb.appSecret));
+            const res = await fetch(url, {
               headers: { Authorization: `Bearer ${tokens.access_token ?? ""}` },
               signal: AbortSignal.timeout(fb.timeoutMs),
             });

@@ -401,14 +401,22 @@ describe("withUser (user context, no tenant)", () => {
     expect(await db.owner.query(`SELECT 1 FROM memberships WHERE user_id = $1`, [otherMemberOfA])).toHaveProperty("rowCount", 1);
   });
 
-  it("a user context cannot write memberships (the user policy is read-only)", async () => {
-    const before = await ownerCount("memberships");
+  it("a user context cannot write memberships, not even its own (the user policy is read-only)", async () => {
+    const before = await db.owner.query(`SELECT * FROM memberships ORDER BY id`);
+
     const refused = await dbRejection(
       withUser(a.userId, (tx) => tx.membership.create({ data: { tenantId: b.tenantId, userId: a.userId, role: "owner" } }), {
         client: db.app,
       }),
     );
+    const promoted = await withUser(
+      a.userId,
+      (tx) => tx.membership.updateMany({ where: { userId: a.userId }, data: { role: "admin" } }),
+      { client: db.app },
+    );
+
     expect(refused).toMatchObject({ sqlState: SQLSTATE.insufficientPrivilege, message: expect.stringMatching(/row-level security/) });
-    expect(await ownerCount("memberships")).toBe(before);
+    expect(promoted.count).toBe(0);
+    expect((await db.owner.query(`SELECT * FROM memberships ORDER BY id`)).rows).toEqual(before.rows);
   });
 });

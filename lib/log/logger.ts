@@ -28,7 +28,10 @@ export function redactString(s: string): string {
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6) return "[…]";
   if (typeof value === "string") return redactString(value);
-  if (value instanceof Error) return { name: value.name, message: redactString(value.message) };
+  if (value instanceof Error) {
+    const cause = (value as Error & { cause?: unknown }).cause;
+    return { name: value.name, message: redactString(value.message), ...(cause !== undefined ? { cause: redact(cause, depth + 1) } : {}) };
+  }
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, depth + 1));
   if (value && typeof value === "object") {

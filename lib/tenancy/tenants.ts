@@ -69,8 +69,8 @@ export async function createTenant(userId: string, name: string, client?: Db): P
     async (tx) => {
       const tenantId = randomUUID();
       const slug = slugify(name);
-      await tx.tenant.create({ data: { id: tenantId, slug, name } });
       await setTenant(tx, tenantId);
+      await tx.tenant.create({ data: { id: tenantId, slug, name } });
       await tx.membership.create({ data: { tenantId, userId, role: "owner" } });
       await appendAudit(tx, tenantId, userId, [{ action: "tenant.created", targetType: "tenant", targetId: tenantId, details: { name } }]);
       return { tenantId, slug, name, role: "owner" as const };
@@ -91,8 +91,8 @@ export async function ensurePersonalTenant(userId: string, displayName: string |
       const tenantId = randomUUID();
       const name = displayName ? `${displayName}'s workspace` : "My workspace";
       const slug = slugify(displayName ?? "my-workspace");
-      await tx.tenant.create({ data: { id: tenantId, slug, name } });
       await setTenant(tx, tenantId);
+      await tx.tenant.create({ data: { id: tenantId, slug, name } });
       await tx.membership.create({ data: { tenantId, userId, role: "owner" } });
       await appendAudit(tx, tenantId, userId, [{ action: "tenant.created", targetType: "tenant", targetId: tenantId, details: { name, personal: true } }]);
       return { tenantId, slug, name, role: "owner" as const };

@@ -136,7 +136,7 @@ CREATE TABLE "ad_tokens" (
 );
 CREATE INDEX "ad_tokens_tenant_id_next_check_at_idx" ON "ad_tokens"("tenant_id", "next_check_at");
 ALTER TABLE "ad_tokens" ADD CONSTRAINT "ad_tokens_social_identity_id_fkey" FOREIGN KEY ("social_identity_id") REFERENCES "social_identities"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-ALTER TABLE "ad_tokens" ADD CONSTRAINT "ad_tokens_facebook_page_id_fkey" FOREIGN KEY ("facebook_page_id") REFERENCES "facebook_pages"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+ALTER TABLE "ad_tokens" ADD CONSTRAINT "ad_tokens_facebook_page_id_fkey" FOREIGN KEY ("facebook_page_id") REFERENCES "facebook_pages"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 CREATE TABLE "connect_attempts" (
     "id" UUID NOT NULL DEFAULT gen_random_uuid(),

@@ -48,6 +48,9 @@ ALTER TABLE "connect_attempts" ADD CONSTRAINT "connect_attempts_tenant_id_fkey"
 ALTER TABLE "audit_events" ADD CONSTRAINT "audit_events_tenant_id_fkey"
   FOREIGN KEY ("tenant_id") REFERENCES "tenants" ("id");
 
+-- Nobody but the owner creates objects in public (PUBLIC had CREATE before PostgreSQL 15).
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+
 -- Privileges -----------------------------------------------------------------------------------------
 -- Tenant-owned tables get no DELETE: history is kept, rows are soft-deleted (deleted_at).
 -- Audit events and connect attempts are append-only.
@@ -64,9 +67,22 @@ ALTER TABLE "memberships" FORCE ROW LEVEL SECURITY;
 CREATE POLICY "tenant_isolation" ON "memberships"
   USING ("tenant_id" = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
   WITH CHECK ("tenant_id" = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
--- A person may list their own memberships across tenants (tenant switcher, resolving /t/<slug>): read-only.
+-- A person may list their own memberships across tenants (tenant switcher, resolving /t/<slug>): read-only,
+-- and only while no tenant is selected, so a tenant context never widens to other tenants' rows.
 CREATE POLICY "own_memberships_read" ON "memberships" FOR SELECT
-  USING ("user_id" = NULLIF(current_setting('app.user_id', true), '')::uuid);
+  USING (NULLIF(current_setting('app.tenant_id', true), '') IS NULL
+         AND "user_id" = NULLIF(current_setting('app.user_id', true), '')::uuid);
+
+-- The tenant directory is readable by everyone (slug → id, names; nothing secret) but only the tenant in
+-- context can be created or changed.
+ALTER TABLE "tenants" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "tenants" FORCE ROW LEVEL SECURITY;
+CREATE POLICY "directory_read" ON "tenants" FOR SELECT USING (true);
+CREATE POLICY "tenant_insert" ON "tenants" FOR INSERT
+  WITH CHECK ("id" = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
+CREATE POLICY "tenant_update" ON "tenants" FOR UPDATE
+  USING ("id" = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
+  WITH CHECK ("id" = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
 
 ALTER TABLE "social_identities" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "social_identities" FORCE ROW LEVEL SECURITY;

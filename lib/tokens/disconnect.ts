@@ -1,0 +1,45 @@
+import "server-only";
+import type { Tx } from "../db/tenant-transaction";
+import { appendAudit } from "../audit/audit-log";
+
+/**
+ * Soft deletes (deleted_at) in the caller's tenant transaction: history stays, reconnecting works after.
+ * Each returns what it changed; 0 means nothing matched in this tenant (callers answer 404).
+ */
+
+/** Disconnects a Page: soft-deletes its active tokens and hides the Page from the list. */
+export async function disconnectPage(tx: Tx, tenantId: string, actorUserId: string | null, facebookPageId: string): Promise<{ pages: number; tokens: number }> {
+  const page = await tx.facebookPage.updateMany({ where: { id: facebookPageId, deletedAt: null }, data: { deletedAt: new Date() } });
+  if (page.count === 0) return { pages: 0, tokens: 0 };
+  const tokens = await tx.adToken.updateMany({ where: { facebookPageId, deletedAt: null }, data: { deletedAt: new Date() } });
+  await appendAudit(tx, tenantId, actorUserId, [
+    { action: "page.disconnected", targetType: "facebook_page", targetId: facebookPageId, details: { tokensSoftDeleted: tokens.count } },
+  ]);
+  return { pages: page.count, tokens: tokens.count };
+}
+
+/**
+ * Disconnects a Facebook identity: soft-deletes all its tokens (user and page), the identity, and the Pages left
+ * with no active token.
+ */
+export async function disconnectIdentity(
+  tx: Tx,
+  tenantId: string,
+  actorUserId: string | null,
+  socialIdentityId: string,
+  reason: "member" | "deauthorized" | "data_deletion" = "member",
+): Promise<{ identities: number; tokens: number; pages: number }> {
+  const now = new Date();
+  const identity = await tx.socialIdentity.updateMany({ where: { id: socialIdentityId, deletedAt: null }, data: { deletedAt: now } });
+  if (identity.count === 0) return { identities: 0, tokens: 0, pages: 0 };
+  const tokens = await tx.adToken.updateMany({ where: { socialIdentityId, deletedAt: null }, data: { deletedAt: now } });
+  const pages = await tx.$executeRaw`
+    UPDATE facebook_pages fp SET deleted_at = now(), updated_at = now()
+    WHERE fp.deleted_at IS NULL
+      AND EXISTS (SELECT 1 FROM ad_tokens t WHERE t.facebook_page_id = fp.id AND t.social_identity_id = ${socialIdentityId}::uuid)
+      AND NOT EXISTS (SELECT 1 FROM ad_tokens t WHERE t.facebook_page_id = fp.id AND t.deleted_at IS NULL)`;
+  await appendAudit(tx, tenantId, actorUserId, [
+    { action: "identity.disconnected", targetType: "social_identity", targetId: socialIdentityId, details: { reason, tokensSoftDeleted: tokens.count, pagesHidden: pages } },
+  ]);
+  return { identities: identity.count, tokens: tokens.count, pages };
+}
