@@ -25,6 +25,8 @@ const securityHeaders = [
 ];
 
 const nextConfig = {
+  // A separate build folder lets two e2e runs share a machine (see e2e/support/ports.ts).
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
   serverExternalPackages: ["pg", "@electric-sql/pglite", "@electric-sql/pglite-socket"],

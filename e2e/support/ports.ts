@@ -1,10 +1,19 @@
-/** Fixed local ports and files for the e2e stack (the app, the Facebook emulator, the stack description). */
+/**
+ * Local ports and files for the e2e stack (the app, the Facebook emulator, the stack description).
+ * E2E_PORT_OFFSET shifts both ports and NEXT_DIST_DIR picks another build folder, so two runs can share a machine
+ * (e.g. E2E_PORT_OFFSET=10 NEXT_DIST_DIR=.next-b npx next build && … npx playwright test).
+ */
+const offset = Number(process.env.E2E_PORT_OFFSET ?? 0);
+const appPort = 3200 + offset;
+const emulatorPort = 4110 + offset;
+
 export const E2E = {
-  appPort: 3200,
-  appUrl: "http://localhost:3200",
-  emulatorPort: 4110,
-  emulatorUrl: "http://127.0.0.1:4110",
-  stackFile: ".data/e2e-stack.json",
+  appPort,
+  appUrl: `http://localhost:${appPort}`,
+  emulatorPort,
+  emulatorUrl: `http://127.0.0.1:${emulatorPort}`,
+  stackFile: `.data/e2e-stack${offset ? `-${offset}` : ""}.json`,
+  appLog: `.data/e2e-app${offset ? `-${offset}` : ""}.log`,
   appId: "1234567890",
   appSecret: "e2e-emulator-app-secret",
 };

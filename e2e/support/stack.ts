@@ -23,7 +23,7 @@ const keys = generateKeySpec("e2e1");
 mkdirSync(path.dirname(E2E.stackFile), { recursive: true });
 writeFileSync(E2E.stackFile, JSON.stringify({ ownerUrl: database.ownerUrl, emulatorUrl: emulator.url, appUrl: E2E.appUrl, keys }, null, 2));
 
-const logFile = path.join(".data", "e2e-app.log");
+const logFile = E2E.appLog;
 const app = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(E2E.appPort)], {
   stdio: ["ignore", "pipe", "pipe"],
   env: {
