@@ -16,3 +16,13 @@ export async function runStartupChecks(): Promise<void> {
   await assertAppRoleCannotBypassRls(db());
   logger.info("startup.ok", { node: process.version });
 }
+
+/** For instrumentation.ts: print the reason and stop the process if a check fails. */
+export async function runStartupChecksOrExit(): Promise<void> {
+  try {
+    await runStartupChecks();
+  } catch (err) {
+    console.error(`\n${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}

@@ -50,6 +50,8 @@ export interface FailNextOptions {
     after?: string | boolean;
     /** Fail from the nth matching call (1-based) counted from now. */
     page?: number;
+    /** Only requests made for this person (from the code, fb_exchange_token or access token): safe in parallel tests. */
+    person?: string;
   };
   times?: number;
   response: {
@@ -173,6 +175,11 @@ export class EmulatorControl {
   /** Move the emulator's clock forward (codes and tokens expire by it). */
   advanceClock(seconds: number): Promise<{ nowMs: number; offsetMs: number }> {
     return this.call("POST", "/clock", { advanceSeconds: seconds });
+  }
+
+  /** Expire the unused authorization codes of one person (all people when omitted), without moving the clock. */
+  expireCodes(personId?: string): Promise<{ ok: true; expired: number }> {
+    return this.call("POST", "/codes/expire", personId === undefined ? {} : { person: personId });
   }
 
   async appsecretProof(token: string): Promise<string> {

@@ -215,6 +215,11 @@ export function handleControl(ctx: EmulatorContext, method: string, path: string
     case "GET /people": return peopleSummary(ctx);
     case "POST /people": return createPerson(ctx, body);
     case "POST /clock": return advanceClock(ctx, body);
+    case "POST /codes/expire": {
+      const person = body["person"];
+      if (person !== undefined && typeof person !== "string") throw bad("person must be a string");
+      return ok({ ok: true, expired: s.expireCodes(person) });
+    }
     case "GET /appsecret-proof": {
       const token = query.get("token") ?? "";
       return ok({ appsecret_proof: appsecretProof(ctx.config.appSecret, token) });

@@ -79,9 +79,21 @@ async function route(ctx: EmulatorContext, req: GraphRequest, signal: AbortSigna
   throw unsupported(req);
 }
 
+/** The person a request is made for: from its authorization code, fb_exchange_token or access token. */
+export function personOfRequest(ctx: EmulatorContext, req: GraphRequest): string | undefined {
+  const code = req.params.get("code");
+  if (code !== undefined && code !== "") return ctx.state.codes.get(code)?.personId;
+  const short = req.params.get("fb_exchange_token");
+  if (short !== undefined && short !== "") return ctx.state.tokens.get(short)?.personId;
+  const token = tokenFromRequest(req);
+  if (token !== undefined && !looksLikeAppToken(token)) return ctx.state.tokens.get(token)?.personId;
+  const input = req.params.get("input_token");
+  return input === undefined ? undefined : ctx.state.tokens.get(input)?.personId;
+}
+
 /** Run one Graph request: injected failures first, then the handler; Graph errors become error bodies. */
 export async function dispatchGraph(ctx: EmulatorContext, req: GraphRequest, signal: AbortSignal): Promise<GraphResult> {
-  const failure = takeFailure(ctx.state.failures, req.path, req.params);
+  const failure = takeFailure(ctx.state.failures, req.path, req.params, () => personOfRequest(ctx, req));
   if (failure !== undefined) {
     if (failure.timeoutMs !== undefined && failure.timeoutMs > 0) await sleep(failure.timeoutMs, signal);
     const result = failureResult(failure);

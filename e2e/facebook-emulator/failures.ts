@@ -22,11 +22,13 @@ function parseMatch(v: unknown): FailMatch {
   if (!isRecord(v)) throw new Error("match must be an object");
   const grant = v["grant_type"];
   const after = v["after"];
+  const person = v["person"];
+  if (person !== undefined && typeof person !== "string") throw new Error("match.person must be a string");
   if (grant !== undefined && typeof grant !== "string") throw new Error("match.grant_type must be a string");
   if (after !== undefined && typeof after !== "string" && typeof after !== "boolean") {
     throw new Error("match.after must be a string or boolean");
   }
-  return { grant_type: grant, after, page: optNumber(v["page"], "match.page") };
+  return { grant_type: grant, after, page: optNumber(v["page"], "match.page"), person };
 }
 
 function parseResponse(v: unknown): FailResponse {
@@ -85,18 +87,24 @@ function afterMatches(want: string | boolean | undefined, got: string | undefine
   return got === want;
 }
 
-function matches(rule: FailureRule, path: string, params: Map<string, string>): boolean {
+function matches(rule: FailureRule, path: string, params: Map<string, string>, personOf: () => string | undefined): boolean {
   if (rule.path !== path) return false;
   const m = rule.match;
   if (m.grant_type !== undefined && effectiveGrantType(params) !== m.grant_type) return false;
+  if (m.person !== undefined && personOf() !== m.person) return false;
   return afterMatches(m.after, params.get("after"));
 }
 
-/** Count the request against every matching rule, and consume the first one that fires. */
-export function takeFailure(rules: FailureRule[], path: string, params: Map<string, string>): FailResponse | undefined {
+/**
+ * Count the request against every matching rule, and consume the first one that fires. `personOf` names the person
+ * the request is made for (only asked when a rule has `match.person`).
+ */
+export function takeFailure(
+  rules: FailureRule[], path: string, params: Map<string, string>, personOf: () => string | undefined = () => undefined,
+): FailResponse | undefined {
   let fired: FailureRule | undefined;
   for (const rule of rules) {
-    if (!matches(rule, path, params)) continue;
+    if (!matches(rule, path, params, personOf)) continue;
     rule.seen++;
     if (fired === undefined && rule.seen >= (rule.match.page ?? 1)) fired = rule;
   }

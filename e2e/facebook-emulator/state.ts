@@ -139,6 +139,17 @@ export class EmulatorState {
     rec.expiresAt = this.nowSec() - 1;
   }
 
+  /** Expire the not-yet-used authorization codes (of one person, or everyone's); returns how many. */
+  expireCodes(personId: string | undefined): number {
+    let n = 0;
+    for (const rec of this.codes.values()) {
+      if (rec.used || (personId !== undefined && rec.personId !== personId)) continue;
+      rec.expiresAtMs = Math.min(rec.expiresAtMs, this.nowMs() - 1);
+      n++;
+    }
+    return n;
+  }
+
   revokePerson(personId: string, subcode: number): number {
     let n = 0;
     for (const rec of this.tokens.values()) {

@@ -80,6 +80,11 @@ export interface FailMatch {
   after?: string | boolean | undefined;
   /** Fire only from the nth matching call (1-based) counted from when the rule was added. */
   page?: number | undefined;
+  /**
+   * Only requests made for this person (app-scoped id), resolved from the request's `code`, `fb_exchange_token`
+   * or access token. Lets parallel tests inject failures without hitting each other's requests.
+   */
+  person?: string | undefined;
 }
 
 export interface FailResponse {

@@ -26,15 +26,15 @@ const globalForPrisma = globalThis as unknown as { __prisma?: PrismaClient };
 
 /** Builds a client for a URL (tests and scripts use this with their own URLs). */
 export function createPrismaClient(connectionString: string, opts: ClientOptions = {}): PrismaClient {
-  const pool = new pg.Pool({ connectionString, max: opts.max ?? 5 });
+  const role = opts.setRole;
+  const config: pg.PoolConfig = { connectionString, max: opts.max ?? 5 };
+  if (role) {
+    // pg-pool awaits the promise onConnect returns before handing out a new connection (its types say void).
+    config.onConnect = (c) => c.query(`SET ROLE "${role.replaceAll('"', "")}"`) as unknown as void;
+  }
+  const pool = new pg.Pool(config);
   // An idle connection the server closes (restart, failover) must not crash the process.
   pool.on("error", () => {});
-  if (opts.setRole) {
-    const role = opts.setRole;
-    pool.on("connect", (client) => {
-      client.query(`SET ROLE "${role.replaceAll('"', "")}"`).catch(() => client.release(true));
-    });
-  }
   const client = new PrismaClient({
     adapter: new PrismaPg(pool),
     log: opts.onQuery ? [{ emit: "event", level: "query" }] : [],
