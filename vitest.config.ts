@@ -3,7 +3,7 @@ import path from "node:path";
 
 export default defineConfig({
   resolve: {
-    alias: { "@": path.resolve(__dirname) },
+    alias: { "@": path.resolve(import.meta.dirname) },
     // Resolve "server-only" (and React) as the server does: these are server modules.
     conditions: ["react-server"],
   },
