@@ -420,3 +420,32 @@ describe("withUser (user context, no tenant)", () => {
     expect((await db.owner.query(`SELECT * FROM memberships ORDER BY id`)).rows).toEqual(before.rows);
   });
 });
+
+describe("the tenants directory and widened contexts", () => {
+  it("a tenant context with a user id does not widen memberships to the user's other tenants", async () => {
+    const seen = await withTenant(a.tenantId, (tx) => tx.membership.findMany({ select: { tenantId: true } }), {
+      client: db.app,
+      userId: a.userId,
+    });
+    expect(seen.length).toBe(2); // A's owner and A's other member
+    expect(seen.every((m) => m.tenantId === a.tenantId)).toBe(true);
+    // Not vacuous: the same user has a membership in another tenant.
+    expect((await db.owner.query(`SELECT 1 FROM memberships WHERE user_id = $1 AND tenant_id = $2`, [a.userId, aUsersOtherTenantId])).rowCount).toBe(1);
+  });
+
+  it("another tenant's directory row cannot be renamed or soft-deleted, nor a tenant created outside its own context", async () => {
+    const before = await db.owner.query(`SELECT * FROM tenants ORDER BY id`);
+    const renamed = await withTenant(a.tenantId, (tx) => tx.tenant.updateMany({ where: { id: b.tenantId }, data: { name: "pwned", deletedAt: new Date() } }), {
+      client: db.app,
+    });
+    const created = await dbRejection(
+      withTenant(a.tenantId, (tx) => tx.tenant.create({ data: { id: randomUUID(), slug: `x-${randomBytes(3).toString("hex")}`, name: "x" } }), { client: db.app }),
+    );
+    const noContext = await dbRejection(db.app.tenant.create({ data: { id: randomUUID(), slug: `y-${randomBytes(3).toString("hex")}`, name: "y" } }));
+
+    expect(renamed.count).toBe(0);
+    expect(created).toMatchObject({ sqlState: SQLSTATE.insufficientPrivilege });
+    expect(noContext).toMatchObject({ sqlState: SQLSTATE.insufficientPrivilege });
+    expect((await db.owner.query(`SELECT * FROM tenants ORDER BY id`)).rows).toEqual(before.rows);
+  });
+});
