@@ -1,10 +1,20 @@
 import "server-only";
 import { z } from "zod";
+import { parseKeyRing } from "./tokens/key-ring";
 
 /**
  * The one place that reads process.env. Every variable is validated once, on first use, and a bad
  * configuration fails with a message naming each variable and what to set it to.
  */
+
+function parsesAsKeyRing(spec: string): boolean {
+  try {
+    parseKeyRing(spec);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const keyRingEntry = /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44}$/;
 
@@ -29,8 +39,8 @@ const schema = z.object({
   TOKEN_ENCRYPTION_KEYS: z
     .string({ error: "set it to id:base64key[,id:base64key…] (current key first); make one with: npm run tokens:new-key" })
     .refine(
-      (v) => v.split(",").every((e) => keyRingEntry.test(e.trim())),
-      "must be a comma-separated list of id:base64key entries, each key 32 bytes (current key first)",
+      (v) => v.split(",").every((e) => keyRingEntry.test(e.trim())) && parsesAsKeyRing(v),
+      "must be a comma-separated list of id:base64key entries, each key 32 bytes, ids unique (current key first)",
     ),
   TOKEN_EXPIRY_WARNING_DAYS: z.coerce.number().int().min(1).max(60).default(7),
   TOKEN_CHECK_INTERVAL_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(24),

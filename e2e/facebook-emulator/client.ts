@@ -150,6 +150,12 @@ export class EmulatorControl {
     return this.call("POST", "/fail-next", opts);
   }
 
+  /** The fail-next rules not yet used up (a rule that fired its last time is gone from this list). */
+  async failureRules(): Promise<{ id: number; path: string; remaining: number; seen: number }[]> {
+    const res = await this.call<{ rules: { id: number; path: string; remaining: number; seen: number }[] }>("GET", "/fail-next");
+    return res.rules;
+  }
+
   clearFailures(): Promise<{ ok: true }> {
     return this.call("DELETE", "/fail-next");
   }

@@ -43,3 +43,42 @@ export async function listAudit(tx: Tx, opts: { limit?: number; before?: Date } 
     select: { id: true, action: true, targetType: true, targetId: true, details: true, actorUserId: true, createdAt: true },
   });
 }
+
+export interface AuditRow {
+  id: string;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  /** The target's name now (a Page, a Facebook person, a member, the workspace), soft-deleted ones included. */
+  targetName: string | null;
+  details: Prisma.JsonValue;
+  actorName: string | null;
+  createdAt: string;
+}
+
+/**
+ * One page of the tenant's events, newest first, with who did it and what it was about, in one statement.
+ * `hasMore` comes from reading one row past the page.
+ */
+export async function listAuditPage(tx: Tx, opts: { page: number; pageSize: number }): Promise<{ rows: AuditRow[]; hasMore: boolean }> {
+  const size = Math.min(Math.max(opts.pageSize, 1), 200);
+  const offset = (Math.max(opts.page, 1) - 1) * size;
+  const rows = await tx.$queryRaw<AuditRow[]>`
+    SELECT a.id, a.action, a.target_type AS "targetType", a.target_id AS "targetId", a.details,
+           to_json(a.created_at) #>> '{}' AS "createdAt",
+           actor.name AS "actorName",
+           COALESCE(fp.name, si.name, tp.name, ti.name, mu.name, mu.email, tn.name) AS "targetName"
+    FROM audit_events a
+    LEFT JOIN users actor ON actor.id = a.actor_user_id
+    LEFT JOIN facebook_pages fp ON a.target_type = 'facebook_page' AND fp.id = CASE WHEN a.target_type = 'facebook_page' AND a.target_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN a.target_id::uuid END
+    LEFT JOIN social_identities si ON a.target_type = 'social_identity' AND si.id = CASE WHEN a.target_type = 'social_identity' AND a.target_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN a.target_id::uuid END
+    LEFT JOIN ad_tokens tk ON a.target_type = 'ad_token' AND tk.id = CASE WHEN a.target_type = 'ad_token' AND a.target_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN a.target_id::uuid END
+    LEFT JOIN facebook_pages tp ON tp.id = tk.facebook_page_id
+    LEFT JOIN social_identities ti ON tk.facebook_page_id IS NULL AND ti.id = tk.social_identity_id
+    LEFT JOIN memberships m ON a.target_type = 'membership' AND m.id = CASE WHEN a.target_type = 'membership' AND a.target_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN a.target_id::uuid END
+    LEFT JOIN users mu ON mu.id = m.user_id
+    LEFT JOIN tenants tn ON a.target_type = 'tenant' AND tn.id = a.tenant_id
+    ORDER BY a.created_at DESC, a.id DESC
+    LIMIT ${size + 1} OFFSET ${offset}`;
+  return { rows: rows.slice(0, size), hasMore: rows.length > size };
+}

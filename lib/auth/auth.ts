@@ -1,5 +1,5 @@
 import "server-only";
-import NextAuth, { type NextAuthConfig } from "next-auth";
+import NextAuth, { customFetch, type NextAuthConfig } from "next-auth";
 import Facebook from "next-auth/providers/facebook";
 import { db } from "../db/client";
 import { env } from "../env";
@@ -54,6 +54,13 @@ function config(): NextAuthConfig {
         },
         // The provider's default is ["pkce"] only.
         checks: ["pkce", "state"],
+        // Auth.js calls the token endpoint with plain fetch and no time limit: a Facebook that never answers would
+        // hold the callback open until the platform kills it. Give up after FACEBOOK_TIMEOUT_MS like every Graph call
+        // (the callback then fails with the "sign-in could not be completed" page, before anything is written).
+        [customFetch]: (input: RequestInfo | URL, init?: RequestInit) => {
+          const timeout = AbortSignal.timeout(fb.timeoutMs);
+          return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+        },
       }),
     ],
     callbacks: {

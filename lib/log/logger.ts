@@ -9,19 +9,21 @@ import "server-only";
 type Level = "debug" | "info" | "warn" | "error";
 const ORDER: Record<Level | "silent", number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
-const SECRET_KEY = /token|secret|password|ciphertext|authorization|cookie|proof|code_verifier|^code$|signed_request/i;
-const SECRET_VALUE = [
-  /EAA[A-Za-z0-9_-]{16,}/g, // Facebook user/page tokens
-  /\b(Bearer|OAuth)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
-  /(access_token|client_secret|fb_exchange_token|input_token|appsecret_proof|code)=([^&\s"']+)/gi,
-  /\b\d{6,}\|[A-Za-z0-9]{16,}\b/g, // app access tokens (app_id|app_secret)
+// Keys whose values are secrets. "token" alone or as a suffix (accessToken, fb_exchange_token), not as a prefix,
+// so tokenType / tokensSoftDeleted / userTokenId stay readable.
+const SECRET_KEY = /(^|_|[a-z])(token|Token)$|secret|password|ciphertext|authorization|cookie|proof|code_verifier|^code$|signed_request/i;
+const SECRET_VALUE: [RegExp, string][] = [
+  [/EAA[A-Za-z0-9_-]{16,}/g, "[REDACTED]"], // Facebook user/page tokens
+  [/\b(Bearer|OAuth)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "[REDACTED]"],
+  [/(access_token|client_secret|fb_exchange_token|input_token|appsecret_proof|code)=([^&\s"']+)/gi, "$1=[REDACTED]"],
+  // A JSON body quoted in a message: "access_token":"…", "client_secret":"…" (also with escaped quotes).
+  [/(\\?")([A-Za-z_]*(?:token|secret|proof)|code|code_verifier|signed_request)\\?"\s*:\s*\\?"[^"\\]*\\?"/gi, "$1$2$1:$1[REDACTED]$1"],
+  [/\b\d{6,}\|[A-Za-z0-9_-]{8,}/g, "[REDACTED]"], // app access tokens (app_id|app_secret)
 ];
 
 export function redactString(s: string): string {
   let out = s;
-  for (const re of SECRET_VALUE) {
-    out = out.replace(re, (m, a: string | undefined) => (a && m.includes("=") ? `${a}=[REDACTED]` : "[REDACTED]"));
-  }
+  for (const [re, replacement] of SECRET_VALUE) out = out.replace(re, replacement);
   return out;
 }
 

@@ -28,38 +28,44 @@ export async function listMyTenants(userId: string, client?: Db): Promise<Tenant
 }
 
 async function myTenants(tx: Tx, userId: string): Promise<TenantMembership[]> {
-  const rows = await tx.membership.findMany({
-    where: { userId, deletedAt: null, tenant: { deletedAt: null } },
-    select: { role: true, tenant: { select: { id: true, slug: true, name: true } } },
-    orderBy: { createdAt: "asc" },
-  });
-  return rows.map((r) => ({ tenantId: r.tenant.id, slug: r.tenant.slug, name: r.tenant.name, role: r.role }));
+  // One statement (a Prisma relation select would be two round trips on every page render).
+  return tx.$queryRaw<TenantMembership[]>`
+    SELECT t.id AS "tenantId", t.slug, t.name, m.role::text AS role
+    FROM memberships m JOIN tenants t ON t.id = m.tenant_id
+    WHERE m.user_id = ${userId}::uuid AND m.deleted_at IS NULL AND t.deleted_at IS NULL
+    ORDER BY m.created_at, t.name`;
 }
 
 /**
  * Resolves a tenant slug to the person's membership and runs fn in that tenant's context, in one transaction.
  * Returns null when the person is not a member (callers answer 404: never reveal that the tenant exists).
+ *
+ * One statement resolves the slug: it reads all the person's memberships (RLS: only their own, while no tenant is
+ * selected) and picks the slug from them, so the tenant switcher's list (`tenants`) costs nothing extra.
  */
 export async function withMembership<T>(
   userId: string,
   slug: string,
   fn: (tx: Tx, m: TenantMembership) => Promise<T>,
   client?: Db,
-): Promise<{ membership: TenantMembership; value: T } | null> {
+): Promise<{ membership: TenantMembership; tenants: TenantMembership[]; value: T } | null> {
+  if (!isPlausibleSlug(slug)) return null;
   return withUser(
     userId,
     async (tx) => {
-      const row = await tx.membership.findFirst({
-        where: { userId, deletedAt: null, tenant: { slug, deletedAt: null } },
-        select: { role: true, tenant: { select: { id: true, slug: true, name: true } } },
-      });
-      if (!row) return null;
-      const membership: TenantMembership = { tenantId: row.tenant.id, slug: row.tenant.slug, name: row.tenant.name, role: row.role };
+      const tenants = await myTenants(tx, userId);
+      const membership = tenants.find((t) => t.slug === slug);
+      if (!membership) return null;
       await setTenant(tx, membership.tenantId);
-      return { membership, value: await fn(tx, membership) };
+      return { membership, tenants, value: await fn(tx, membership) };
     },
     { client },
   );
+}
+
+/** Slugs are what slugify() makes: anything else cannot name a tenant (and never reaches the database). */
+export function isPlausibleSlug(slug: string): boolean {
+  return /^[a-z0-9-]{1,80}$/.test(slug);
 }
 
 /** Creates a tenant with the person as owner, in one transaction. */

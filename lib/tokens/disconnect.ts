@@ -1,6 +1,7 @@
 import "server-only";
 import type { Tx } from "../db/tenant-transaction";
 import { appendAudit } from "../audit/audit-log";
+import { decryptToken } from "./encryption";
 
 /**
  * Soft deletes (deleted_at) in the caller's tenant transaction: history stays, reconnecting works after.
@@ -42,4 +43,19 @@ export async function disconnectIdentity(
     { action: "identity.disconnected", targetType: "social_identity", targetId: socialIdentityId, details: { reason, tokensSoftDeleted: tokens.count, pagesHidden: pages } },
   ]);
   return { identities: identity.count, tokens: tokens.count, pages };
+}
+
+/**
+ * The identity's active user token, decrypted, for revoking the app on Facebook when it is disconnected. Read in the
+ * caller's tenant transaction; the plaintext stays in server memory for the one Graph call and is never returned
+ * to a client, logged or stored.
+ */
+export async function activeUserTokenForRevoke(tx: Tx, tenantId: string, socialIdentityId: string): Promise<string | null> {
+  const row = await tx.adToken.findFirst({
+    where: { socialIdentityId, tokenType: "user", deletedAt: null },
+    orderBy: { createdAt: "desc" },
+    select: { ciphertext: true, keyId: true },
+  });
+  if (!row) return null;
+  return decryptToken(tenantId, { ciphertext: row.ciphertext, keyId: row.keyId });
 }

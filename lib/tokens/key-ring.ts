@@ -27,15 +27,21 @@ export class TokenDecryptionError extends Error {
   }
 }
 
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+
 /** Parses "id:base64key,id:base64key" (current key first). Keys must be 32 bytes. */
 export function parseKeyRing(spec: string): KeyRing {
   const keys = new Map<string, Buffer>();
   let currentKeyId = "";
   for (const entry of spec.split(",").map((e) => e.trim()).filter(Boolean)) {
     const sep = entry.indexOf(":");
-    const id = entry.slice(0, sep);
+    // Without a separator (or with a malformed id) the "id" would be key material: never put it in a message.
+    const id = sep > 0 ? entry.slice(0, sep) : "";
+    const idOk = KEY_ID.test(id);
     const key = Buffer.from(entry.slice(sep + 1), "base64");
-    if (sep <= 0 || key.length !== 32) throw new Error(`TOKEN_ENCRYPTION_KEYS: key "${id || "?"}" must be id:base64 of 32 bytes`);
+    if (!idOk || key.length !== 32) {
+      throw new Error(`TOKEN_ENCRYPTION_KEYS: key "${idOk ? id : "?"}" must be id:base64 of 32 bytes (id: up to 32 letters, digits, _ or -)`);
+    }
     if (keys.has(id)) throw new Error(`TOKEN_ENCRYPTION_KEYS: key id "${id}" appears twice`);
     keys.set(id, key);
     currentKeyId ||= id;

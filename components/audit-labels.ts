@@ -1,0 +1,27 @@
+/** Audit actions in words. Unknown actions show as they are stored. */
+export const AUDIT_LABEL: Record<string, string> = {
+  "tenant.created": "Workspace created",
+  "member.added": "Member added",
+  "facebook.connected": "Facebook connected",
+  "token.rotated": "Token replaced by a reconnect",
+  "token.status_changed": "Token status changed",
+  "page.no_longer_shared": "Page no longer shared on Facebook",
+  "page.disconnected": "Page disconnected",
+  "identity.disconnected": "Facebook account disconnected",
+  "identity.revoked_on_facebook": "App access revoked on Facebook",
+  "identity.revoke_failed": "Revoke on Facebook failed",
+  "tokens.reencrypted": "Tokens re-encrypted under a new key",
+};
+
+/** A short, token-free summary of an event's details. */
+export function auditSummary(action: string, details: unknown): string | null {
+  if (!details || typeof details !== "object" || Array.isArray(details)) return null;
+  const d = details as Record<string, unknown>;
+  if (action === "token.status_changed" && typeof d.from === "string" && typeof d.to === "string") {
+    return `${d.from} → ${d.to}${typeof d.via === "string" ? ` (${d.via.replaceAll("_", " ")})` : ""}`;
+  }
+  if (action === "facebook.connected" && typeof d.pages === "number") return `${d.pages} Page${d.pages === 1 ? "" : "s"}`;
+  if (action === "member.added" && typeof d.role === "string") return `as ${d.role}`;
+  if (action === "identity.disconnected" && typeof d.tokensSoftDeleted === "number") return `${d.tokensSoftDeleted} token(s) disconnected`;
+  return null;
+}

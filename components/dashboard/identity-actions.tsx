@@ -1,0 +1,72 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import { ConfirmDialog } from "../confirm-dialog";
+import { postJson, errorMessage } from "../api-client";
+import { useToast } from "../toast";
+import { usePagesState } from "./pages-state";
+
+interface Disconnected {
+  name: string | null;
+  tokensSoftDeleted: number;
+  pagesHidden: number;
+  revoke: "not_requested" | "revoked" | "failed" | "no_token";
+  revokeMessage: string | null;
+}
+
+/** Disconnect a Facebook identity (all its tokens), optionally revoking the app's access on Facebook as well. */
+export function DisconnectIdentityButton({ slug, identityId, name, hideKey }: { slug: string; identityId: string; name: string; hideKey: string }) {
+  const state = usePagesState();
+  const toast = useToast();
+  const [open, setOpen] = useState(false);
+  const [revoke, setRevoke] = useState(false);
+  const disconnect = useMutation({
+    mutationFn: (revokeOnFacebook: boolean) =>
+      postJson<Disconnected>(`/api/t/${encodeURIComponent(slug)}/identities/${identityId}/disconnect`, { revokeOnFacebook }),
+    onSuccess: (r) => {
+      setOpen(false);
+      state.hide(hideKey);
+      const pages = r.pagesHidden === 1 ? "1 Page" : `${r.pagesHidden} Pages`;
+      toast.success(`Disconnected ${r.name ?? name} and ${pages}.${r.revoke === "revoked" ? " The app's access was revoked on Facebook too." : ""}`);
+      if (r.revokeMessage) toast.error(r.revokeMessage);
+      state.refresh();
+    },
+    onError: (err) => toast.error(`Could not disconnect ${name}: ${errorMessage(err)}`),
+  });
+  return (
+    <>
+      <button
+        type="button"
+        className="inline-flex items-center justify-center rounded-md border border-red-200 bg-white px-2.5 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50"
+        disabled={disconnect.isPending}
+        onClick={() => {
+          setRevoke(false);
+          setOpen(true);
+        }}
+      >
+        Disconnect
+      </button>
+      <ConfirmDialog
+        open={open}
+        title={`Disconnect ${name}?`}
+        confirmLabel="Disconnect account"
+        pendingLabel="Disconnecting…"
+        pending={disconnect.isPending}
+        onCancel={() => setOpen(false)}
+        onConfirm={() => disconnect.mutate(revoke)}
+      >
+        <p>
+          This workspace stops using {name}&apos;s Facebook login and every Page token that came with it. Pages no one else connected leave the
+          list; the audit log keeps the history.
+        </p>
+        <label className="flex items-start gap-2 rounded-lg border border-slate-200 bg-slate-50 p-3">
+          <input type="checkbox" className="mt-0.5 h-4 w-4" checked={revoke} onChange={(e) => setRevoke(e.target.checked)} />
+          <span>
+            <span className="font-medium text-slate-900">Also revoke on Facebook</span>
+            <span className="block text-slate-600">Removes this app&apos;s permissions from {name}&apos;s Facebook account, for every workspace.</span>
+          </span>
+        </label>
+      </ConfirmDialog>
+    </>
+  );
+}

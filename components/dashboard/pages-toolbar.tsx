@@ -1,0 +1,98 @@
+import Link from "next/link";
+import { dashboardHref, SORT_LABEL, SORTS, STATUS_FILTERS, type DashboardQuery, type StatusFilter } from "@/lib/connections/dashboard-query";
+import { STATUS_NAME } from "../status-badge";
+import { formatNumber } from "../format";
+import { AutoSubmitSelect } from "./auto-submit";
+
+/** Search, status filter chips (with counts) and sort: all plain links and a GET form, so the server does the work. */
+export function PagesToolbar({ slug, query, counts, searchedTotal }: { slug: string; query: DashboardQuery; counts: Partial<Record<StatusFilter, number>>; searchedTotal: number }) {
+  const chips: { key: StatusFilter | null; label: string; n: number }[] = [
+    { key: null, label: "All", n: searchedTotal },
+    ...STATUS_FILTERS.filter((s) => s !== "none" || (counts.none ?? 0) > 0).map((s) => ({ key: s, label: STATUS_NAME[s], n: counts[s] ?? 0 })),
+  ];
+  return (
+    <div className="space-y-3">
+      <form method="get" action={`/t/${encodeURIComponent(slug)}`} role="search" className="flex flex-wrap items-center gap-2">
+        {query.status && <input type="hidden" name="status" value={query.status} />}
+        <label className="sr-only" htmlFor="page-search">
+          Search Pages by name
+        </label>
+        <input
+          id="page-search"
+          type="search"
+          name="q"
+          defaultValue={query.q ?? ""}
+          placeholder="Search Pages by name"
+          maxLength={100}
+          className="min-w-0 flex-1 basis-48 rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm"
+        />
+        <AutoSubmitSelect name="sort" defaultValue={query.sort} label="Sort by">
+          {SORTS.map((s) => (
+            <option key={s} value={s}>
+              Sort: {SORT_LABEL[s]}
+            </option>
+          ))}
+        </AutoSubmitSelect>
+        <AutoSubmitSelect name="dir" defaultValue={query.dir} label="Sort direction">
+          <option value="asc">Ascending</option>
+          <option value="desc">Descending</option>
+        </AutoSubmitSelect>
+        <button type="submit" className="rounded-lg bg-slate-900 px-3 py-2 text-sm font-semibold text-white hover:bg-slate-700">
+          Search
+        </button>
+      </form>
+      <nav aria-label="Filter by token status" className="-mx-1 flex gap-1.5 overflow-x-auto px-1 pb-1">
+        {chips.map((c) => {
+          const active = query.status === c.key;
+          return (
+            <Link
+              key={c.key ?? "all"}
+              href={dashboardHref(slug, query, { status: c.key, page: 1 })}
+              aria-current={active ? "true" : undefined}
+              data-testid={`status-filter-${c.key ?? "all"}`}
+              className={`shrink-0 whitespace-nowrap rounded-full border px-3 py-1 text-sm ${
+                active ? "border-slate-900 bg-slate-900 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-100"
+              }`}
+            >
+              {c.label} <span className={active ? "text-slate-300" : "text-slate-500"}>{formatNumber(c.n)}</span>
+            </Link>
+          );
+        })}
+      </nav>
+    </div>
+  );
+}
+
+export function Pagination({ slug, query, page, pageCount, matching, pageSize }: { slug: string; query: DashboardQuery; page: number; pageCount: number; matching: number; pageSize: number }) {
+  if (matching === 0) return null;
+  const from = Math.min((page - 1) * pageSize + 1, matching);
+  const to = Math.min(page * pageSize, matching);
+  const link = "rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
+  const off = "rounded-lg border border-slate-200 px-3 py-1.5 text-sm text-slate-400";
+  return (
+    <nav aria-label="Pages list pagination" data-testid="pagination" className="flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600">
+      <p>
+        Showing {formatNumber(from)}–{formatNumber(to)} of {formatNumber(matching)}
+      </p>
+      <div className="flex items-center gap-2">
+        {page > 1 ? (
+          <Link className={link} href={dashboardHref(slug, query, { page: page - 1 })} rel="prev">
+            ← Previous
+          </Link>
+        ) : (
+          <span className={off}>← Previous</span>
+        )}
+        <span>
+          Page {formatNumber(Math.min(page, pageCount))} of {formatNumber(pageCount)}
+        </span>
+        {page < pageCount ? (
+          <Link className={link} href={dashboardHref(slug, query, { page: page + 1 })} rel="next">
+            Next →
+          </Link>
+        ) : (
+          <span className={off}>Next →</span>
+        )}
+      </div>
+    </nav>
+  );
+}

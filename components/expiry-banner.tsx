@@ -1,0 +1,54 @@
+import { startFacebookConnect } from "@/app/t/[slug]/actions";
+import { describeWarning, type ExpiryWarnings } from "@/lib/health/expiry-warnings";
+
+/**
+ * Server component: a banner listing Facebook connections that expire soon or no longer work, with a Reconnect
+ * button (the same server action as "Connect Facebook"). Renders nothing when all is well. Load the data with
+ * loadExpiryWarnings(tx) in the dashboard's tenant transaction.
+ */
+export function ExpiryBanner({
+  slug,
+  warnings,
+  canReconnect = true,
+}: {
+  slug: string;
+  warnings: ExpiryWarnings;
+  /** Members who cannot manage connections see the banner without the button. */
+  canReconnect?: boolean;
+}) {
+  if (warnings.warnings.length === 0) return null;
+  const broken = warnings.warnings.some((w) => w.kind !== "expiring");
+  const reconnect = startFacebookConnect.bind(null, slug);
+  return (
+    <div
+      role={broken ? "alert" : "status"}
+      data-testid="expiry-banner"
+      data-severity={broken ? "broken" : "expiring"}
+      className={`rounded-lg border p-4 ${broken ? "border-red-300 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-900"}`}
+    >
+      <p className="font-semibold">
+        {broken ? "Some Facebook connections no longer work." : "A Facebook connection expires soon."}{" "}
+        Reconnect to keep automations running.
+      </p>
+      <ul className="mt-2 list-disc space-y-1 pl-5 text-sm">
+        {warnings.warnings.map((w) => (
+          <li key={w.socialIdentityId} data-kind={w.kind}>
+            {describeWarning(w, warnings.now)}
+          </li>
+        ))}
+      </ul>
+      {canReconnect ? (
+        <form action={reconnect} className="mt-3">
+          <button
+            type="submit"
+            className="rounded-lg bg-[#1877f2] px-4 py-2 text-sm font-semibold text-white hover:bg-[#166fe5] focus:outline-none focus-visible:ring-2 focus-visible:ring-offset-2"
+          >
+            Reconnect Facebook
+          </button>
+        </form>
+      ) : (
+        <p className="mt-2 text-sm">Ask an owner or admin of this workspace to reconnect.</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import "server-only";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { env, EnvError } from "../env";
+import { logger } from "../log/logger";
+import { runTokenSweep, type SweepOptions } from "./sweep";
+
+/**
+ * The cron route's logic (app/api/cron/check-tokens/route.ts stays thin). Vercel Cron calls the path with GET and
+ * `Authorization: Bearer $CRON_SECRET`. The sweep is bounded to fit one serverless invocation; whatever is left
+ * stays due for the next one. The answer carries counts only.
+ */
+
+/** Keep in step with `maxDuration` in the route (60 s): stop starting rounds well before it. */
+export const CRON_TIME_BUDGET_MS = 45_000;
+/** At most this many tokens per invocation (about 100 Graph batch requests). */
+export const CRON_MAX_TOKENS = 5_000;
+
+export type CronAuthorization = { ok: true } | { ok: false; status: 401 | 503; error: string };
+
+function digest(s: string): Buffer {
+  return createHash("sha256").update(s, "utf8").digest();
+}
+
+/** Constant-time check of `Authorization: Bearer <secret>` (hashing first makes lengths equal). */
+export function authorizeCron(authorization: string | null, secret: string | undefined): CronAuthorization {
+  if (!secret) {
+    return { ok: false, status: 503, error: "CRON_SECRET is not set on the server; set it (16+ random characters) so Vercel Cron can call this route." };
+  }
+  const presented = authorization ?? "";
+  const ok = timingSafeEqual(digest(presented), digest(`Bearer ${secret}`));
+  return ok ? { ok: true } : { ok: false, status: 401, error: "Unauthorized." };
+}
+
+export async function handleCheckTokensCron(request: Request, opts: SweepOptions = {}): Promise<Response> {
+  let secret: string | undefined;
+  try {
+    secret = env().CRON_SECRET;
+  } catch (err) {
+    if (!(err instanceof EnvError)) throw err;
+    logger.error("cron.check_tokens.misconfigured", { problems: err.problems });
+    return Response.json({ error: "The server's configuration is incomplete; see its logs." }, { status: 503 });
+  }
+  const auth = authorizeCron(request.headers.get("authorization"), secret);
+  if (!auth.ok) {
+    if (auth.status === 401) logger.warn("cron.check_tokens.unauthorized");
+    return Response.json({ error: auth.error }, { status: auth.status, headers: { "Cache-Control": "no-store" } });
+  }
+  try {
+    const result = await runTokenSweep({ timeBudgetMs: CRON_TIME_BUDGET_MS, maxTokens: CRON_MAX_TOKENS, ...opts });
+    return Response.json(result, { headers: { "Cache-Control": "no-store" } });
+  } catch (err) {
+    logger.error("cron.check_tokens.failed", { err });
+    return Response.json({ error: "The token sweep failed; see the server logs." }, { status: 500, headers: { "Cache-Control": "no-store" } });
+  }
+}

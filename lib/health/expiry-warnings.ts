@@ -1,0 +1,126 @@
+import "server-only";
+import type { TokenStatus, TokenType } from "../db/generated/enums";
+import type { Tx } from "../db/tenant-transaction";
+import { DAY_MS } from "../tokens/status";
+import { env } from "../env";
+
+/**
+ * What the dashboard's expiry banner shows for a tenant: per Facebook identity, the worst problem among its active
+ * tokens — user token expiring within TOKEN_EXPIRY_WARNING_DAYS, or tokens revoked / expired / invalid (which only
+ * a reconnect fixes). Computed from expires_at as well as the last check's status, so a token whose expiry passed
+ * since its last check already shows as expired. Identity and Page names only; never a token.
+ */
+
+export type WarningKind = "expiring" | "expired" | "revoked" | "invalid";
+
+export interface ExpiryWarning {
+  socialIdentityId: string;
+  identityName: string | null;
+  /** The worst problem of this identity's tokens. */
+  kind: WarningKind;
+  /** The user token's expiry (for "expiring" and "expired"), when known. */
+  userTokenExpiresAt: Date | null;
+  userTokenAffected: boolean;
+  /** Pages whose token has a problem (first few names, and how many in all). */
+  pageNames: string[];
+  pagesAffected: number;
+}
+
+export interface ExpiryWarnings {
+  warnings: ExpiryWarning[];
+  warningDays: number;
+  /** The time the warnings were computed for. */
+  now: Date;
+}
+
+const RANK: Record<WarningKind, number> = { expiring: 1, invalid: 2, expired: 3, revoked: 4 };
+const PAGE_NAMES_SHOWN = 5;
+const MAX_ROWS = 2_000;
+
+export function effectiveKind(t: { status: TokenStatus; tokenType: TokenType; expiresAt: Date | null }, now: Date, warningDays: number): WarningKind | null {
+  if (t.status === "revoked" || t.status === "expired" || t.status === "invalid") return t.status;
+  if (t.expiresAt && t.expiresAt <= now) return "expired";
+  if (t.tokenType === "user" && t.expiresAt && t.expiresAt.getTime() - now.getTime() <= warningDays * DAY_MS) return "expiring";
+  if (t.tokenType === "user" && t.status === "expiring") return "expiring";
+  return null;
+}
+
+/** Runs in the caller's tenant transaction (the dashboard's requireMembership callback). */
+export async function loadExpiryWarnings(tx: Tx, opts: { now?: Date; warningDays?: number } = {}): Promise<ExpiryWarnings> {
+  const now = opts.now ?? new Date();
+  const warningDays = opts.warningDays ?? env().TOKEN_EXPIRY_WARNING_DAYS;
+  const horizon = new Date(now.getTime() + warningDays * DAY_MS);
+  const tokens = await tx.adToken.findMany({
+    where: {
+      deletedAt: null,
+      OR: [
+        { status: { in: ["expired", "revoked", "invalid", "expiring"] } },
+        { expiresAt: { lte: now } },
+        { tokenType: "user", expiresAt: { lte: horizon } },
+      ],
+    },
+    orderBy: [{ socialIdentityId: "asc" }, { id: "asc" }],
+    take: MAX_ROWS,
+    select: {
+      status: true,
+      tokenType: true,
+      expiresAt: true,
+      socialIdentityId: true,
+      socialIdentity: { select: { name: true } },
+      facebookPage: { select: { name: true } },
+    },
+  });
+  const byIdentity = new Map<string, ExpiryWarning>();
+  for (const t of tokens) {
+    const kind = effectiveKind(t, now, warningDays);
+    if (!kind) continue;
+    const w = byIdentity.get(t.socialIdentityId) ?? {
+      socialIdentityId: t.socialIdentityId,
+      identityName: t.socialIdentity.name,
+      kind,
+      userTokenExpiresAt: null,
+      userTokenAffected: false,
+      pageNames: [],
+      pagesAffected: 0,
+    };
+    if (RANK[kind] > RANK[w.kind]) w.kind = kind;
+    if (t.tokenType === "user") {
+      w.userTokenAffected = true;
+      w.userTokenExpiresAt = t.expiresAt;
+    } else {
+      w.pagesAffected++;
+      if (t.facebookPage && w.pageNames.length < PAGE_NAMES_SHOWN) w.pageNames.push(t.facebookPage.name);
+    }
+    byIdentity.set(t.socialIdentityId, w);
+  }
+  const warnings = [...byIdentity.values()].sort(
+    (a, b) => RANK[b.kind] - RANK[a.kind] || (a.identityName ?? "").localeCompare(b.identityName ?? ""),
+  );
+  return { warnings, warningDays, now };
+}
+
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
+
+/** One sentence for a person, e.g. "Alice Admin's Facebook connection expires in 3 days (12 Dec 2026)." */
+export function describeWarning(w: ExpiryWarning, now: Date): string {
+  const who = w.identityName ? `${w.identityName}'s Facebook connection` : "A Facebook connection";
+  const pages =
+    w.pagesAffected === 0
+      ? ""
+      : ` (${w.pageNames.join(", ")}${w.pagesAffected > w.pageNames.length ? ` and ${w.pagesAffected - w.pageNames.length} more` : ""})`;
+  switch (w.kind) {
+    case "expiring": {
+      const at = w.userTokenExpiresAt;
+      if (!at) return `${who} expires soon${pages}.`;
+      const days = Math.max(0, Math.ceil((at.getTime() - now.getTime()) / DAY_MS));
+      const when = days <= 1 ? "within a day" : `in ${days} days`;
+      return `${who} expires ${when} (${dateFormat.format(at)})${pages}.`;
+    }
+    case "expired":
+      return `${who} has expired${pages}.`;
+    case "revoked":
+      return `${who} was revoked on Facebook (password change, logout or app removed)${pages}.`;
+    case "invalid":
+      return `Facebook no longer accepts ${w.identityName ? `${w.identityName}'s connection` : "a connection"}${pages}.`;
+  }
+}

@@ -1,0 +1,83 @@
+import "server-only";
+import type { Db } from "../db/client";
+import { env } from "../env";
+import { logger } from "../log/logger";
+import { deauthorizeFacebookUser, deleteFacebookUserData } from "./forget-facebook-user";
+import { SignedRequestError, verifySignedRequest, type SignedRequestPayload } from "./signed-request";
+
+/**
+ * The logic behind POST /api/facebook/deauthorize and POST /api/facebook/data-deletion (route files stay thin).
+ * A request that does not verify gets 400 with a JSON error and changes nothing. Logs carry counts, never the
+ * signed_request, the person's id or a token.
+ */
+
+interface HandlerOptions {
+  client?: Db;
+  now?: Date;
+}
+
+const noStore = { "Cache-Control": "no-store" };
+
+function bad(message: string, problem: string): Response {
+  return Response.json({ error: message, problem }, { status: 400, headers: noStore });
+}
+
+async function verifiedPayload(request: Request, now: Date | undefined, event: string): Promise<SignedRequestPayload | Response> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/x-www-form-urlencoded|^multipart\/form-data/i.test(type)) {
+    return bad("Send the form field signed_request (application/x-www-form-urlencoded).", "missing");
+  }
+  let raw: FormDataEntryValue | null;
+  try {
+    raw = (await request.formData()).get("signed_request");
+  } catch {
+    return bad("The request body is not a form.", "malformed");
+  }
+  try {
+    return verifySignedRequest(typeof raw === "string" ? raw : null, env().FACEBOOK_APP_SECRET, now);
+  } catch (err) {
+    if (!(err instanceof SignedRequestError)) throw err;
+    logger.warn(`${event}.rejected`, { problem: err.problem });
+    return bad(err.message, err.problem);
+  }
+}
+
+/** The public base URL for links we hand to Meta: AUTH_URL's origin when set, else the request's own origin. */
+function publicOrigin(request: Request): string {
+  const configured = env().AUTH_URL;
+  return configured ? new URL(configured).origin : new URL(request.url).origin;
+}
+
+export async function handleDeauthorize(request: Request, opts: HandlerOptions = {}): Promise<Response> {
+  const payload = await verifiedPayload(request, opts.now, "meta.deauthorize");
+  if (payload instanceof Response) return payload;
+  try {
+    const counts = await deauthorizeFacebookUser(payload.userId, { client: opts.client });
+    // (Keys containing "token" are redacted by the logger, hence "credentialsSoftDeleted".)
+    logger.info("meta.deauthorize.done", { tenants: counts.tenants, identities: counts.identities, credentialsSoftDeleted: counts.tokens, pagesHidden: counts.pages });
+    return Response.json({ ok: true }, { headers: noStore });
+  } catch (err) {
+    logger.error("meta.deauthorize.failed", { err });
+    return Response.json({ error: "Could not process the deauthorization; Meta may retry." }, { status: 500, headers: noStore });
+  }
+}
+
+export async function handleDataDeletion(request: Request, opts: HandlerOptions = {}): Promise<Response> {
+  const payload = await verifiedPayload(request, opts.now, "meta.data_deletion");
+  if (payload instanceof Response) return payload;
+  try {
+    const outcome = await deleteFacebookUserData(payload.userId, { client: opts.client });
+    logger.info("meta.data_deletion.done", {
+      tenants: outcome.tenants,
+      identities: outcome.identities,
+      credentialsSoftDeleted: outcome.tokens,
+      identitiesErased: outcome.identitiesErased,
+      accountsUnlinked: outcome.accountsUnlinked,
+    });
+    const url = `${publicOrigin(request)}/data-deletion/${outcome.confirmationCode}`;
+    return Response.json({ url, confirmation_code: outcome.confirmationCode }, { headers: noStore });
+  } catch (err) {
+    logger.error("meta.data_deletion.failed", { err });
+    return Response.json({ error: "Could not process the data deletion request; Meta may retry." }, { status: 500, headers: noStore });
+  }
+}
