@@ -37,7 +37,7 @@ export function DisconnectIdentityButton({ slug, identityId, name, hideKey }: { 
     <>
       <button
         type="button"
-        className="inline-flex items-center justify-center rounded-md border border-red-200 bg-white px-2.5 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50"
+        className="btn btn-danger"
         disabled={disconnect.isPending}
         onClick={() => {
           setRevoke(false);

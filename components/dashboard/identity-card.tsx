@@ -73,7 +73,7 @@ export function IdentityCard({
             <button
               type="submit"
               title="Go through Connect Facebook again to renew this login and its Page tokens"
-              className="inline-flex items-center justify-center rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm font-medium hover:bg-slate-50"
+              className="btn"
             >
               Reconnect
             </button>

@@ -8,7 +8,7 @@ import { STATUS_NAME } from "../status-badge";
 import type { TokenStatus } from "@/lib/db/generated/enums";
 import { basisOf, usePagesState } from "./pages-state";
 
-interface TokenRef {
+export interface TokenRef {
   id: string;
   status: TokenStatus;
   lastCheckedAt: string | null;
@@ -20,23 +20,34 @@ interface Checked {
   lastError: string | null;
 }
 
-const button =
-  "inline-flex items-center justify-center rounded-md border px-2.5 py-1.5 text-sm font-medium transition disabled:cursor-not-allowed disabled:opacity-50";
+export interface CheckVars {
+  label: string;
+  tokens: TokenRef[];
+}
 
-/** "Check now" for a set of tokens (a Page's, or an identity's user token): optimistic "Checking…", then the result. */
-export function CheckNowButton({ slug, label, tokens }: { slug: string; label: string; tokens: TokenRef[] }) {
+export interface DisconnectPageVars {
+  pageId: string;
+  name: string;
+  hideKey: string;
+}
+
+/**
+ * "Check now" as one mutation for a whole list (its callbacks run per call, with that call's variables): optimistic
+ * "Checking…" on the badge, then the status Facebook reported, then the server's rows.
+ */
+export function useCheckTokens(slug: string) {
   const state = usePagesState();
   const toast = useToast();
-  const check = useMutation({
-    mutationFn: async () => {
+  return useMutation({
+    mutationFn: async ({ tokens }: CheckVars) => {
       const out: Checked[] = [];
       for (const t of tokens) out.push(await postJson<Checked>(`/api/t/${encodeURIComponent(slug)}/tokens/${t.id}/check`));
       return out;
     },
-    onMutate: () => {
+    onMutate: ({ tokens }) => {
       for (const t of tokens) state.setOverride(t.id, { basis: basisOf(t.status, t.lastCheckedAt), status: "checking", note: null });
     },
-    onSuccess: (results) => {
+    onSuccess: (results, { label, tokens }) => {
       for (const t of tokens) {
         const r = results.find((x) => x.id === t.id);
         state.setOverride(t.id, r ? { basis: basisOf(t.status, t.lastCheckedAt), status: r.status, note: r.lastError } : null);
@@ -48,54 +59,60 @@ export function CheckNowButton({ slug, label, tokens }: { slug: string; label: s
       else toast.info(`${label}: checked with Facebook — ${STATUS_NAME[r.status].toLowerCase()}.`);
       state.refresh();
     },
-    onError: (err) => {
+    onError: (err, { label, tokens }) => {
       for (const t of tokens) state.setOverride(t.id, null);
       toast.error(`Could not check ${label}: ${errorMessage(err)}`);
     },
   });
-  return (
-    <button type="button" className={`${button} border-slate-300 bg-white hover:bg-slate-50`} disabled={check.isPending || tokens.length === 0} onClick={() => check.mutate()}>
-      {check.isPending ? "Checking…" : "Check now"}
-    </button>
-  );
 }
 
-/** Disconnect a Page: confirm, hide the row at once, soft-delete on the server; bring the row back on failure. */
-export function DisconnectPageButton({ slug, pageId, pageName, hideKey }: { slug: string; pageId: string; pageName: string; hideKey: string }) {
+/** Disconnect a Page: hide its row at once, soft-delete on the server; the row comes back if that fails. */
+export function useDisconnectPage(slug: string) {
   const state = usePagesState();
   const toast = useToast();
-  const [open, setOpen] = useState(false);
-  const disconnect = useMutation({
-    mutationFn: () => postJson<{ name: string; tokensSoftDeleted: number }>(`/api/t/${encodeURIComponent(slug)}/pages/${pageId}/disconnect`),
-    onMutate: () => {
-      setOpen(false);
-      state.hide(hideKey);
-    },
+  return useMutation({
+    mutationFn: ({ pageId }: DisconnectPageVars) => postJson<{ name: string; tokensSoftDeleted: number }>(`/api/t/${encodeURIComponent(slug)}/pages/${pageId}/disconnect`),
+    onMutate: ({ hideKey }) => state.hide(hideKey),
     onSuccess: (r) => {
       toast.success(`Disconnected ${r.name}. Its token is no longer used; the audit log keeps the history. Connect Facebook again to bring it back.`);
       state.refresh();
     },
-    onError: (err) => {
+    onError: (err, { name, hideKey }) => {
       state.unhide(hideKey);
-      toast.error(`Could not disconnect ${pageName}: ${errorMessage(err)}`);
+      toast.error(`Could not disconnect ${name}: ${errorMessage(err)}`);
     },
   });
+}
+
+/** True while any of these tokens is being checked. */
+export function useChecking(tokens: { id: string }[]): boolean {
+  const state = usePagesState();
+  return tokens.some((t) => state.override(t.id)?.status === "checking");
+}
+
+/** A standalone "Check now" (identity cards). */
+export function CheckNowButton({ slug, label, tokens }: { slug: string; label: string; tokens: TokenRef[] }) {
+  const check = useCheckTokens(slug);
+  const checking = useChecking(tokens);
   return (
-    <>
-      <button type="button" className={`${button} border-red-200 bg-white text-red-700 hover:bg-red-50`} disabled={disconnect.isPending} onClick={() => setOpen(true)}>
-        Disconnect
-      </button>
-      <ConfirmDialog
-        open={open}
-        title={`Disconnect ${pageName}?`}
-        confirmLabel="Disconnect Page"
-        pending={disconnect.isPending}
-        onCancel={() => setOpen(false)}
-        onConfirm={() => disconnect.mutate()}
-      >
-        <p>Automations in this workspace stop using this Page&apos;s token right away. The Page leaves the list; its history stays in the audit log.</p>
-        <p>To bring it back later, use Connect Facebook and keep the Page selected.</p>
-      </ConfirmDialog>
-    </>
+    <button type="button" className="btn" disabled={checking || tokens.length === 0} onClick={() => check.mutate({ label, tokens })}>
+      {checking ? "Checking…" : "Check now"}
+    </button>
   );
+}
+
+/** The confirmation for disconnecting a Page (one per list, mounted while open). */
+export function DisconnectPageDialog({ target, onClose, onConfirm }: { target: DisconnectPageVars | null; onClose: () => void; onConfirm: (t: DisconnectPageVars) => void }) {
+  if (!target) return null;
+  return (
+    <ConfirmDialog open title={`Disconnect ${target.name}?`} confirmLabel="Disconnect Page" onCancel={onClose} onConfirm={() => onConfirm(target)}>
+      <p>Automations in this workspace stop using this Page&apos;s token right away. The Page leaves the list; its history stays in the audit log.</p>
+      <p>To bring it back later, use Connect Facebook and keep the Page selected.</p>
+    </ConfirmDialog>
+  );
+}
+
+/** Local state for the one dialog of a list. */
+export function useDialogTarget<T>() {
+  return useState<T | null>(null);
 }

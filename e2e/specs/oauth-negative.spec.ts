@@ -211,8 +211,9 @@ test.describe("refused by Auth.js before anything is written (error page)", () =
     await approveOnFacebook(page, person.name);
     await expectAuthErrorPage(page, SIGN_IN_NOT_COMPLETED);
     expect((await fb.failureRules()).map((r) => r.id)).not.toContain(rule.id);
+    // (When the app hangs up, the emulator still finishes the exchange, as a slow Facebook would: that token exists
+    // on Facebook's side but the app never saw it.)
     expect(await footprint(sql, person)).toEqual(NO_FOOTPRINT);
-    expect(await fb.tokens({ person: person.id })).toEqual([]);
   });
 });
 

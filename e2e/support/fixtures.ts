@@ -1,4 +1,5 @@
 import { test as base, expect, type Page } from "@playwright/test";
+import { randomBytes, randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { EmulatorControl } from "../facebook-emulator/client";
@@ -37,20 +38,25 @@ export { expect };
 let counter = 0;
 /** A fresh Facebook test person, so parallel tests never share an identity. */
 export async function newPerson(fb: EmulatorControl, opts: { name?: string; pages?: number | { id: string; name: string; category?: string; tasks?: string[] }[] } = {}) {
-  const tag = `${Date.now().toString(36)}${(counter++).toString(36)}`;
+  // Unique across workers and runs: time + worker process + counter + randomness (two workers can start a test in
+  // the same millisecond with the same counter; names, emails and Page ids must still differ).
+  const tag = `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(3).toString("hex")}`;
+  // Page ids are digits: a random 9-digit stem per person (the old stem took the few digits of the base-36 tag, so
+  // people made by different workers often got the same Page ids).
+  const stem = `${randomInt(0, 1_000_000).toString().padStart(6, "0")}${((process.pid + counter) % 1000).toString().padStart(3, "0")}`;
   const name = opts.name ?? `Test Person ${tag}`;
   const pages =
     typeof opts.pages === "number"
       ? Array.from({ length: opts.pages }, (_, i) => ({
-          id: `9${tag.replace(/\D/g, "").slice(-6).padStart(6, "0")}${String(i).padStart(4, "0")}`,
+          id: `9${stem}${String(i).padStart(4, "0")}`,
           name: `${name} Page ${String(i + 1).padStart(3, "0")}`,
           category: "Community",
           tasks: i % 2 ? ["ANALYZE", "CREATE_CONTENT"] : ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"],
         }))
       : (opts.pages ?? [
-          { id: `8${tag.replace(/\D/g, "").slice(-6).padStart(6, "0")}001`, name: `${name} Bakery`, category: "Bakery", tasks: ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"] },
-          { id: `8${tag.replace(/\D/g, "").slice(-6).padStart(6, "0")}002`, name: `${name} Books`, category: "Book Store", tasks: ["ANALYZE", "MODERATE"] },
-          { id: `8${tag.replace(/\D/g, "").slice(-6).padStart(6, "0")}003`, name: `${name} Gym`, category: "Gym", tasks: ["ANALYZE"] },
+          { id: `8${stem}001`, name: `${name} Bakery`, category: "Bakery", tasks: ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"] },
+          { id: `8${stem}002`, name: `${name} Books`, category: "Book Store", tasks: ["ANALYZE", "MODERATE"] },
+          { id: `8${stem}003`, name: `${name} Gym`, category: "Gym", tasks: ["ANALYZE"] },
         ]);
   const created = await fb.createPerson({ name, email: `${tag}@example.test`, pages });
   return { id: created.id, name, pages };

@@ -17,7 +17,7 @@ import { claimDueTokens, writeCheckResults, type ClaimedToken, type WrittenToken
  * batches of 50 filled across tenants.
  *
  * Each round: claim up to `concurrency × 50` due tokens, walking the tenant directory with the tenant's RLS context
- * (UPDATE … SET check_lease_until … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n) RETURNING …), COMMIT,
+ * (WITH due AS (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) UPDATE … SET check_lease_until … RETURNING …), COMMIT,
  * then call Facebook, then write each tenant's results with one UPDATE and its audit events with one INSERT.
  * Two sweeps never hold the same token (row locks, then the committed lease); a sweep that dies leaves leases that
  * simply run out, and the next sweep picks those tokens up again.

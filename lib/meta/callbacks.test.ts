@@ -127,6 +127,9 @@ describe("POST /api/facebook/data-deletion", () => {
       const { rows: other } = await h.db.owner.query(`SELECT name FROM social_identities WHERE tenant_id = $1`, [w.c.tenantId]);
       expect(other).toEqual([{ name: "Person 9999999" }]);
       expect((await h.db.owner.query(`SELECT 1 FROM accounts WHERE provider_account_id = $1`, [w.person])).rowCount).toBe(0);
+      // The login's Facebook profile is erased too (no other sign-in method was linked); other people keep theirs.
+      expect((await h.db.owner.query(`SELECT name, email, image FROM users WHERE id = $1`, [w.a.userId])).rows).toEqual([{ name: null, email: null, image: null }]);
+      expect((await h.db.owner.query(`SELECT name FROM users WHERE id = $1`, [w.c.userId])).rows[0]?.name).not.toBeNull();
       const { rows: audit } = await h.db.owner.query(
         `SELECT action, details FROM audit_events WHERE tenant_id = $1 AND action IN ('identity.disconnected', 'identity.personal_data_erased') ORDER BY action`,
         [w.a.tenantId],

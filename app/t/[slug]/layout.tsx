@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import "@/components/dashboard/dashboard.css";
 
 /**
  * Every workspace screen. Each page renders its own header (TenantHeader) from the one transaction that resolves the

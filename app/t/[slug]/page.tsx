@@ -6,7 +6,7 @@ import { canManageConnections } from "@/lib/tenancy/roles";
 import { FacebookButton } from "@/components/facebook-button";
 import { TenantHeader } from "@/components/tenant/tenant-header";
 import { PagesStateProvider } from "@/components/dashboard/pages-state";
-import { PAGE_GRID } from "@/components/dashboard/page-row";
+import { PAGE_GRID } from "@/components/dashboard/grid";
 import { PagesList } from "@/components/dashboard/pages-list";
 import { IdentityCard } from "@/components/dashboard/identity-card";
 import { PagesToolbar, Pagination } from "@/components/dashboard/pages-toolbar";
