@@ -23,7 +23,7 @@ export function TenantHeader({ current, tenants, userName, tab }: { current: Ten
         <Link href="/" className="hidden text-sm font-bold uppercase tracking-wide text-blue-700 sm:block">
           Social Tokens
         </Link>
-        <details className="group relative" data-testid="tenant-switcher">
+        <details key={current.tenantId} className="group relative" data-testid="tenant-switcher">
           <summary className="flex cursor-pointer list-none items-center gap-2 rounded-lg border border-slate-300 px-3 py-1.5 hover:bg-slate-50 [&::-webkit-details-marker]:hidden">
             <span className="sr-only">Workspace: </span>
             <span className="max-w-[14rem] truncate font-semibold" data-testid="current-tenant">

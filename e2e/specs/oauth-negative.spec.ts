@@ -217,6 +217,24 @@ test.describe("refused by Auth.js before anything is written (error page)", () =
   });
 });
 
+test("connecting a Facebook identity that already belongs to another user is refused; neither user's rows change", async ({ page, browser, fb, sql }) => {
+  const other = await newPerson(fb);
+  const otherContext = await browser.newContext({ baseURL: E2E.appUrl });
+  const otherPage = await otherContext.newPage();
+  await signUpWithFacebook(otherPage, other.name);
+  await expect(otherPage.getByTestId("connect-result")).toHaveAttribute("data-outcome", "succeeded");
+  await otherContext.close();
+  const otherBefore = await footprint(sql, other);
+  expect(otherBefore).toMatchObject({ users: 1, accounts: 1, socialIdentities: 1, adTokens: 4 });
+
+  const { person, before } = await connectedPerson(page, fb, sql);
+  await openFacebookDialogFromDashboard(page);
+  await approveOnFacebook(page, other.name);
+  await expectAuthErrorPage(page, /belongs to another login/i);
+  expect(await footprint(sql, person)).toEqual(before);
+  expect(await footprint(sql, other)).toEqual(otherBefore);
+});
+
 test.describe("failed in the connect step after sign-in (dashboard banner)", () => {
   test("declined pages_show_list: the banner names the permission, no identity, Page or token rows", async ({ page, fb, sql }) => {
     const person = await newPerson(fb);
@@ -274,7 +292,40 @@ test.describe("failed in the connect step after sign-in (dashboard banner)", () 
 });
 
 test.describe("open redirect: sign-in never sends the browser to another origin", () => {
-  const evil = ["https://evil.example/steal", "//evil.example/steal", "/\\evil.example/steal", "http://localhost:3200.evil.example/steal"];
+  const evil = ["https://evil.example/steal", "//evil.example/steal", "/\\evil.example/steal", `${E2E.appUrl}.evil.example/steal`];
+
+  /** Signed out on the landing page, posts Auth.js's sign-in form with this callbackUrl (as an attacker's page could). */
+  async function postSignIn(page: Page, callbackUrl: string): Promise<void> {
+    await page.goto("/");
+    const csrfRes = await page.request.get("/api/auth/csrf");
+    const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+    await page.evaluate(
+      ({ csrfToken, callbackUrl }) => {
+        const form = document.createElement("form");
+        form.method = "POST";
+        form.action = "/api/auth/signin/facebook";
+        for (const [name, value] of Object.entries({ csrfToken, callbackUrl })) {
+          const input = document.createElement("input");
+          input.type = "hidden";
+          input.name = name;
+          input.value = value;
+          form.append(input);
+        }
+        document.body.append(form);
+        form.submit();
+      },
+      { csrfToken, callbackUrl },
+    );
+    await page.waitForURL(/\/dialog\/oauth/);
+  }
+
+  test("control: a same-origin callbackUrl posted the same way is honoured (so the refusals below are real)", async ({ page, fb }) => {
+    const person = await newPerson(fb);
+    await postSignIn(page, "/auth/error?error=Verification");
+    await approveOnFacebook(page, person.name);
+    await page.waitForURL((url) => url.origin === E2E.appUrl && url.pathname === "/auth/error");
+    expect(new URL(page.url()).searchParams.get("error")).toBe("Verification");
+  });
 
   for (const callbackUrl of evil) {
     test(`callbackUrl=${callbackUrl} posted to /api/auth/signin/facebook ends on this origin`, async ({ page, context, fb }) => {
@@ -287,27 +338,7 @@ test.describe("open redirect: sign-in never sends the browser to another origin"
           await route.abort();
         },
       );
-      await page.goto("/");
-      const csrfRes = await page.request.get("/api/auth/csrf");
-      const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-      await page.evaluate(
-        ({ csrfToken, callbackUrl }) => {
-          const form = document.createElement("form");
-          form.method = "POST";
-          form.action = "/api/auth/signin/facebook";
-          for (const [name, value] of Object.entries({ csrfToken, callbackUrl })) {
-            const input = document.createElement("input");
-            input.type = "hidden";
-            input.name = name;
-            input.value = value;
-            form.append(input);
-          }
-          document.body.append(form);
-          form.submit();
-        },
-        { csrfToken, callbackUrl },
-      );
-      await page.waitForURL(/\/dialog\/oauth/);
+      await postSignIn(page, callbackUrl);
       expect((await appCookie(context, AUTH_COOKIES.callbackUrl))?.value ?? "").not.toContain("evil.example");
       await approveOnFacebook(page, person.name);
       await page.waitForURL((url) => url.origin === E2E.appUrl && !url.pathname.startsWith("/api/auth"));
@@ -318,6 +349,16 @@ test.describe("open redirect: sign-in never sends the browser to another origin"
       expect((await signedInSession(context))?.user?.name).toBe(person.name);
     });
   }
+
+  test("control: a same-origin authjs.callback-url cookie set during the flow is followed", async ({ page, context, fb }) => {
+    const person = await newPerson(fb);
+    await openFacebookDialogFromLanding(page);
+    const original = await requireAppCookie(context, AUTH_COOKIES.callbackUrl);
+    await context.addCookies([{ ...asCookieParam(original), value: encodeURIComponent(`${E2E.appUrl}/auth/error?error=Verification`) }]);
+    await approveOnFacebook(page, person.name);
+    await page.waitForURL((url) => url.origin === E2E.appUrl && url.pathname === "/auth/error");
+    expect(new URL(page.url()).searchParams.get("error")).toBe("Verification");
+  });
 
   test("an evil authjs.callback-url cookie set during the flow is ignored: the callback ends on this origin", async ({ page, context, fb }) => {
     const person = await newPerson(fb);

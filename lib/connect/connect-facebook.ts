@@ -71,7 +71,7 @@ export async function connectFacebook(input: ConnectInput): Promise<ConnectResul
     return { ok: true, saved, declinedScopes: conn.permissions.declined, externalUserId: conn.profile.id };
   } catch (err) {
     const error = toConnectError("save", err);
-    logger.warn("facebook.connect.failed", { tenantId: input.tenantId, userId: input.userId, step: error.step, code: error.code });
+    logger.warn("facebook.connect.failed", { tenantId: input.tenantId, userId: input.userId, step: error.step, errorCode: error.code });
     await recordFailedAttempt(client, input, error, externalUserId);
     return { ok: false, error };
   }

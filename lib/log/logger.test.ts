@@ -13,6 +13,7 @@ describe("redactString", () => {
     ["an OAuth Authorization header", "Authorization: OAuth abcdefgh12345678", "Authorization: [REDACTED]"],
     ["an OAuth header carrying a Facebook token", `Authorization: OAuth ${FB_TOKEN}`, "Authorization: OAuth [REDACTED]"],
     ["a Bearer header with a JWT-ish value", "Bearer abc.def-ghi_jkl", "[REDACTED]"],
+    ["not a credential: Auth.js's own wording", "OAuth Provider returned an error", "OAuth Provider returned an error"],
     ["an app access token (app id | secret)", "using 1234567890|0123456789abcdef0123456789abcdef now", "using [REDACTED] now"],
   ])("redacts %s", (_what, input, expected) => {
     expect(redactString(input)).toBe(expected);

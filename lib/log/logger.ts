@@ -11,10 +11,11 @@ const ORDER: Record<Level | "silent", number> = { debug: 10, info: 20, warn: 30,
 
 // Keys whose values are secrets. "token" alone or as a suffix (accessToken, fb_exchange_token), not as a prefix,
 // so tokenType / tokensSoftDeleted / userTokenId stay readable.
-const SECRET_KEY = /(^|_|[a-z])(token|Token)$|secret|password|ciphertext|authorization|cookie|proof|code_verifier|^code$|signed_request/i;
+const SECRET_KEY = /(^|_|[a-z])(token|Token)$|secret|password|ciphertext|authorization|cookie|proof|code_verifier|^code$|signed_request|^state$|^expected$/i;
 const SECRET_VALUE: [RegExp, string][] = [
   [/EAA[A-Za-z0-9_-]{16,}/g, "[REDACTED]"], // Facebook user/page tokens
-  [/\b(Bearer|OAuth)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "[REDACTED]"],
+  // A credential has a digit or punctuation in it: "OAuth Provider returned an error" stays readable.
+  [/\b(Bearer|OAuth)\s+(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}/gi, "[REDACTED]"],
   [/(access_token|client_secret|fb_exchange_token|input_token|appsecret_proof|code)=([^&\s"']+)/gi, "$1=[REDACTED]"],
   // A JSON body quoted in a message: "access_token":"…", "client_secret":"…" (also with escaped quotes).
   [/(\\?")([A-Za-z_]*(?:token|secret|proof)|code|code_verifier|signed_request)\\?"\s*:\s*\\?"[^"\\]*\\?"/gi, "$1$2$1:$1[REDACTED]$1"],

@@ -1,0 +1,144 @@
+import type { Page } from "@playwright/test";
+import type pg from "pg";
+import { test, expect, newPerson, signUpWithFacebook } from "../support/fixtures";
+import { E2E } from "../support/ports";
+
+function slugOf(page: Page): string {
+  const m = /\/t\/([^/?#]+)/.exec(new URL(page.url()).pathname);
+  if (!m?.[1]) throw new Error(`not on a tenant dashboard: ${page.url()}`);
+  return m[1];
+}
+
+async function emailOf(sql: pg.Pool, slug: string): Promise<string> {
+  const { rows } = await sql.query<{ email: string }>(
+    `SELECT u.email FROM users u JOIN memberships m ON m.user_id = u.id JOIN tenants t ON t.id = m.tenant_id WHERE t.slug = $1 AND m.role = 'owner'`,
+    [slug],
+  );
+  if (!rows[0]?.email) throw new Error(`no owner email for ${slug}`);
+  return rows[0].email;
+}
+
+async function tenantRows(sql: pg.Pool, slug: string) {
+  const { rows } = await sql.query<{ tenant_id: string }>(`SELECT id AS tenant_id FROM tenants WHERE slug = $1`, [slug]);
+  const tenantId = rows[0]?.tenant_id as string;
+  const q = async (text: string) => (await sql.query(text, [tenantId])).rows;
+  return {
+    tenantId,
+    pages: await q(`SELECT id, name, deleted_at FROM facebook_pages WHERE tenant_id = $1 ORDER BY name`),
+    tokens: await q(`SELECT id, status, deleted_at, last_checked_at, updated_at FROM ad_tokens WHERE tenant_id = $1 ORDER BY id`),
+    identities: await q(`SELECT id, deleted_at FROM social_identities WHERE tenant_id = $1`),
+    memberships: await q(`SELECT user_id, role, deleted_at FROM memberships WHERE tenant_id = $1 ORDER BY created_at`),
+  };
+}
+
+test("a member only views: no check/disconnect buttons, forged actions refused with nothing changed; the owner can disconnect", async ({ page, browser, fb, sql }) => {
+  // Owner A with three Pages; B signs up on their own, then A adds B to A's workspace as a member.
+  const a = await newPerson(fb);
+  await signUpWithFacebook(page, a.name);
+  const slugA = slugOf(page);
+  const b = await newPerson(fb, { pages: [] });
+  const contextB = await browser.newContext({ baseURL: E2E.appUrl });
+  const pageB = await contextB.newPage();
+  try {
+    await signUpWithFacebook(pageB, b.name);
+    const slugB = slugOf(pageB);
+    const bEmail = await emailOf(sql, slugB);
+
+    await page.goto(`/t/${slugA}/members`);
+    await page.getByLabel("Email").fill("nobody-signed-in@example.test");
+    await page.getByRole("button", { name: "Add member" }).click();
+    await expect(page.getByRole("form", { name: "Add a member" }).getByRole("alert")).toContainText("No one has signed in with nobody-signed-in@example.test yet");
+    await page.getByLabel("Email").fill(bEmail.toUpperCase());
+    await page.getByLabel("Role").selectOption("member");
+    await page.getByRole("button", { name: "Add member" }).click();
+    await expect(page.getByTestId("toast").filter({ hasText: `Added ${b.name} as member` })).toBeVisible();
+    await expect(page.getByTestId("member-row").filter({ hasText: b.name }).getByTestId("member-role")).toHaveText("Member");
+    await expect(page.getByTestId("member-row").filter({ hasText: a.name }).getByTestId("member-role")).toHaveText("Owner");
+    // Adding B twice is refused with words, not a duplicate membership.
+    await page.getByLabel("Email").fill(bEmail);
+    await page.getByRole("button", { name: "Add member" }).click();
+    await expect(page.getByRole("form", { name: "Add a member" }).getByRole("alert")).toContainText("already a member");
+
+    // B now has two workspaces; in A's, B sees the Pages but no buttons that change anything.
+    await pageB.goto(`/t/${slugA}`);
+    await expect(pageB.getByTestId("current-tenant")).toHaveText(`${a.name}'s workspace`);
+    await expect(pageB.getByTestId("page-row")).toHaveCount(3);
+    await expect(pageB.getByRole("button", { name: "Check now" })).toHaveCount(0);
+    await expect(pageB.getByRole("button", { name: "Disconnect" })).toHaveCount(0);
+    await expect(pageB.getByRole("button", { name: "Connect Facebook" })).toHaveCount(0);
+    await expect(pageB.getByRole("button", { name: "Reconnect" })).toHaveCount(0);
+    await expect(pageB.getByText("View only").first()).toBeVisible();
+    await pageB.getByTestId("tenant-switcher").locator("summary").click();
+    await expect(pageB.getByTestId("tenant-switcher").getByRole("link")).toHaveCount(2);
+    await pageB.goto(`/t/${slugA}/members`);
+    await expect(pageB.getByRole("button", { name: "Add member" })).toHaveCount(0);
+    await expect(pageB.getByText("Only owners can add members.")).toBeVisible();
+
+    // B forges the requests the buttons would send: refused (403, in words), nothing changed.
+    const before = await tenantRows(sql, slugA);
+    const pageId = (before.pages[0] as { id: string }).id;
+    const tokenId = (before.tokens[0] as { id: string }).id;
+    const identityId = (before.identities[0] as { id: string }).id;
+    const forged = [
+      await pageB.request.post(`/api/t/${slugA}/pages/${pageId}/disconnect`, { data: {} }),
+      await pageB.request.post(`/api/t/${slugA}/tokens/${tokenId}/check`, { data: {} }),
+      await pageB.request.post(`/api/t/${slugA}/identities/${identityId}/disconnect`, { data: { revokeOnFacebook: true } }),
+    ];
+    for (const res of forged) {
+      expect(res.status()).toBe(403);
+      expect((await res.json()) as unknown).toEqual({ error: { code: "forbidden", message: expect.stringContaining("Only owners and admins") } });
+    }
+    const addSelf = await pageB.request.post(`/api/t/${slugA}/members`, { data: { email: bEmail, role: "owner" } });
+    expect(addSelf.status()).toBe(403);
+    expect(await addSelf.text()).toContain("Only owners can add members");
+    // The Connect Facebook action refuses a member too (no connect intent, still here).
+    await pageB.goto(`/t/${slugA}`);
+    expect(await tenantRows(sql, slugA)).toEqual(before);
+    expect((await fb.tokens({ person: a.id })).filter((t) => t.valid).length).toBeGreaterThan(0);
+
+    // The owner can disconnect; B's view follows.
+    const name = (before.pages[0] as { name: string }).name;
+    const row = page.getByTestId("page-row").filter({ has: page.getByText(name, { exact: true }) });
+    await page.goto(`/t/${slugA}`);
+    await row.getByRole("button", { name: "Disconnect" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Disconnect Page" }).click();
+    await expect(page.getByRole("heading", { name: "Pages (2)" })).toBeVisible();
+    const after = await tenantRows(sql, slugA);
+    expect(after.pages.find((p) => (p as { id: string }).id === pageId)).toMatchObject({ deleted_at: expect.any(Date) });
+    await pageB.reload();
+    await expect(pageB.getByTestId("page-row")).toHaveCount(2);
+    await expect(pageB.getByText(name, { exact: true })).toHaveCount(0);
+  } finally {
+    await contextB.close();
+  }
+});
+
+test("an admin may check and disconnect but not add members", async ({ page, browser, fb, sql }) => {
+  const a = await newPerson(fb);
+  await signUpWithFacebook(page, a.name);
+  const slugA = slugOf(page);
+  const c = await newPerson(fb, { pages: [] });
+  const contextC = await browser.newContext({ baseURL: E2E.appUrl });
+  const pageC = await contextC.newPage();
+  try {
+    await signUpWithFacebook(pageC, c.name);
+    const cEmail = await emailOf(sql, slugOf(pageC));
+    const add = await page.request.post(`/api/t/${slugA}/members`, { data: { email: cEmail, role: "admin" } });
+    expect(add.status()).toBe(200);
+
+    await pageC.goto(`/t/${slugA}`);
+    await expect(pageC.getByTestId("page-row")).toHaveCount(3);
+    const row = pageC.getByTestId("page-row").first();
+    await row.getByRole("button", { name: "Check now" }).click();
+    await expect(pageC.getByTestId("toast").first()).toContainText("checked with Facebook");
+    await row.getByRole("button", { name: "Disconnect" }).click();
+    await pageC.getByRole("dialog").getByRole("button", { name: "Disconnect Page" }).click();
+    await expect(pageC.getByRole("heading", { name: "Pages (2)" })).toBeVisible();
+
+    const res = await pageC.request.post(`/api/t/${slugA}/members`, { data: { email: "someone@example.test", role: "member" } });
+    expect(res.status()).toBe(403);
+    expect(await res.text()).toContain("Only owners can add members");
+  } finally {
+    await contextC.close();
+  }
+});
