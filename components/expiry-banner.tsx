@@ -43,7 +43,7 @@ export function ExpiryBanner({
             type="submit"
             className="rounded-lg bg-[#1877f2] px-4 py-2 text-sm font-semibold text-white hover:bg-[#166fe5] focus:outline-none focus-visible:ring-2 focus-visible:ring-offset-2"
           >
-            Reconnect Facebook
+            Reconnect now
           </button>
         </form>
       ) : (

@@ -1,6 +1,5 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { useState } from "react";
 import { ConfirmDialog } from "../confirm-dialog";
 import { postJson, errorMessage } from "../api-client";
 import { useToast } from "../toast";
@@ -110,9 +109,4 @@ export function DisconnectPageDialog({ target, onClose, onConfirm }: { target: D
       <p>To bring it back later, use Connect Facebook and keep the Page selected.</p>
     </ConfirmDialog>
   );
-}
-
-/** Local state for the one dialog of a list. */
-export function useDialogTarget<T>() {
-  return useState<T | null>(null);
 }

@@ -1,7 +1,8 @@
 "use client";
 import type { PageView } from "@/lib/connections/dashboard-data";
 import { PageRow } from "./page-row";
-import { DisconnectPageDialog, useCheckTokens, useDialogTarget, useDisconnectPage, type DisconnectPageVars } from "./page-row-actions";
+import { useState } from "react";
+import { DisconnectPageDialog, useCheckTokens, useDisconnectPage, type DisconnectPageVars } from "./page-row-actions";
 
 /**
  * The Pages rows, rendered from plain row data on the client side of the RSC boundary: the server sends ~50 compact
@@ -11,7 +12,7 @@ import { DisconnectPageDialog, useCheckTokens, useDialogTarget, useDisconnectPag
 export function PagesList({ slug, rows, canManage, nowMs }: { slug: string; rows: PageView[]; canManage: boolean; nowMs: number }) {
   const check = useCheckTokens(slug);
   const disconnect = useDisconnectPage(slug);
-  const [target, setTarget] = useDialogTarget<DisconnectPageVars>();
+  const [target, setTarget] = useState<DisconnectPageVars | null>(null);
   return (
     <>
       <ul data-testid="pages" className="divide-y divide-slate-200">

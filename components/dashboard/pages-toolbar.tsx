@@ -1,10 +1,16 @@
 import Link from "next/link";
 import { dashboardHref, SORT_LABEL, SORTS, STATUS_FILTERS, type DashboardQuery, type StatusFilter } from "@/lib/connections/dashboard-query";
+
+const CHIP = "shrink-0 whitespace-nowrap rounded-full border px-3 py-1 text-sm";
+const CHIP_ON = "border-slate-900 bg-slate-900 text-white";
+const CHIP_OFF = "border-slate-300 bg-white text-slate-700 hover:bg-slate-100";
 import { STATUS_NAME } from "../status-badge";
 import { formatNumber } from "../format";
-import { AutoSubmitSelect } from "./auto-submit";
 
-/** Search, status filter chips (with counts) and sort: all plain links and a GET form, so the server does the work. */
+/**
+ * Search, status filter chips (with counts) and sort chips: plain links and a GET form (no client JavaScript), so the
+ * server does the work and every state has a URL. Choosing the active sort again flips its direction.
+ */
 export function PagesToolbar({ slug, query, counts, searchedTotal }: { slug: string; query: DashboardQuery; counts: Partial<Record<StatusFilter, number>>; searchedTotal: number }) {
   const chips: { key: StatusFilter | null; label: string; n: number }[] = [
     { key: null, label: "All", n: searchedTotal },
@@ -26,17 +32,8 @@ export function PagesToolbar({ slug, query, counts, searchedTotal }: { slug: str
           maxLength={100}
           className="min-w-0 flex-1 basis-48 rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm"
         />
-        <AutoSubmitSelect name="sort" defaultValue={query.sort} label="Sort by">
-          {SORTS.map((s) => (
-            <option key={s} value={s}>
-              Sort: {SORT_LABEL[s]}
-            </option>
-          ))}
-        </AutoSubmitSelect>
-        <AutoSubmitSelect name="dir" defaultValue={query.dir} label="Sort direction">
-          <option value="asc">Ascending</option>
-          <option value="desc">Descending</option>
-        </AutoSubmitSelect>
+        {query.sort !== "name" && <input type="hidden" name="sort" value={query.sort} />}
+        {query.dir !== "asc" && <input type="hidden" name="dir" value={query.dir} />}
         <button type="submit" className="rounded-lg bg-slate-900 px-3 py-2 text-sm font-semibold text-white hover:bg-slate-700">
           Search
         </button>
@@ -50,11 +47,28 @@ export function PagesToolbar({ slug, query, counts, searchedTotal }: { slug: str
               href={dashboardHref(slug, query, { status: c.key, page: 1 })}
               aria-current={active ? "true" : undefined}
               data-testid={`status-filter-${c.key ?? "all"}`}
-              className={`shrink-0 whitespace-nowrap rounded-full border px-3 py-1 text-sm ${
-                active ? "border-slate-900 bg-slate-900 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-100"
-              }`}
+              className={`${CHIP} ${active ? CHIP_ON : CHIP_OFF}`}
             >
               {c.label} <span className={active ? "text-slate-300" : "text-slate-500"}>{formatNumber(c.n)}</span>
+            </Link>
+          );
+        })}
+      </nav>
+      <nav aria-label="Sort Pages" className="-mx-1 flex items-center gap-1.5 overflow-x-auto px-1 pb-1">
+        <span className="shrink-0 text-sm text-slate-500">Sort:</span>
+        {SORTS.map((sort) => {
+          const active = query.sort === sort;
+          const dir = active && query.dir === "asc" ? "desc" : "asc";
+          return (
+            <Link
+              key={sort}
+              href={dashboardHref(slug, query, { sort, dir, page: 1 })}
+              aria-current={active ? "true" : undefined}
+              data-testid={`sort-${sort}`}
+              className={`${CHIP} ${active ? CHIP_ON : CHIP_OFF}`}
+            >
+              {SORT_LABEL[sort]}
+              {active && <span aria-label={query.dir === "asc" ? " ascending" : " descending"}>{query.dir === "asc" ? " ↑" : " ↓"}</span>}
             </Link>
           );
         })}

@@ -215,9 +215,12 @@ test("search, status filter, sort and paging run on the server (120 Pages)", asy
   await expect(page.getByTestId("no-match")).toBeVisible();
 
   // Sort: by name descending; by status (problems first).
-  await page.goto(`/t/${slug}?sort=name&dir=desc`);
+  await page.goto(`/t/${slug}`);
+  await page.getByTestId("sort-name").click(); // the active sort: flips to descending
+  await page.waitForURL(/dir=desc/);
   await expect(page.getByTestId("page-row").first()).toContainText(`${person.name} Page 120`);
-  await page.goto(`/t/${slug}?sort=status`);
+  await page.getByTestId("sort-status").click();
+  await page.waitForURL(/sort=status/);
   for (let i = 0; i < 3; i++) await expect(page.getByTestId("page-row").nth(i).getByTestId("status-badge")).toHaveAttribute("data-status", "revoked");
   await expect(page.getByTestId("page-row").nth(3).getByTestId("status-badge")).toHaveAttribute("data-status", "expiring");
 
@@ -298,6 +301,11 @@ test("screenshots of the dashboard for the README (desktop and phone)", async ({
   await page.setViewportSize({ width: 1360, height: 900 });
   await page.goto(`/t/${slug}`);
   await expect(page.getByTestId("page-row")).toHaveCount(names.length);
+  // The token-health banner names the broken Pages and offers the reconnect.
+  const banner = page.getByTestId("expiry-banner");
+  await expect(banner).toHaveAttribute("data-severity", "broken");
+  for (const name of ["Summit Gym", "Maple Florist", "Lumen Yoga Studio"]) await expect(banner).toContainText(name);
+  await expect(banner.getByRole("button", { name: /reconnect/i })).toBeVisible();
   await loadPictures(page);
   await page.screenshot({ path: "docs/screenshots/dashboard-desktop.png", fullPage: true });
 

@@ -49,7 +49,7 @@ async function seedPages(t: { tenantId: string; userId: string }, label: string,
 }
 
 async function load(params: Record<string, string>, tenant = a, client: Db = db.app): Promise<DashboardData> {
-  const res = await withMembership(tenant.userId, tenant.slug, (tx) => loadDashboardData(tx, { userId: tenant.userId, query: parseDashboardQuery(params) }), client);
+  const res = await withMembership(tenant.userId, tenant.slug, (tx) => loadDashboardData(tx, { userId: tenant.userId, query: parseDashboardQuery(params), warningDays: 7 }), client);
   if (!res) throw new Error("not a member");
   return res.value;
 }
@@ -120,7 +120,7 @@ describe("loadDashboardData", () => {
   });
 
   it("answers nothing for a slug the person is not a member of", async () => {
-    expect(await withMembership(a.userId, b.slug, (tx) => loadDashboardData(tx, { userId: a.userId, query: parseDashboardQuery({}) }), db.app)).toBeNull();
+    expect(await withMembership(a.userId, b.slug, (tx) => loadDashboardData(tx, { userId: a.userId, query: parseDashboardQuery({}), warningDays: 7 }), db.app)).toBeNull();
   });
 
   it("costs three statements besides the transaction's set_config and COMMIT, and never selects ciphertext", async () => {

@@ -2,6 +2,8 @@ import "server-only";
 import { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/tenant-transaction";
 import type { TokenStatus } from "../db/generated/enums";
+import { env } from "../env";
+import { groupWarnings, MAX_WARNING_TOKENS, warningHorizon, type ExpiryWarnings, type WarningToken } from "../health/expiry-warnings";
 import { PAGE_SIZE, type DashboardQuery, type Sort, type SortDir, type StatusFilter } from "./dashboard-query";
 
 /**
@@ -78,6 +80,8 @@ export interface DashboardData {
   pages: PageList;
   identities: IdentityView[];
   attempt: AttemptView | null;
+  /** The token-health banner: user tokens expiring soon, revoked/expired/invalid tokens, per identity. */
+  warnings: ExpiryWarnings;
 }
 
 /** How bad a status is: the Pages list sorts by a Page's worst token (7 = no active token at all). */
@@ -180,9 +184,39 @@ export async function listPagesPage(tx: Tx, query: DashboardQuery): Promise<Page
 }
 
 /** Connected identities (with their active user token) and the person's latest connect attempt: one statement. */
-export async function listIdentitiesAndAttempt(tx: Tx, userId: string): Promise<{ identities: IdentityView[]; attempt: AttemptView | null }> {
-  const [row] = await tx.$queryRaw<{ result: { identities: IdentityView[]; attempt: AttemptView | null } }[]>`
+interface WarningTokenJson extends Omit<WarningToken, "expiresAt"> {
+  expiresAt: string | null;
+}
+
+/**
+ * Connected identities (with their active user token), the person's latest connect attempt, and the tokens the
+ * health banner may warn about: one statement.
+ */
+export async function listIdentitiesAndAttempt(
+  tx: Tx,
+  userId: string,
+  health: { now: Date; warningDays: number } = { now: new Date(), warningDays: env().TOKEN_EXPIRY_WARNING_DAYS },
+): Promise<{ identities: IdentityView[]; attempt: AttemptView | null; warnings: ExpiryWarnings }> {
+  const horizon = warningHorizon(health.now, health.warningDays);
+  const [row] = await tx.$queryRaw<{ result: { identities: IdentityView[]; attempt: AttemptView | null; warningTokens: WarningTokenJson[] } }[]>`
     SELECT json_build_object(
+      'warningTokens', COALESCE((
+        SELECT json_agg(json_build_object(
+                 'status', w.status, 'tokenType', w.token_type, 'expiresAt', w.expires_at,
+                 'socialIdentityId', w.social_identity_id, 'identityName', w.identity_name, 'pageName', w.page_name))
+        FROM (
+          SELECT t.status, t.token_type, t.expires_at, t.social_identity_id, s.name AS identity_name, p.name AS page_name
+          FROM ad_tokens t
+          JOIN social_identities s ON s.id = t.social_identity_id
+          LEFT JOIN facebook_pages p ON p.id = t.facebook_page_id
+          WHERE t.deleted_at IS NULL
+            AND (t.status IN ('expired', 'revoked', 'invalid', 'expiring')
+                 OR t.expires_at <= ${health.now}
+                 OR (t.token_type = 'user' AND t.expires_at <= ${horizon}))
+          ORDER BY t.social_identity_id, t.id
+          LIMIT ${MAX_WARNING_TOKENS}
+        ) w
+      ), '[]'::json),
       'identities', COALESCE((
         SELECT json_agg(json_build_object(
                  'id', s.id, 'name', s.name, 'pictureUrl', s.picture_url, 'externalUserId', s.external_user_id,
@@ -210,13 +244,19 @@ export async function listIdentitiesAndAttempt(tx: Tx, userId: string): Promise<
         ORDER BY a.created_at DESC LIMIT 1
       )
     ) AS result`;
-  return { identities: row?.result.identities ?? [], attempt: row?.result.attempt ?? null };
+  const warningTokens = (row?.result.warningTokens ?? []).map((t) => ({ ...t, expiresAt: t.expiresAt ? new Date(t.expiresAt) : null }));
+  return {
+    identities: row?.result.identities ?? [],
+    attempt: row?.result.attempt ?? null,
+    warnings: { warnings: groupWarnings(warningTokens, health.now, health.warningDays), warningDays: health.warningDays, now: health.now },
+  };
 }
 
 /** The whole dashboard: two statements (run inside withMembership, after its one membership statement). */
-export async function loadDashboardData(tx: Tx, input: { userId: string; query: DashboardQuery }): Promise<DashboardData> {
+export async function loadDashboardData(tx: Tx, input: { userId: string; query: DashboardQuery; warningDays?: number }): Promise<DashboardData> {
   // Sequential on purpose: one transaction is one connection, and its statements run one at a time anyway.
   const pages = await listPagesPage(tx, input.query);
-  const { identities, attempt } = await listIdentitiesAndAttempt(tx, input.userId);
-  return { nowMs: Date.now(), pages, identities, attempt };
+  const now = new Date();
+  const { identities, attempt, warnings } = await listIdentitiesAndAttempt(tx, input.userId, { now, warningDays: input.warningDays ?? env().TOKEN_EXPIRY_WARNING_DAYS });
+  return { nowMs: now.getTime(), pages, identities, attempt, warnings };
 }

@@ -17,9 +17,9 @@ export type SortDir = "asc" | "desc";
 
 export const SORT_LABEL: Record<Sort, string> = {
   name: "Name",
-  status: "Status (problems first)",
-  expires: "Expiry (soonest first)",
-  checked: "Last checked (oldest first)",
+  status: "Problems first",
+  expires: "Expiry",
+  checked: "Last checked",
   category: "Category",
 };
 

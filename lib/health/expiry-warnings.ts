@@ -45,11 +45,54 @@ export function effectiveKind(t: { status: TokenStatus; tokenType: TokenType; ex
   return null;
 }
 
-/** Runs in the caller's tenant transaction (the dashboard's requireMembership callback). */
+/** A token with a possible problem, as the warnings need it (no secret: status, dates, names). */
+export interface WarningToken {
+  status: TokenStatus;
+  tokenType: TokenType;
+  expiresAt: Date | null;
+  socialIdentityId: string;
+  identityName: string | null;
+  pageName: string | null;
+}
+
+/** The SQL condition selecting tokens that may warrant a warning (kept beside effectiveKind, which decides). */
+export function warningHorizon(now: Date, warningDays: number): Date {
+  return new Date(now.getTime() + warningDays * DAY_MS);
+}
+
+/** Groups problem tokens per identity, worst problem first. Pure: the dashboard feeds it from its own statement. */
+export function groupWarnings(tokens: WarningToken[], now: Date, warningDays: number): ExpiryWarning[] {
+  const byIdentity = new Map<string, ExpiryWarning>();
+  for (const t of tokens) {
+    const kind = effectiveKind(t, now, warningDays);
+    if (!kind) continue;
+    const w = byIdentity.get(t.socialIdentityId) ?? {
+      socialIdentityId: t.socialIdentityId,
+      identityName: t.identityName,
+      kind,
+      userTokenExpiresAt: null,
+      userTokenAffected: false,
+      pageNames: [],
+      pagesAffected: 0,
+    };
+    if (RANK[kind] > RANK[w.kind]) w.kind = kind;
+    if (t.tokenType === "user") {
+      w.userTokenAffected = true;
+      w.userTokenExpiresAt = t.expiresAt;
+    } else {
+      w.pagesAffected++;
+      if (t.pageName && w.pageNames.length < PAGE_NAMES_SHOWN) w.pageNames.push(t.pageName);
+    }
+    byIdentity.set(t.socialIdentityId, w);
+  }
+  return [...byIdentity.values()].sort((a, b) => RANK[b.kind] - RANK[a.kind] || (a.identityName ?? "").localeCompare(b.identityName ?? ""));
+}
+
+/** Runs in the caller's tenant transaction. */
 export async function loadExpiryWarnings(tx: Tx, opts: { now?: Date; warningDays?: number } = {}): Promise<ExpiryWarnings> {
   const now = opts.now ?? new Date();
   const warningDays = opts.warningDays ?? env().TOKEN_EXPIRY_WARNING_DAYS;
-  const horizon = new Date(now.getTime() + warningDays * DAY_MS);
+  const horizon = warningHorizon(now, warningDays);
   const tokens = await tx.adToken.findMany({
     where: {
       deletedAt: null,
@@ -70,34 +113,18 @@ export async function loadExpiryWarnings(tx: Tx, opts: { now?: Date; warningDays
       facebookPage: { select: { name: true } },
     },
   });
-  const byIdentity = new Map<string, ExpiryWarning>();
-  for (const t of tokens) {
-    const kind = effectiveKind(t, now, warningDays);
-    if (!kind) continue;
-    const w = byIdentity.get(t.socialIdentityId) ?? {
-      socialIdentityId: t.socialIdentityId,
-      identityName: t.socialIdentity.name,
-      kind,
-      userTokenExpiresAt: null,
-      userTokenAffected: false,
-      pageNames: [],
-      pagesAffected: 0,
-    };
-    if (RANK[kind] > RANK[w.kind]) w.kind = kind;
-    if (t.tokenType === "user") {
-      w.userTokenAffected = true;
-      w.userTokenExpiresAt = t.expiresAt;
-    } else {
-      w.pagesAffected++;
-      if (t.facebookPage && w.pageNames.length < PAGE_NAMES_SHOWN) w.pageNames.push(t.facebookPage.name);
-    }
-    byIdentity.set(t.socialIdentityId, w);
-  }
-  const warnings = [...byIdentity.values()].sort(
-    (a, b) => RANK[b.kind] - RANK[a.kind] || (a.identityName ?? "").localeCompare(b.identityName ?? ""),
-  );
-  return { warnings, warningDays, now };
+  const rows: WarningToken[] = tokens.map((t) => ({
+    status: t.status,
+    tokenType: t.tokenType,
+    expiresAt: t.expiresAt,
+    socialIdentityId: t.socialIdentityId,
+    identityName: t.socialIdentity.name,
+    pageName: t.facebookPage?.name ?? null,
+  }));
+  return { warnings: groupWarnings(rows, now, warningDays), warningDays, now };
 }
+
+export const MAX_WARNING_TOKENS = MAX_ROWS;
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
 

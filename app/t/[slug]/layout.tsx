@@ -8,7 +8,6 @@ import "@/components/dashboard/dashboard.css";
 export default function TenantLayout({ children }: { children: ReactNode }) {
   return (
     <div className="min-h-screen">
-      {/* Token health banner slot (expiry / revoked): the lifecycle issue renders its banner here. */}
       {children}
     </div>
   );

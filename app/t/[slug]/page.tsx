@@ -11,6 +11,7 @@ import { PagesList } from "@/components/dashboard/pages-list";
 import { IdentityCard } from "@/components/dashboard/identity-card";
 import { PagesToolbar, Pagination } from "@/components/dashboard/pages-toolbar";
 import { formatDateTime, formatNumber } from "@/components/format";
+import { ExpiryBanner } from "@/components/expiry-banner";
 import { startFacebookConnect } from "./actions";
 
 type Params = Promise<{ slug: string }>;
@@ -32,7 +33,7 @@ export default async function TenantDashboard({ params, searchParams }: { params
   const query = parseDashboardQuery(await searchParams);
   // One transaction: the membership (and the switcher's list) in one statement, then the dashboard in two.
   const { membership, tenants, value, user } = await requireMembership(slug, (tx, _m, u) => loadDashboardData(tx, { userId: u.id, query }));
-  const { pages, identities, attempt, nowMs } = value;
+  const { pages, identities, attempt, nowMs, warnings } = value;
   const canManage = canManageConnections(membership.role);
   const connect = startFacebookConnect.bind(null, membership.slug);
   const connectButton = canManage ? (
@@ -58,6 +59,8 @@ export default async function TenantDashboard({ params, searchParams }: { params
               <p className="mt-1 text-xs opacity-75">Your latest Connect Facebook · {formatDateTime(attempt.createdAt)}</p>
             </div>
           )}
+
+          <ExpiryBanner slug={membership.slug} warnings={warnings} canReconnect={canManage} />
 
           {identities.length > 0 && (
             <section aria-labelledby="identities-heading" className="space-y-3">
