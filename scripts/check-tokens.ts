@@ -9,20 +9,11 @@
  * 2 bad arguments, 4 Facebook refused the app's credentials (FACEBOOK_APP_ID / FACEBOOK_APP_SECRET).
  */
 import { closePrismaClient, db } from "../lib/db/client";
+import { intArg } from "./cli-args";
 import { UnsafeDatabaseRoleError } from "../lib/db/assert-app-role";
 import { EnvError } from "../lib/env";
 import { runTokenSweep } from "../lib/health/sweep";
 
-function intArg(name: string): number | undefined {
-  const raw = process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`--${name} must be a positive integer (got "${raw}")`);
-    process.exit(2);
-  }
-  return n;
-}
 
 const maxTokens = intArg("max-tokens");
 const budgetSeconds = intArg("time-budget-seconds");

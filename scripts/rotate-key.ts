@@ -9,20 +9,11 @@
  * Exit codes: 0 done, 3 stopped early (--max-batches) with rows left, 1 failed (nothing of the failing batch written).
  */
 import { closePrismaClient, db } from "../lib/db/client";
+import { intArg } from "./cli-args";
 import { UnsafeDatabaseRoleError } from "../lib/db/assert-app-role";
 import { EnvError } from "../lib/env";
 import { KeyRotationError, rotateEncryptionKey } from "../lib/tokens/rotate-encryption-key";
 
-function intArg(name: string): number | undefined {
-  const raw = process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`--${name} must be a positive integer (got "${raw}")`);
-    process.exit(2);
-  }
-  return n;
-}
 
 const batchSize = intArg("batch-size");
 const maxBatches = intArg("max-batches");
