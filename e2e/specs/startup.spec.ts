@@ -1,0 +1,46 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { test, expect } from "../support/fixtures";
+import { E2E } from "../support/ports";
+
+/** Starts the production build with the given environment and collects what it prints until it exits. */
+function startApp(env: Record<string, string>, port: number): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], {
+      env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}), ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (b: Buffer) => (output += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (output += b.toString()));
+    // A server that keeps running past 30 s did not refuse: stop it and report that.
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+const base = {
+  AUTH_SECRET: "startup-test-secret-that-is-long-enough-1234",
+  FACEBOOK_APP_ID: E2E.appId,
+  FACEBOOK_APP_SECRET: E2E.appSecret,
+  TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString("base64")}`,
+};
+
+test("the server refuses to start when its database role could bypass row-level security", async ({ stack }) => {
+  // The owner URL: a superuser in tests.
+  const { code, output } = await startApp({ ...base, DATABASE_URL: stack.ownerUrl }, E2E.appPort + 50);
+  expect(code).toBe(1);
+  expect(output).toContain("Refusing to run");
+  expect(output).toMatch(/is a superuser/);
+  expect(output).toContain("DATABASE_URL");
+});
+
+test("the server refuses to start with a missing or malformed configuration, naming each variable", async () => {
+  const { code, output } = await startApp({ DATABASE_URL: "mysql://nope", FACEBOOK_APP_ID: "not-numeric" }, E2E.appPort + 51);
+  expect(code).toBe(1);
+  for (const name of ["DATABASE_URL", "AUTH_SECRET", "FACEBOOK_APP_ID", "FACEBOOK_APP_SECRET", "TOKEN_ENCRYPTION_KEYS"]) expect(output).toContain(name);
+  expect(output).toContain("See .env.example");
+});
