@@ -15,7 +15,20 @@ interface Disconnected {
 }
 
 /** Disconnect a Facebook identity (all its tokens), optionally revoking the app's access on Facebook as well. */
-export function DisconnectIdentityButton({ slug, identityId, name, hideKey }: { slug: string; identityId: string; name: string; hideKey: string }) {
+export function DisconnectIdentityButton({
+  slug,
+  identityId,
+  name,
+  hideKey,
+  canRevoke,
+}: {
+  slug: string;
+  identityId: string;
+  name: string;
+  hideKey: string;
+  /** Only the member who connected the account may revoke it on Facebook (it affects every workspace). */
+  canRevoke: boolean;
+}) {
   const state = usePagesState();
   const toast = useToast();
   const [open, setOpen] = useState(false);
@@ -59,13 +72,15 @@ export function DisconnectIdentityButton({ slug, identityId, name, hideKey }: { 
           This workspace stops using {name}&apos;s Facebook login and every Page token that came with it. Pages no one else connected leave the
           list; the audit log keeps the history.
         </p>
-        <label className="flex items-start gap-2 rounded-lg border border-slate-200 bg-slate-50 p-3">
-          <input type="checkbox" className="mt-0.5 h-4 w-4" checked={revoke} onChange={(e) => setRevoke(e.target.checked)} />
-          <span>
-            <span className="font-medium text-slate-900">Also revoke on Facebook</span>
-            <span className="block text-slate-600">Removes this app&apos;s permissions from {name}&apos;s Facebook account, for every workspace.</span>
-          </span>
-        </label>
+        {canRevoke && (
+          <label className="flex items-start gap-2 rounded-lg border border-slate-200 bg-slate-50 p-3">
+            <input type="checkbox" className="mt-0.5 h-4 w-4" checked={revoke} onChange={(e) => setRevoke(e.target.checked)} />
+            <span>
+              <span className="font-medium text-slate-900">Also revoke on Facebook</span>
+              <span className="block text-slate-600">Removes this app&apos;s permissions from {name}&apos;s Facebook account, for every workspace.</span>
+            </span>
+          </label>
+        )}
       </ConfirmDialog>
     </>
   );

@@ -78,7 +78,7 @@ export function IdentityCard({
               Reconnect
             </button>
           </form>
-          <DisconnectIdentityButton slug={slug} identityId={i.id} name={name} hideKey={hideKey} />
+          <DisconnectIdentityButton slug={slug} identityId={i.id} name={name} hideKey={hideKey} canRevoke={i.connectedById === viewerId} />
         </div>
       )}
     </OptimisticItem>

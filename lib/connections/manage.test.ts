@@ -103,6 +103,22 @@ describe("dashboard actions", () => {
     expect((await h.control.tokens({ person: theirs.person.id })).some((t) => t.valid)).toBe(true);
   });
 
+  it("lets only the member who connected an account revoke it on Facebook (it affects every workspace); others may still disconnect", async () => {
+    const c = await connected();
+    const admin = await h.seedMember("member");
+    await h.db.owner.query(`INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'admin')`, [c.member.tenantId, admin.userId]);
+    const before = await snapshot(c.member.tenantId);
+    const refused = await disconnectIdentityAsMember({ userId: admin.userId, slug: c.member.slug, identityId: c.identityId, revokeOnFacebook: true }, deps());
+    expect(refused).toMatchObject({ ok: false, error: { code: "forbidden", message: expect.stringMatching(/Only the person who connected/) } });
+    expect(await snapshot(c.member.tenantId)).toEqual(before);
+    expect((await h.control.tokens({ person: c.person.id })).some((t) => t.valid)).toBe(true);
+
+    const plain = await disconnectIdentityAsMember({ userId: admin.userId, slug: c.member.slug, identityId: c.identityId, revokeOnFacebook: false }, deps());
+    expect(plain).toMatchObject({ ok: true, value: { revoke: "not_requested", tokensSoftDeleted: 3 } });
+    // Disconnecting here leaves the person's Facebook grant alone.
+    expect((await h.control.tokens({ person: c.person.id })).some((t) => t.valid)).toBe(true);
+  });
+
   it("refuses a member (forbidden, in words) and changes nothing; an admin may act", async () => {
     const c = await connected();
     const viewer = await h.seedMember("member");

@@ -139,8 +139,16 @@ export async function disconnectIdentityAsMember(
     input.userId,
     input.slug,
     async (tx, m) => {
-      const identity = await tx.socialIdentity.findFirst({ where: { id: input.identityId, deletedAt: null }, select: { id: true, name: true } });
+      const identity = await tx.socialIdentity.findFirst({ where: { id: input.identityId, deletedAt: null }, select: { id: true, name: true, userId: true } });
       if (!identity) return fail(NOT_FOUND);
+      // Revoking on Facebook removes the app from that person's whole Facebook account, and so (through Meta's
+      // deauthorize callback) from every workspace: only the member who connected the account may do that.
+      if (input.revokeOnFacebook && identity.userId !== input.userId) {
+        return fail({
+          code: "forbidden",
+          message: "Only the person who connected this Facebook account can revoke it on Facebook. You can still disconnect it from this workspace.",
+        });
+      }
       if (input.revokeOnFacebook) userToken = await activeUserTokenForRevoke(tx, m.tenantId, identity.id);
       const res = await disconnectIdentity(tx, m.tenantId, input.userId, identity.id, "member");
       if (res.identities === 0) return fail(NOT_FOUND);
