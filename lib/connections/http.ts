@@ -3,6 +3,7 @@ import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { currentUser, type SessionUser } from "../auth/session";
 import type { ActionError, ActionResult } from "./manage";
+import { isSameOriginJson } from "./same-origin";
 
 /**
  * What the dashboard's route handlers share: the signed-in person, a same-origin JSON body parsed with zod, and
@@ -29,15 +30,15 @@ export function resultResponse<T>(result: ActionResult<T>): NextResponse {
 type Parsed<T> = { ok: true; user: SessionUser; body: T } | { ok: false; response: NextResponse };
 
 /**
- * The signed-in person and the request's JSON body. Refuses requests another site could make from a browser:
- * only `application/json` (a cross-site form cannot send it without a CORS preflight, which we never allow), and
- * no `Sec-Fetch-Site: cross-site`.
+ * The signed-in person and the request's JSON body. Refuses requests another site could make from a browser: the
+ * body must be exactly `application/json` (cross-site pages cannot send it without a CORS preflight, which we never
+ * allow), and Fetch Metadata (or, without it, Origin) must say same-origin — a sibling subdomain is refused too.
  */
 export async function readAction<S extends z.ZodType>(req: Request, schema: S): Promise<Parsed<z.infer<S>>> {
   const user = await currentUser();
   if (!user) return { ok: false, response: errorResponse(401, "signed_out", "You are signed out. Sign in again, then retry.") };
-  if (req.headers.get("sec-fetch-site") === "cross-site" || !(req.headers.get("content-type") ?? "").includes("application/json")) {
-    return { ok: false, response: errorResponse(415, "bad_request", "Send this request from the app (JSON).") };
+  if (!isSameOriginJson(req)) {
+    return { ok: false, response: errorResponse(415, "bad_request", "Send this request from the app (JSON, same origin).") };
   }
   let json: unknown;
   try {
@@ -53,9 +54,4 @@ export async function readAction<S extends z.ZodType>(req: Request, schema: S): 
   return { ok: true, user, body: parsed.data };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids in URLs: anything that is not a UUID names nothing (404, like an id of another tenant). */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+export { isUuid } from "../db/uuid";

@@ -2,6 +2,7 @@ import "server-only";
 import type { Prisma } from "./generated/client";
 import { db, type Db } from "./client";
 import { assertAppRoleCannotBypassRls } from "./assert-app-role";
+import { isUuid } from "./uuid";
 
 /** The transaction client handed to callers: the only way app code reaches tenant-owned tables. */
 export type Tx = Prisma.TransactionClient;
@@ -13,10 +14,9 @@ export interface TxOptions {
   isolationLevel?: Prisma.TransactionIsolationLevel;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function checkedUuid(value: string, what: string): string {
-  if (!UUID.test(value)) throw new Error(`${what} must be a UUID`);
+  if (!isUuid(value)) throw new Error(`${what} must be a UUID`);
   return value;
 }
 

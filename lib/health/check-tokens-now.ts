@@ -1,4 +1,5 @@
 import "server-only";
+import { isUuid } from "../db/uuid";
 import type { Db } from "../db/client";
 import type { TokenStatus } from "../db/generated/enums";
 import { withTenant } from "../db/tenant-transaction";
@@ -25,7 +26,6 @@ export interface CheckedToken {
   lastError: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Checks the given tokens of one tenant right now (the dashboard's "check now"): debug_token in Graph batches of
@@ -39,7 +39,7 @@ export async function checkTokensNow(
   input: CheckTokensNowInput,
   opts: { client?: Db; graph?: GraphClient } = {},
 ): Promise<CheckedToken[]> {
-  const ids = [...new Set(input.tokenIds.filter((id) => UUID.test(id)))];
+  const ids = [...new Set(input.tokenIds.filter((id) => isUuid(id)))];
   if (ids.length === 0) return [];
   const { tenantId, actorUserId } = input;
   const graph = opts.graph ?? new GraphClient();
