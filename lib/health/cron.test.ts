@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/cron/check-tokens/route";
 import { startConnectHarness, type ConnectHarness } from "../testing/connect-harness";
 import { authorizeCron } from "./cron";
+import { setLogSink } from "../log/logger";
 import { seedEncryptedTokens } from "./test-support";
 
 /** The cron route handler, called as Vercel Cron would (GET + Authorization: Bearer $CRON_SECRET). */
@@ -46,14 +47,20 @@ describe("GET /api/cron/check-tokens", () => {
     expect((await h.control.stats()).batchedByPath["/debug_token"]).toBe(2);
   });
 
-  it("answers 503 with a clear message when CRON_SECRET is not set", async () => {
-    h.setEnv({ CRON_SECRET: undefined });
+  it("answers 503 when CRON_SECRET is not set: nothing about the configuration to the caller, what to set in the log", async () => {
+    h.setEnv({ CRON_SECRET: undefined, LOG_LEVEL: "error" });
+    const lines: string[] = [];
+    setLogSink((l) => lines.push(l));
     try {
       const res = await call(`Bearer ${SECRET}`);
       expect(res.status).toBe(503);
-      expect(((await res.json()) as { error: string }).error).toMatch(/CRON_SECRET is not set/);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      const body = JSON.stringify(await res.json());
+      expect(body).not.toMatch(/CRON_SECRET/);
+      expect(lines.join("\n")).toMatch(/CRON_SECRET is not set/);
     } finally {
-      h.setEnv({ CRON_SECRET: SECRET });
+      setLogSink(null);
+      h.setEnv({ CRON_SECRET: SECRET, LOG_LEVEL: "silent" });
     }
   });
 

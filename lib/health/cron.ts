@@ -24,7 +24,9 @@ function digest(s: string): Buffer {
 /** Constant-time check of `Authorization: Bearer <secret>` (hashing first makes lengths equal). */
 export function authorizeCron(authorization: string | null, secret: string | undefined): CronAuthorization {
   if (!secret) {
-    return { ok: false, status: 503, error: "CRON_SECRET is not set on the server; set it (16+ random characters) so Vercel Cron can call this route." };
+    // The caller is anonymous: say only that the route is unavailable; the log says what to set.
+    logger.error("cron.check_tokens.misconfigured", { problems: ["CRON_SECRET is not set: set it (16+ random characters) so Vercel Cron can call this route."] });
+    return { ok: false, status: 503, error: "Unavailable." };
   }
   const presented = authorization ?? "";
   const ok = timingSafeEqual(digest(presented), digest(`Bearer ${secret}`));
@@ -38,7 +40,7 @@ export async function handleCheckTokensCron(request: Request, opts: SweepOptions
   } catch (err) {
     if (!(err instanceof EnvError)) throw err;
     logger.error("cron.check_tokens.misconfigured", { problems: err.problems });
-    return Response.json({ error: "The server's configuration is incomplete; see its logs." }, { status: 503 });
+    return Response.json({ error: "Unavailable." }, { status: 503, headers: { "Cache-Control": "no-store" } });
   }
   const auth = authorizeCron(request.headers.get("authorization"), secret);
   if (!auth.ok) {

@@ -15,8 +15,9 @@ export function deriveStatus(input: {
 }): TokenStatus {
   const now = input.now ?? new Date();
   if (!input.isValid) {
-    if (input.errorSubcode === 463 || (input.expiresAt && input.expiresAt <= now)) return "expired";
+    // Facebook's reason first: a revoked token that is also past its expiry was revoked.
     if (input.errorSubcode != null && REVOKED_SUBCODES.has(input.errorSubcode)) return "revoked";
+    if (input.errorSubcode === 463 || (input.expiresAt && input.expiresAt <= now)) return "expired";
     return "invalid";
   }
   if (input.expiresAt) {

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { DAY_MS, deriveStatus } from "./status";
+
+const now = new Date("2026-11-25T12:00:00Z");
+const at = (days: number) => new Date(now.getTime() + days * DAY_MS);
+
+describe("deriveStatus", () => {
+  it.each([
+    ["valid, never expires", { isValid: true, expiresAt: null }, "active"],
+    ["valid, 30 days left", { isValid: true, expiresAt: at(30) }, "active"],
+    ["valid, 3 days left (window 7)", { isValid: true, expiresAt: at(3) }, "expiring"],
+    ["valid but past its expiry", { isValid: true, expiresAt: at(-1) }, "expired"],
+    ["invalid, subcode 463", { isValid: false, expiresAt: null, errorCode: 190, errorSubcode: 463 }, "expired"],
+    ["invalid, password changed (460)", { isValid: false, expiresAt: at(10), errorCode: 190, errorSubcode: 460 }, "revoked"],
+    ["revoked (458) and also past its expiry: Facebook's reason wins", { isValid: false, expiresAt: at(-2), errorCode: 190, errorSubcode: 458 }, "revoked"],
+    ["invalid without a subcode", { isValid: false, expiresAt: null, errorCode: 190 }, "invalid"],
+  ] as const)("%s → %s", (_what, input, expected) => {
+    expect(deriveStatus({ ...input, now, warningDays: 7 })).toBe(expected);
+  });
+});
