@@ -1,12 +1,12 @@
 "use server";
 import { cookies } from "next/headers";
-import { signIn, signOut } from "@/lib/auth/auth";
+import { signOut } from "@/lib/auth/auth";
 import { CONNECT_INTENT_COOKIE } from "@/lib/auth/connect-intent";
+import { beginFacebookSignIn } from "@/lib/auth/facebook-connect-flow";
 
-/** Landing page: sign in (or sign up) with Facebook; connects into the person's personal workspace. */
+/** Landing page: sign in (or sign up) with Facebook. */
 export async function continueWithFacebook(): Promise<void> {
-  (await cookies()).delete(CONNECT_INTENT_COOKIE);
-  await signIn("facebook", { redirectTo: "/start" });
+  await beginFacebookSignIn();
 }
 
 export async function signOutAction(): Promise<void> {

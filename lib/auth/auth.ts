@@ -75,9 +75,9 @@ function config(): NextAuthConfig {
       },
     },
     events: {
-      async signIn({ user, account }) {
+      async signIn({ user, account, isNewUser }) {
         if (account?.provider !== "facebook" || !account.access_token || !user.id) return;
-        await completeFacebookSignIn({ userId: user.id, userName: user.name ?? null, shortLivedToken: account.access_token });
+        await completeFacebookSignIn({ userId: user.id, userName: user.name ?? null, shortLivedToken: account.access_token, isNewUser: isNewUser === true });
       },
     },
     logger: {

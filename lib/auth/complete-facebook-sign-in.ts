@@ -1,25 +1,63 @@
 import "server-only";
 import { cookies } from "next/headers";
-import { connectFacebook } from "../connect/connect-facebook";
+import { connectFacebook, recordRefusedConnect } from "../connect/connect-facebook";
+import { ConnectError } from "../connect/connect-error";
 import { ensurePersonalTenant } from "../tenancy/tenants";
 import { logger } from "../log/logger";
-import { CONNECT_INTENT_COOKIE, verifyConnectIntent } from "./connect-intent";
+import { CONNECT_INTENT_COOKIE, checkConnectIntent } from "./connect-intent";
 
 /**
  * Runs inside Auth.js's signIn event, after Auth.js created or found the user and linked the account.
- * Auth.js swallows errors thrown in events, so nothing here throws: connectFacebook records every outcome as
- * a connect attempt, which the dashboard shows.
+ * Auth.js swallows errors thrown in events, so nothing here throws: every outcome is recorded as a connect attempt,
+ * which the dashboard shows.
  *
- * Which tenant: the one in a valid, signed connect-intent cookie for this same user (set when a member clicked
- * Connect Facebook in that tenant); otherwise the person's personal tenant (made on first sign-in).
+ * Which workspace:
+ * - a valid, signed connect-intent cookie for this same person (set when they clicked Connect Facebook in a
+ *   workspace): that workspace, whose membership and role connectFacebook re-checks;
+ * - no cookie: a plain sign-in. A new person's connection goes to their personal workspace (made now); a returning
+ *   person is only signed in (their tokens are not rewritten on every login);
+ * - a cookie that expired, is forged, or belongs to another login: nothing is connected, and the refusal is
+ *   recorded where the person will see it.
+ * The cookie is single-use: it is cleared here.
  */
-export async function completeFacebookSignIn(input: { userId: string; userName: string | null; shortLivedToken: string }): Promise<void> {
+export async function completeFacebookSignIn(input: {
+  userId: string;
+  userName: string | null;
+  shortLivedToken: string;
+  isNewUser: boolean;
+}): Promise<void> {
   try {
     const jar = await cookies();
-    const intent = verifyConnectIntent(jar.get(CONNECT_INTENT_COOKIE)?.value);
+    const check = checkConnectIntent(jar.get(CONNECT_INTENT_COOKIE)?.value);
+    if (check.state !== "none") jar.delete(CONNECT_INTENT_COOKIE);
+
+    if (check.state === "valid" && check.intent.userId === input.userId) {
+      await connectFacebook({ tenantId: check.intent.tenantId, userId: input.userId, shortLivedToken: input.shortLivedToken });
+      return;
+    }
+    if (check.state === "none") {
+      if (!input.isNewUser) return;
+      const personal = await ensurePersonalTenant(input.userId, input.userName);
+      await connectFacebook({ tenantId: personal.tenantId, userId: input.userId, shortLivedToken: input.shortLivedToken });
+      return;
+    }
+    // Expired, forged, or another login's: connect nothing. Tell the person in the workspace they started from
+    // when we know it authentically (an expired cookie we signed for them), else in their own workspace.
     const tenantId =
-      intent && intent.userId === input.userId ? intent.tenantId : (await ensurePersonalTenant(input.userId, input.userName)).tenantId;
-    await connectFacebook({ tenantId, userId: input.userId, shortLivedToken: input.shortLivedToken });
+      check.state === "expired" && check.intent.userId === input.userId
+        ? check.intent.tenantId
+        : (await ensurePersonalTenant(input.userId, input.userName)).tenantId;
+    logger.warn("facebook.connect.intent_refused", { userId: input.userId, state: check.state });
+    await recordRefusedConnect(
+      { tenantId, userId: input.userId },
+      new ConnectError(
+        "save",
+        check.state === "expired" ? "intent_expired" : "intent_invalid",
+        check.state === "expired"
+          ? "The connection request took longer than 15 minutes, so nothing was saved. Press Connect Facebook again."
+          : "This connection request was not started from this login, so nothing was saved. Press Connect Facebook in the workspace you want to connect.",
+      ),
+    );
   } catch (err) {
     logger.error("facebook.sign_in.unexpected", { userId: input.userId, error: err });
   }

@@ -27,21 +27,34 @@ export function signConnectIntent(intent: Omit<ConnectIntent, "exp">, nowS = Mat
   return `${payload}.${sig}`;
 }
 
-export function verifyConnectIntent(value: string | undefined, nowS = Math.floor(Date.now() / 1000)): ConnectIntent | null {
-  if (!value) return null;
+export type IntentCheck =
+  | { state: "none" }
+  | { state: "invalid" }
+  | { state: "expired"; intent: ConnectIntent }
+  | { state: "valid"; intent: ConnectIntent };
+
+/** Checks the cookie's signature and expiry. "expired" still carries the (authentic) workspace it named. */
+export function checkConnectIntent(value: string | undefined, nowS = Math.floor(Date.now() / 1000)): IntentCheck {
+  if (!value) return { state: "none" };
   const [payload, sig] = value.split(".");
-  if (!payload || !sig) return null;
+  if (!payload || !sig) return { state: "invalid" };
   const expected = createHmac("sha256", key()).update(payload).digest();
   const given = Buffer.from(sig, "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { state: "invalid" };
   try {
     const parsed = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Partial<ConnectIntent>;
-    if (typeof parsed.tenantId !== "string" || typeof parsed.userId !== "string" || typeof parsed.exp !== "number") return null;
-    if (parsed.exp < nowS) return null;
-    return { tenantId: parsed.tenantId, userId: parsed.userId, exp: parsed.exp };
+    if (typeof parsed.tenantId !== "string" || typeof parsed.userId !== "string" || typeof parsed.exp !== "number") return { state: "invalid" };
+    const intent = { tenantId: parsed.tenantId, userId: parsed.userId, exp: parsed.exp };
+    return parsed.exp < nowS ? { state: "expired", intent } : { state: "valid", intent };
   } catch {
-    return null;
+    return { state: "invalid" };
   }
+}
+
+/** The intent when the cookie is authentic and unexpired, else null. */
+export function verifyConnectIntent(value: string | undefined, nowS = Math.floor(Date.now() / 1000)): ConnectIntent | null {
+  const check = checkConnectIntent(value, nowS);
+  return check.state === "valid" ? check.intent : null;
 }
 
 export function connectIntentCookieOptions() {

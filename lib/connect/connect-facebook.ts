@@ -58,7 +58,8 @@ export async function connectFacebook(input: ConnectInput): Promise<ConnectResul
             pagesCount: result.pagesConnected,
             declinedScopes: declined,
             message:
-              `Connected ${conn.profile.name ?? "your Facebook account"} with ${result.pagesConnected} Page${result.pagesConnected === 1 ? "" : "s"}.` +
+              // No Facebook name in the stored sentence: attempts are append-only and outlive a data deletion request.
+              `Connected your Facebook account with ${result.pagesConnected} Page${result.pagesConnected === 1 ? "" : "s"}.` +
               (declined.length ? ` You declined: ${declined.join(", ")}; features that need them stay off until you reconnect and allow them.` : "") +
               (result.pagesRemoved ? ` ${result.pagesRemoved} Page${result.pagesRemoved === 1 ? " was" : "s were"} not shared this time and ${result.pagesRemoved === 1 ? "was" : "were"} disconnected.` : ""),
           },
@@ -77,7 +78,12 @@ export async function connectFacebook(input: ConnectInput): Promise<ConnectResul
   }
 }
 
-async function recordFailedAttempt(client: Db, input: ConnectInput, error: ConnectError, externalUserId: string | null): Promise<void> {
+/** Records a connect that was refused before it started (e.g. its connect-intent expired), for the dashboard. */
+export async function recordRefusedConnect(ctx: { tenantId: string; userId: string; client?: Db }, error: ConnectError): Promise<void> {
+  await recordFailedAttempt(ctx.client ?? db(), ctx, error, null);
+}
+
+async function recordFailedAttempt(client: Db, input: { tenantId: string; userId: string }, error: ConnectError, externalUserId: string | null): Promise<void> {
   try {
     await withTenant(
       input.tenantId,

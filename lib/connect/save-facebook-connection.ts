@@ -143,8 +143,8 @@ export async function saveFacebookConnection(
       action: "facebook.connected",
       targetType: "social_identity",
       targetId: identity.id,
+      // No names or Facebook ids here: the audit log outlives a data deletion request (targetId names the identity).
       details: {
-        externalUserId: conn.profile.id,
         pages: pages.length,
         declinedScopes: conn.permissions.declined,
         userTokenRotated: rotatedUser > 0,
