@@ -16,4 +16,5 @@ export const E2E = {
   appLog: `.data/e2e-app${offset ? `-${offset}` : ""}.log`,
   appId: "1234567890",
   appSecret: "e2e-emulator-app-secret",
+  authSecret: "e2e-auth-secret-that-is-long-enough-123456",
 };

@@ -31,7 +31,7 @@ const app = spawn(process.execPath, [path.join("node_modules", "next", "dist", "
     NODE_ENV: "production",
     DATABASE_URL: database.appUrl,
     DATABASE_POOL_MAX: "5",
-    AUTH_SECRET: "e2e-auth-secret-that-is-long-enough-123456",
+    AUTH_SECRET: E2E.authSecret,
     AUTH_URL: E2E.appUrl,
     FACEBOOK_APP_ID: E2E.appId,
     FACEBOOK_APP_SECRET: E2E.appSecret,

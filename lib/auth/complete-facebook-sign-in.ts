@@ -54,8 +54,8 @@ export async function completeFacebookSignIn(input: {
         "save",
         check.state === "expired" ? "intent_expired" : "intent_invalid",
         check.state === "expired"
-          ? "The connection request took longer than 15 minutes, so nothing was saved. Press Connect Facebook again."
-          : "This connection request was not started from this login, so nothing was saved. Press Connect Facebook in the workspace you want to connect.",
+          ? "The connection request took longer than 15 minutes, so nothing was saved. Connect again from this workspace."
+          : "This connection request was not started from this login, so nothing was saved. Connect again from the workspace you want to connect.",
       ),
     );
   } catch (err) {
