@@ -1,7 +1,7 @@
 /**
  * npm run tokens:rotate-key [-- --batch-size=500 --max-batches=N]
  *
- * Re-encrypts every stored token (soft-deleted ones included) under the current key: the first entry of
+ * Re-encrypts every stored token (soft-deleted ones are erased: nothing to re-encrypt) under the current key: the first entry of
  * TOKEN_ENCRYPTION_KEYS. To rotate: `npm run tokens:new-key`, put the new entry FIRST in TOKEN_ENCRYPTION_KEYS and
  * keep the old ones after it, deploy, run this, and remove an old key only after a run reports 0 rows left on old keys.
  * Safe to interrupt and run again: every committed batch is done, the rest is still readable under its old key.

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PageInput } from "../../e2e/facebook-emulator/client";
 import { startConnectHarness, type ConnectHarness, type Member } from "../testing/connect-harness";
 import { decryptToken } from "../tokens/encryption";
+import { ERASED_KEY_ID, TokenDecryptionError } from "../tokens/key-ring";
 import { connectFacebook } from "./connect-facebook";
 
 /**
@@ -145,7 +146,7 @@ describe("a first connect", () => {
 });
 
 describe("reconnect", () => {
-  it("rotates the user token and every page token: old rows soft-deleted (still decryptable), exactly one active of each", async () => {
+  it("rotates the user token and every page token: old rows soft-deleted and erased, exactly one active of each", async () => {
     const person = await personWithPages(3, "Re Connector");
     const member = await h.seedMember();
     const first = await expectOk(h.connect(member, person.id));
@@ -162,16 +163,39 @@ describe("reconnect", () => {
     expect(now.filter((r) => r.token_type === "user").map((r) => r.id)).toEqual([second.saved.userTokenId]);
     expect(now.filter((r) => r.token_type === "page").map((r) => r.fb_page_id).sort()).toEqual(person.pages.map((p) => p.id).sort());
 
-    // The first connect's rows are exactly the ones now soft-deleted, and they still decrypt to the old tokens.
+    // The first connect's rows are exactly the ones now soft-deleted. Before the reconnect they decrypted to the
+    // first connect's tokens; the reconnect erased them (empty ciphertext, key_id "erased"), keeping the metadata.
     const old = rows.filter((r) => r.deleted_at !== null);
     expect(old.map((r) => r.id).sort()).toEqual(before.map((r) => r.id).sort());
     const longLived = (await h.control.tokens({ person: person.id, source: "exchange" })).map((t) => t.token);
     expect(longLived).toHaveLength(2);
-    const userOld = old.find((r) => r.token_type === "user")!;
+    const userBefore = before.find((r) => r.token_type === "user")!;
+    expect(plaintext(member.tenantId, userBefore)).toBe(longLived[0]);
+    const oldPagePlain = new Set(before.filter((r) => r.token_type === "page").map((r) => plaintext(member.tenantId, r)));
+    expect(oldPagePlain.size).toBe(3);
+    for (const r of old) {
+      expect({ bytes: r.ciphertext.length, key: r.key_id }).toEqual({ bytes: 0, key: ERASED_KEY_ID });
+      expect(() => plaintext(member.tenantId, r)).toThrow(TokenDecryptionError);
+      const was = before.find((b) => b.id === r.id)!;
+      expect([r.token_type, r.facebook_page_id, r.fb_page_id, r.social_identity_id, r.created_at]).toEqual([
+        was.token_type,
+        was.facebook_page_id,
+        was.fb_page_id,
+        was.social_identity_id,
+        was.created_at,
+      ]);
+    }
+    // The new rows decrypt to the new tokens: the second long-lived user token, and Page tokens none of which is old.
     const userNew = now.find((r) => r.token_type === "user")!;
-    expect([plaintext(member.tenantId, userOld), plaintext(member.tenantId, userNew)]).toEqual(longLived);
-    const oldPagePlain = new Set(old.filter((r) => r.token_type === "page").map((r) => plaintext(member.tenantId, r)));
-    for (const r of now.filter((r) => r.token_type === "page")) expect(oldPagePlain.has(plaintext(member.tenantId, r))).toBe(false);
+    expect(plaintext(member.tenantId, userNew)).toBe(longLived[1]);
+    const issued = await h.control.tokens({ person: person.id });
+    const newPages = now.filter((r) => r.token_type === "page");
+    expect(newPages).toHaveLength(3);
+    for (const r of newPages) {
+      const token = plaintext(member.tenantId, r);
+      expect(oldPagePlain.has(token)).toBe(false);
+      expect(issued.find((t) => t.token === token), `page token of ${r.fb_page_id}`).toMatchObject({ type: "PAGE", pageId: r.fb_page_id, source: "accounts" });
+    }
 
     // Pages are updated in place, not duplicated.
     const pagesRows = await h.db.owner.query(`SELECT count(*)::int AS n FROM facebook_pages WHERE tenant_id = $1 AND deleted_at IS NULL`, [member.tenantId]);
@@ -194,7 +218,11 @@ describe("reconnect", () => {
     expect(second.saved).toMatchObject({ pagesConnected: 2, pagesRemoved: 1 });
     const rows = await tokenRows(member.tenantId);
     expect(active(rows).filter((r) => r.token_type === "page").map((r) => r.fb_page_id).sort()).toEqual([kept1, kept2].sort());
-    expect(rows.filter((r) => r.fb_page_id === dropped).every((r) => r.deleted_at !== null)).toBe(true);
+    const droppedRows = rows.filter((r) => r.fb_page_id === dropped);
+    expect(droppedRows.length).toBeGreaterThan(0);
+    expect(droppedRows.map((r) => ({ deleted: r.deleted_at !== null, bytes: r.ciphertext.length, key: r.key_id }))).toEqual(
+      droppedRows.map(() => ({ deleted: true, bytes: 0, key: ERASED_KEY_ID })),
+    );
     const pagesNow = await h.db.owner.query<{ page_id: string; hidden: boolean }>(
       `SELECT page_id, deleted_at IS NOT NULL AS hidden FROM facebook_pages WHERE tenant_id = $1 ORDER BY page_id`,
       [member.tenantId],

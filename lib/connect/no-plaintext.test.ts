@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { HARNESS_APP_SECRET, startConnectHarness, type ConnectHarness, type Member } from "../testing/connect-harness";
 import { setLogSink } from "../log/logger";
 import { decryptToken } from "../tokens/encryption";
+import { ERASED_KEY_ID } from "../tokens/key-ring";
 import { connectFacebook } from "./connect-facebook";
 
 /**
@@ -148,11 +149,20 @@ describe("the database", () => {
     const control = await h.db.owner.query<{ hit: boolean }>(`SELECT position(convert_to($1, 'UTF8') in convert_to('xx' || $1 || 'yy', 'UTF8')) > 0 AS hit`, [tokens[0]]);
     expect(control.rows).toEqual([{ hit: true }]);
 
-    const stored = await h.db.owner.query<{ tenant_id: string; key_id: string; ciphertext: Buffer }>(`SELECT tenant_id, key_id, ciphertext FROM ad_tokens`);
+    const stored = await h.db.owner.query<{ tenant_id: string; key_id: string; ciphertext: Buffer; deleted: boolean }>(
+      `SELECT tenant_id, key_id, ciphertext, deleted_at IS NOT NULL AS deleted FROM ad_tokens`,
+    );
+    // Soft-deleted rows (the reconnects replaced some) hold nothing: erased by the database when soft-deleted.
+    const erased = stored.rows.filter((r) => r.deleted);
+    expect(erased.length).toBeGreaterThan(0);
+    expect(erased.filter((r) => r.key_id !== ERASED_KEY_ID || r.ciphertext.length !== 0)).toEqual([]);
+    // Every active row decrypts to a token Facebook issued, each a different one.
+    const live = stored.rows.filter((r) => !r.deleted);
+    expect(live.length).toBeGreaterThan(150);
     const set = new Set(tokens);
-    const decrypted = stored.rows.map((r) => decryptToken(r.tenant_id, { ciphertext: r.ciphertext, keyId: r.key_id }));
+    const decrypted = live.map((r) => decryptToken(r.tenant_id, { ciphertext: r.ciphertext, keyId: r.key_id }));
     expect(decrypted.filter((t) => !set.has(t))).toEqual([]);
-    expect(new Set(decrypted).size).toBe(stored.rows.length);
+    expect(new Set(decrypted).size).toBe(live.length);
   });
 });
 

@@ -63,7 +63,7 @@ describe("migrate()", () => {
   it("applies every migration to an empty database and records each with its sha256 checksum and finished_at", async () => {
     const db = await emptyDatabase();
     const migrations = await readMigrations();
-    expect(migrations.map((m) => m.name)).toEqual(["20261125120000_init", "20261125120100_security"]);
+    expect(migrations.map((m) => m.name)).toEqual(["20261125120000_init", "20261125120100_security", "20261125140000_erase_soft_deleted_tokens"]);
 
     const result = await migrate(db.ownerUrl);
 
@@ -124,7 +124,7 @@ describe("migrate()", () => {
 
     await expect(attempt).rejects.toBeInstanceOf(MigrationError);
     await expect(attempt).rejects.toThrow(/Migration 20991231000000_broken failed and was rolled back: .*no_such_table/);
-    expect((await bookkeeping(db.owner)).map((r) => r.migration_name)).toEqual(["20261125120000_init", "20261125120100_security"]);
+    expect((await bookkeeping(db.owner)).map((r) => r.migration_name)).toEqual(["20261125120000_init", "20261125120100_security", "20261125140000_erase_soft_deleted_tokens"]);
     expect(await tableExists(db.owner, "half_done")).toBe(false);
     expect(await tableExists(db.owner, "after_broken")).toBe(false);
 
@@ -132,7 +132,7 @@ describe("migrate()", () => {
     await writeFile(path.join(dir, "20991231000000_broken", "migration.sql"), `CREATE TABLE "half_done" (id int);\n`);
     expect(await migrate(db.ownerUrl, { dir })).toEqual({
       applied: ["20991231000000_broken", "20991231000100_after"],
-      alreadyApplied: ["20261125120000_init", "20261125120100_security"],
+      alreadyApplied: ["20261125120000_init", "20261125120100_security", "20261125140000_erase_soft_deleted_tokens"],
     });
   });
 

@@ -29,6 +29,12 @@ export class TokenDecryptionError extends Error {
 
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
+/**
+ * The key_id of a soft-deleted row: the database erases a token (empty ciphertext, this key id) in the statement
+ * that soft-deletes it (migration 20261125140000_erase_soft_deleted_tokens). Reserved: no real key may use it.
+ */
+export const ERASED_KEY_ID = "erased";
+
 /** Parses "id:base64key,id:base64key" (current key first). Keys must be 32 bytes. */
 export function parseKeyRing(spec: string): KeyRing {
   const keys = new Map<string, Buffer>();
@@ -42,6 +48,7 @@ export function parseKeyRing(spec: string): KeyRing {
     if (!idOk || key.length !== 32) {
       throw new Error(`TOKEN_ENCRYPTION_KEYS: key "${idOk ? id : "?"}" must be id:base64 of 32 bytes (id: up to 32 letters, digits, _ or -)`);
     }
+    if (id === ERASED_KEY_ID) throw new Error(`TOKEN_ENCRYPTION_KEYS: key id "${ERASED_KEY_ID}" is reserved for erased tokens; pick another id`);
     if (keys.has(id)) throw new Error(`TOKEN_ENCRYPTION_KEYS: key id "${id}" appears twice`);
     keys.set(id, key);
     currentKeyId ||= id;
@@ -73,6 +80,9 @@ export function seal(ring: KeyRing, tenantId: string, plaintext: string): Sealed
 }
 
 export function open(ring: KeyRing, tenantId: string, sealed: { ciphertext: Uint8Array; keyId: string }): string {
+  if (sealed.keyId === ERASED_KEY_ID) {
+    throw new TokenDecryptionError("This token was erased when it was disconnected: there is nothing to decrypt. Connect again for a new token.");
+  }
   const key = ring.keys.get(sealed.keyId);
   if (!key) throw new TokenDecryptionError(`No key "${sealed.keyId}" in TOKEN_ENCRYPTION_KEYS; add the old key back (after the current one).`);
   const buf = Buffer.from(sealed.ciphertext);

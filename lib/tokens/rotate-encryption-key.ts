@@ -3,11 +3,12 @@ import { db, type Db } from "../db/client";
 import { withTenant, type Tx } from "../db/tenant-transaction";
 import { appendAudit } from "../audit/audit-log";
 import { keyRing } from "./encryption";
-import { open, seal, TokenDecryptionError, type KeyRing } from "./key-ring";
+import { ERASED_KEY_ID, open, seal, TokenDecryptionError, type KeyRing } from "./key-ring";
 
 /**
- * Re-encrypts every ad_tokens row that is not under the current key (the first entry of TOKEN_ENCRYPTION_KEYS),
- * soft-deleted rows included: history must stay decryptable once the old key is removed.
+ * Re-encrypts every ad_tokens row that is not under the current key (the first entry of TOKEN_ENCRYPTION_KEYS).
+ * Erased rows (key_id ERASED_KEY_ID: soft-deleted, their token erased by the database in the same statement) hold no
+ * ciphertext and are skipped everywhere: not counted, not checked against the ring, never selected or written.
  *
  * - Tenant by tenant (ad_tokens is under row-level security; the tenants directory is readable without context),
  *   in batches of `batchSize` rows by id, each batch its own tenant transaction with its rows locked FOR UPDATE.
@@ -79,7 +80,7 @@ async function oldKeyCounts(client: Db, tenantId: string, currentKeyId: string):
     tenantId,
     (tx) => tx.$queryRaw<OldKeyCount[]>`
       SELECT key_id, count(*)::int AS n FROM ad_tokens
-      WHERE tenant_id = ${tenantId}::uuid AND key_id <> ${currentKeyId}
+      WHERE tenant_id = ${tenantId}::uuid AND key_id <> ${currentKeyId} AND key_id <> ${ERASED_KEY_ID}
       GROUP BY key_id ORDER BY key_id`,
     { client },
   );
@@ -89,7 +90,7 @@ async function oldKeyCounts(client: Db, tenantId: string, currentKeyId: string):
 async function rotateBatch(tx: Tx, ring: KeyRing, tenantId: string, batchSize: number): Promise<{ rows: number; fromKeys: string[] }> {
   const rows = await tx.$queryRaw<RowToRotate[]>`
     SELECT id::text AS id, key_id, ciphertext FROM ad_tokens
-    WHERE tenant_id = ${tenantId}::uuid AND key_id <> ${ring.currentKeyId}
+    WHERE tenant_id = ${tenantId}::uuid AND key_id <> ${ring.currentKeyId} AND key_id <> ${ERASED_KEY_ID}
     ORDER BY id LIMIT ${batchSize} FOR UPDATE`;
   if (rows.length === 0) return { rows: 0, fromKeys: [] };
 

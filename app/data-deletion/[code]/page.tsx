@@ -23,7 +23,7 @@ export default async function DataDeletionStatusPage({ params }: { params: Promi
       <ul className="list-disc space-y-1 pl-5" data-testid="deleted">
         <li>
           Your Facebook connections in every workspace: {request.tokensDeleted} access token{request.tokensDeleted === 1 ? "" : "s"} disconnected and
-          never used again.
+          erased (we no longer hold them).
         </li>
         <li>
           Your Facebook profile details (name and profile picture) in {request.identitiesErased} workspace record
