@@ -3,6 +3,7 @@ import { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/tenant-transaction";
 import { appendAudit } from "../audit/audit-log";
 import { encryptToken } from "../tokens/encryption";
+import { hidePagesWithoutActiveTokens } from "../tokens/disconnect";
 import { deriveStatus } from "../tokens/status";
 import { env } from "../env";
 import type { FacebookConnection } from "./fetch-facebook-connection";
@@ -130,12 +131,7 @@ export async function saveFacebookConnection(
   });
 
   // Pages whose last active token went away are hidden from the list (history stays).
-  if (removedPageUuids.length) {
-    await tx.$executeRaw`
-      UPDATE facebook_pages fp SET deleted_at = now(), updated_at = now()
-      WHERE fp.id = ANY(${removedPageUuids}::uuid[])
-        AND NOT EXISTS (SELECT 1 FROM ad_tokens t WHERE t.facebook_page_id = fp.id AND t.deleted_at IS NULL)`;
-  }
+  await hidePagesWithoutActiveTokens(tx, removedPageUuids);
 
   const rotatedUser = replaced.filter((r) => r.token_type === "user").length;
   await appendAudit(tx, tenantId, userId, [

@@ -34,11 +34,10 @@ export async function disconnectIdentity(
   const identity = await tx.socialIdentity.updateMany({ where: { id: socialIdentityId, deletedAt: null }, data: { deletedAt: now } });
   if (identity.count === 0) return { identities: 0, tokens: 0, pages: 0 };
   const tokens = await tx.adToken.updateMany({ where: { socialIdentityId, deletedAt: null }, data: { deletedAt: now } });
-  const pages = await tx.$executeRaw`
-    UPDATE facebook_pages fp SET deleted_at = now(), updated_at = now()
-    WHERE fp.deleted_at IS NULL
-      AND EXISTS (SELECT 1 FROM ad_tokens t WHERE t.facebook_page_id = fp.id AND t.social_identity_id = ${socialIdentityId}::uuid)
-      AND NOT EXISTS (SELECT 1 FROM ad_tokens t WHERE t.facebook_page_id = fp.id AND t.deleted_at IS NULL)`;
+  const candidates = await tx.$queryRaw<{ id: string }[]>`
+    SELECT DISTINCT facebook_page_id AS id FROM ad_tokens
+    WHERE social_identity_id = ${socialIdentityId}::uuid AND facebook_page_id IS NOT NULL`;
+  const pages = await hidePagesWithoutActiveTokens(tx, candidates.map((c) => c.id));
   await appendAudit(tx, tenantId, actorUserId, [
     { action: "identity.disconnected", targetType: "social_identity", targetId: socialIdentityId, details: { reason, tokensSoftDeleted: tokens.count, pagesHidden: pages } },
   ]);
@@ -58,4 +57,19 @@ export async function activeUserTokenForRevoke(tx: Tx, tenantId: string, socialI
   });
   if (!row) return null;
   return decryptToken(tenantId, { ciphertext: row.ciphertext, keyId: row.keyId });
+}
+
+/**
+ * Hides the given Pages that no longer have any active token (history stays). The Pages are locked first, in their
+ * own statement, so a concurrent connect that is giving one of them a new token finishes first and the check below
+ * (a new statement, so a new snapshot under READ COMMITTED) sees that token: a Page is never hidden while it has
+ * an active token.
+ */
+export async function hidePagesWithoutActiveTokens(tx: Tx, pageIds: string[]): Promise<number> {
+  if (pageIds.length === 0) return 0;
+  await tx.$queryRaw`SELECT id FROM facebook_pages WHERE id = ANY(${pageIds}::uuid[]) AND deleted_at IS NULL ORDER BY id FOR UPDATE`;
+  return tx.$executeRaw`
+    UPDATE facebook_pages fp SET deleted_at = now(), updated_at = now()
+    WHERE fp.id = ANY(${pageIds}::uuid[]) AND fp.deleted_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM ad_tokens t WHERE t.facebook_page_id = fp.id AND t.deleted_at IS NULL)`;
 }
