@@ -8,43 +8,33 @@
  * Prints counts only. Exit codes: 0 finished or stopped by a budget/rate limit (run again later), 1 failed,
  * 2 bad arguments, 4 Facebook refused the app's credentials (FACEBOOK_APP_ID / FACEBOOK_APP_SECRET).
  */
-import { closePrismaClient, db } from "../lib/db/client";
 import { intArg } from "./cli-args";
-import { UnsafeDatabaseRoleError } from "../lib/db/assert-app-role";
-import { EnvError } from "../lib/env";
+import { runCli } from "./run-cli";
 import { runTokenSweep } from "../lib/health/sweep";
-
 
 const maxTokens = intArg("max-tokens");
 const budgetSeconds = intArg("time-budget-seconds");
 const concurrency = intArg("concurrency");
-let exitCode = 0;
 
-try {
-  const result = await runTokenSweep({ maxTokens, timeBudgetMs: budgetSeconds ? budgetSeconds * 1000 : undefined, concurrency });
-  console.log(
-    `Checked ${result.checked} token${result.checked === 1 ? "" : "s"} (${result.changed} changed status) with ${result.graphRequests} Graph ` +
-      `request${result.graphRequests === 1 ? "" : "s"} in ${(result.durationMs / 1000).toFixed(1)} s — stopped: ${result.stoppedReason}.`,
-  );
-  console.log(
-    `  active ${result.active} · expiring ${result.expiring} · expired ${result.expired} · revoked ${result.revoked} · invalid ${result.invalid} · ` +
-      `retry later ${result.retryLater} · given back unchecked ${result.released} · pauses ${result.pauses} · tenants ${result.tenants}`,
-  );
-  if (result.stoppedReason === "app_token_rejected") {
-    console.error("Facebook refused the app's credentials: check FACEBOOK_APP_ID and FACEBOOK_APP_SECRET.");
-    exitCode = 4;
-  } else if (result.stoppedReason !== "done") {
-    console.log("Tokens not checked this time stay due; run again later (or let the cron route continue).");
-  }
-} catch (err) {
-  if (err instanceof EnvError || err instanceof UnsafeDatabaseRoleError) console.error(err.message);
-  else console.error(`Token check failed: ${err instanceof Error ? err.message : String(err)}`);
-  exitCode = 1;
-} finally {
-  try {
-    await closePrismaClient(db());
-  } catch {
-    // nothing to close (e.g. the configuration was invalid)
-  }
-}
-process.exit(exitCode);
+await runCli(
+  "Token check",
+  async () => {
+    let exitCode = 0;
+    const result = await runTokenSweep({ maxTokens, timeBudgetMs: budgetSeconds ? budgetSeconds * 1000 : undefined, concurrency });
+    console.log(
+      `Checked ${result.checked} token${result.checked === 1 ? "" : "s"} (${result.changed} changed status) with ${result.graphRequests} Graph ` +
+        `request${result.graphRequests === 1 ? "" : "s"} in ${(result.durationMs / 1000).toFixed(1)} s — stopped: ${result.stoppedReason}.`,
+    );
+    console.log(
+      `  active ${result.active} · expiring ${result.expiring} · expired ${result.expired} · revoked ${result.revoked} · invalid ${result.invalid} · ` +
+        `retry later ${result.retryLater} · given back unchecked ${result.released} · pauses ${result.pauses} · tenants ${result.tenants}`,
+    );
+    if (result.stoppedReason === "app_token_rejected") {
+      console.error("Facebook refused the app's credentials: check FACEBOOK_APP_ID and FACEBOOK_APP_SECRET.");
+      exitCode = 4;
+    } else if (result.stoppedReason !== "done") {
+      console.log("Tokens not checked this time stay due; run again later (or let the cron route continue).");
+    }
+    return exitCode;
+  },
+);

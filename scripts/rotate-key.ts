@@ -8,47 +8,38 @@
  * Uses DATABASE_URL (the app role; row-level security applies, so it works tenant by tenant).
  * Exit codes: 0 done, 3 stopped early (--max-batches) with rows left, 1 failed (nothing of the failing batch written).
  */
-import { closePrismaClient, db } from "../lib/db/client";
 import { intArg } from "./cli-args";
-import { UnsafeDatabaseRoleError } from "../lib/db/assert-app-role";
-import { EnvError } from "../lib/env";
+import { runCli } from "./run-cli";
 import { KeyRotationError, rotateEncryptionKey } from "../lib/tokens/rotate-encryption-key";
-
 
 const batchSize = intArg("batch-size");
 const maxBatches = intArg("max-batches");
-let exitCode = 0;
 
-try {
-  console.log(`Re-encrypting stored tokens under the current key (batches of ${batchSize ?? 500}${maxBatches ? `, at most ${maxBatches} batches` : ""})…`);
-  const summary = await rotateEncryptionKey({
-    batchSize,
-    maxBatches,
-    onProgress: (p) =>
-      console.log(
-        `  tenant ${p.tenantIndex}/${p.tenantsWithWork} ${p.tenantId}: +${p.batchRows} rows (${p.reEncrypted}/${p.total})`,
-      ),
-  });
-  console.log(
-    `Re-encrypted ${summary.reEncrypted} row${summary.reEncrypted === 1 ? "" : "s"} under key "${summary.currentKeyId}" ` +
-      `in ${summary.batches} batch${summary.batches === 1 ? "" : "es"}; ${summary.tenantsChanged} of ${summary.tenantsScanned} tenants changed; ` +
-      `${summary.seconds.toFixed(1)} s.`,
-  );
-  if (summary.complete) {
-    console.log(`Done: 0 rows left on old keys. Old keys can now be removed from TOKEN_ENCRYPTION_KEYS.`);
-  } else {
-    console.log(`Not finished: ${summary.remaining} row${summary.remaining === 1 ? "" : "s"} still on old keys. Run again to continue; keep the old keys until then.`);
-    exitCode = 3;
-  }
-} catch (err) {
-  if (err instanceof KeyRotationError || err instanceof EnvError || err instanceof UnsafeDatabaseRoleError) console.error(err.message);
-  else console.error(`Key rotation failed: ${err instanceof Error ? err.message : String(err)}`);
-  exitCode = 1;
-} finally {
-  try {
-    await closePrismaClient(db());
-  } catch {
-    // nothing to close (e.g. the configuration was invalid)
-  }
-}
-process.exit(exitCode);
+await runCli(
+  "Key rotation",
+  async () => {
+    let exitCode = 0;
+    console.log(`Re-encrypting stored tokens under the current key (batches of ${batchSize ?? 500}${maxBatches ? `, at most ${maxBatches} batches` : ""})…`);
+    const summary = await rotateEncryptionKey({
+      batchSize,
+      maxBatches,
+      onProgress: (p) =>
+        console.log(
+          `  tenant ${p.tenantIndex}/${p.tenantsWithWork} ${p.tenantId}: +${p.batchRows} rows (${p.reEncrypted}/${p.total})`,
+        ),
+    });
+    console.log(
+      `Re-encrypted ${summary.reEncrypted} row${summary.reEncrypted === 1 ? "" : "s"} under key "${summary.currentKeyId}" ` +
+        `in ${summary.batches} batch${summary.batches === 1 ? "" : "es"}; ${summary.tenantsChanged} of ${summary.tenantsScanned} tenants changed; ` +
+        `${summary.seconds.toFixed(1)} s.`,
+    );
+    if (summary.complete) {
+      console.log(`Done: 0 rows left on old keys. Old keys can now be removed from TOKEN_ENCRYPTION_KEYS.`);
+    } else {
+      console.log(`Not finished: ${summary.remaining} row${summary.remaining === 1 ? "" : "s"} still on old keys. Run again to continue; keep the old keys until then.`);
+      exitCode = 3;
+    }
+    return exitCode;
+  },
+  [KeyRotationError],
+);

@@ -1,16 +1,10 @@
 /** Typed helper for tests: drives the emulator's /__control API with global fetch. */
 
-export type TokenType = "USER" | "PAGE";
+import type { AppUsage, Stats, TokenType } from "./types.js";
+
+export type { AppUsage, Stats, TokenType };
 /** 458 app removed, 460 password changed, 467 logged out, 492 lost Page role. */
 export type RevokeSubcode = number;
-
-export interface Stats {
-  graphRequests: number;
-  byPath: Record<string, number>;
-  batchRequests: number;
-  batchedCalls: number;
-  batchedByPath: Record<string, number>;
-}
 
 export interface TokenSummary {
   token: string;
@@ -60,12 +54,6 @@ export interface FailNextOptions {
     timeoutMs?: number;
     malformed?: boolean | "not-json" | "wrong-shape";
   };
-}
-
-export interface AppUsage {
-  call_count: number;
-  total_cputime: number;
-  total_time: number;
 }
 
 export interface PageInput {
