@@ -1,3 +1,5 @@
+import type { Instrumentation } from "next";
+
 /** Next.js calls register() once per server process at boot: refuse to serve with a bad configuration. */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
@@ -5,3 +7,13 @@ export async function register(): Promise<void> {
     await runStartupChecksOrExit();
   }
 }
+
+/**
+ * Anything that escapes a page, a server action or a route handler reaches Next's onRequestError: log it through
+ * the redacting logger (never Next's bare console output), with the route and kind, never the request's headers.
+ */
+export const onRequestError: Instrumentation.onRequestError = async (error, request, context) => {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { logRequestError } = await import("./lib/log/request-error");
+  logRequestError(error, { method: request.method, path: request.path, ...context });
+};

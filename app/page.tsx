@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { currentUser } from "@/lib/auth/session";
 import { FacebookButton } from "@/components/facebook-button";
-import { continueWithFacebook } from "./actions";
+import { continueWithFacebook } from "@/lib/auth/actions";
 
 export default async function LandingPage() {
   const user = await currentUser();
@@ -11,8 +11,7 @@ export default async function LandingPage() {
         <p className="text-sm font-semibold uppercase tracking-wide text-blue-700">Social Tokens</p>
         <h1 className="text-4xl font-bold tracking-tight">Connect your clients&apos; Facebook Pages once. Keep them connected.</h1>
         <p className="text-lg text-slate-600">
-          Each client gets a private workspace. Tokens are encrypted at rest, checked for health, and never shown to anyone —
-          not even you.
+          Each client gets a private workspace. Tokens are encrypted at rest, checked for health, and never shown to anyone — not even you.
         </p>
       </div>
       {user ? (

@@ -59,7 +59,12 @@ export function ConfirmDialog({
           </h2>
           <div className="space-y-3 text-sm text-slate-700">{children}</div>
           <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-            <button type="button" onClick={onCancel} disabled={pending} className="rounded-lg border border-slate-300 px-4 py-2 font-medium hover:bg-slate-50 disabled:opacity-50">
+            <button
+              type="button"
+              onClick={onCancel}
+              disabled={pending}
+              className="rounded-lg border border-slate-300 px-4 py-2 font-medium hover:bg-slate-50 disabled:opacity-50"
+            >
               Cancel
             </button>
             <button

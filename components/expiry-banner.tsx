@@ -1,4 +1,4 @@
-import { startFacebookConnect } from "@/app/t/[slug]/actions";
+import { startFacebookConnect } from "@/lib/auth/actions";
 import { describeWarning, type ExpiryWarnings } from "@/lib/health/expiry-warnings";
 
 /**
@@ -27,8 +27,8 @@ export function ExpiryBanner({
       className={`rounded-lg border p-4 ${broken ? "border-red-300 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-900"}`}
     >
       <p className="font-semibold">
-        {broken ? "Some Facebook connections no longer work." : "A Facebook connection expires soon."}{" "}
-        Reconnect to keep automations running.
+        {broken ? "Some Facebook connections no longer work." : "A Facebook connection expires soon."} Reconnect to keep automations
+        running.
       </p>
       <ul className="mt-2 list-disc space-y-1 pl-5 text-sm">
         {warnings.warnings.map((w) => (

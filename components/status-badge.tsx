@@ -24,7 +24,17 @@ export function statusText(status: BadgeStatus, expiresAt: string | null, nowMs:
 }
 
 /** Styles: .badge / .badge-<status> in components/dashboard/dashboard.css. */
-export function StatusBadge({ status, expiresAt, nowMs, title }: { status: BadgeStatus; expiresAt: string | null; nowMs: number; title?: string }) {
+export function StatusBadge({
+  status,
+  expiresAt,
+  nowMs,
+  title,
+}: {
+  status: BadgeStatus;
+  expiresAt: string | null;
+  nowMs: number;
+  title?: string;
+}) {
   return (
     <span data-testid="status-badge" data-status={status} title={title} className={`badge badge-${status}`}>
       <i aria-hidden />

@@ -45,7 +45,11 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <Ctx.Provider value={api}>
       {children}
-      <div aria-live="polite" role="status" className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-end">
+      <div
+        aria-live="polite"
+        role="status"
+        className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-end"
+      >
         {toasts.map((t) => (
           <div
             key={t.id}
@@ -57,7 +61,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
               {ICON[t.tone]}
             </b>
             <p className="flex-1">{t.message}</p>
-            <button type="button" onClick={() => dismiss(t.id)} className="rounded px-1 text-slate-500 hover:text-slate-900" aria-label="Dismiss">
+            <button
+              type="button"
+              onClick={() => dismiss(t.id)}
+              className="rounded px-1 text-slate-500 hover:text-slate-900"
+              aria-label="Dismiss"
+            >
               ×
             </button>
           </div>

@@ -16,25 +16,22 @@ const maxTokens = intArg("max-tokens");
 const budgetSeconds = intArg("time-budget-seconds");
 const concurrency = intArg("concurrency");
 
-await runCli(
-  "Token check",
-  async () => {
-    let exitCode = 0;
-    const result = await runTokenSweep({ maxTokens, timeBudgetMs: budgetSeconds ? budgetSeconds * 1000 : undefined, concurrency });
-    console.log(
-      `Checked ${result.checked} token${result.checked === 1 ? "" : "s"} (${result.changed} changed status) with ${result.graphRequests} Graph ` +
-        `request${result.graphRequests === 1 ? "" : "s"} in ${(result.durationMs / 1000).toFixed(1)} s — stopped: ${result.stoppedReason}.`,
-    );
-    console.log(
-      `  active ${result.active} · expiring ${result.expiring} · expired ${result.expired} · revoked ${result.revoked} · invalid ${result.invalid} · ` +
-        `retry later ${result.retryLater} · given back unchecked ${result.released} · pauses ${result.pauses} · tenants ${result.tenants}`,
-    );
-    if (result.stoppedReason === "app_token_rejected") {
-      console.error("Facebook refused the app's credentials: check FACEBOOK_APP_ID and FACEBOOK_APP_SECRET.");
-      exitCode = 4;
-    } else if (result.stoppedReason !== "done") {
-      console.log("Tokens not checked this time stay due; run again later (or let the cron route continue).");
-    }
-    return exitCode;
-  },
-);
+await runCli("Token check", async () => {
+  let exitCode = 0;
+  const result = await runTokenSweep({ maxTokens, timeBudgetMs: budgetSeconds ? budgetSeconds * 1000 : undefined, concurrency });
+  console.log(
+    `Checked ${result.checked} token${result.checked === 1 ? "" : "s"} (${result.changed} changed status) with ${result.graphRequests} Graph ` +
+      `request${result.graphRequests === 1 ? "" : "s"} in ${(result.durationMs / 1000).toFixed(1)} s — stopped: ${result.stoppedReason}.`,
+  );
+  console.log(
+    `  active ${result.active} · expiring ${result.expiring} · expired ${result.expired} · revoked ${result.revoked} · invalid ${result.invalid} · ` +
+      `retry later ${result.retryLater} · given back unchecked ${result.released} · pauses ${result.pauses} · tenants ${result.tenants}`,
+  );
+  if (result.stoppedReason === "app_token_rejected") {
+    console.error("Facebook refused the app's credentials: check FACEBOOK_APP_ID and FACEBOOK_APP_SECRET.");
+    exitCode = 4;
+  } else if (result.stoppedReason !== "done") {
+    console.log("Tokens not checked this time stay due; run again later (or let the cron route continue).");
+  }
+  return exitCode;
+});

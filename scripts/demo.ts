@@ -2,7 +2,7 @@
  * npm run demo — the app with zero setup:
  *  - no DATABASE_URL → embedded PostgreSQL (PGlite, persisted in .data/pglite), migrated, app connected as a
  *    non-owner role so row-level security behaves as on a server;
- *  - no FACEBOOK_GRAPH_URL → the Facebook emulator (e2e/facebook-emulator) on port 4010;
+ *  - no FACEBOOK_GRAPH_URL → the Facebook emulator (emulators/facebook) on port 4010;
  *  - secrets it needs (AUTH_SECRET, TOKEN_ENCRYPTION_KEYS) generated once into .data/demo-secrets.json.
  * Then `next dev` on PORT (default 3000).
  */
@@ -14,7 +14,7 @@ import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { migrate } from "../lib/db/migrate";
 import { ensureAppLoginRole, withCredentials } from "../lib/db/provision";
 import { generateKeySpec } from "../lib/tokens/key-ring";
-import { startFacebookEmulator } from "../e2e/facebook-emulator/server";
+import { startFacebookEmulator } from "../emulators/facebook/server";
 
 const DATA = path.join(process.cwd(), ".data");
 const port = Number(process.env.PORT ?? 3000);

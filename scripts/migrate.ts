@@ -7,7 +7,9 @@ import { ensureAppLoginRole } from "../lib/db/provision";
 
 const ownerUrl = process.env.DATABASE_OWNER_URL;
 if (!ownerUrl) {
-  console.error("DATABASE_OWNER_URL is not set: set it to the URL of the role that owns the schema (migrations run as the owner; the app uses DATABASE_URL).");
+  console.error(
+    "DATABASE_OWNER_URL is not set: set it to the URL of the role that owns the schema (migrations run as the owner; the app uses DATABASE_URL).",
+  );
   process.exit(1);
 }
 

@@ -19,14 +19,14 @@ await runCli(
   "Key rotation",
   async () => {
     let exitCode = 0;
-    console.log(`Re-encrypting stored tokens under the current key (batches of ${batchSize ?? 500}${maxBatches ? `, at most ${maxBatches} batches` : ""})…`);
+    console.log(
+      `Re-encrypting stored tokens under the current key (batches of ${batchSize ?? 500}${maxBatches ? `, at most ${maxBatches} batches` : ""})…`,
+    );
     const summary = await rotateEncryptionKey({
       batchSize,
       maxBatches,
       onProgress: (p) =>
-        console.log(
-          `  tenant ${p.tenantIndex}/${p.tenantsWithWork} ${p.tenantId}: +${p.batchRows} rows (${p.reEncrypted}/${p.total})`,
-        ),
+        console.log(`  tenant ${p.tenantIndex}/${p.tenantsWithWork} ${p.tenantId}: +${p.batchRows} rows (${p.reEncrypted}/${p.total})`),
     });
     console.log(
       `Re-encrypted ${summary.reEncrypted} row${summary.reEncrypted === 1 ? "" : "s"} under key "${summary.currentKeyId}" ` +
@@ -36,7 +36,9 @@ await runCli(
     if (summary.complete) {
       console.log(`Done: 0 rows left on old keys. Old keys can now be removed from TOKEN_ENCRYPTION_KEYS.`);
     } else {
-      console.log(`Not finished: ${summary.remaining} row${summary.remaining === 1 ? "" : "s"} still on old keys. Run again to continue; keep the old keys until then.`);
+      console.log(
+        `Not finished: ${summary.remaining} row${summary.remaining === 1 ? "" : "s"} still on old keys. Run again to continue; keep the old keys until then.`,
+      );
       exitCode = 3;
     }
     return exitCode;

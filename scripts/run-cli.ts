@@ -7,7 +7,11 @@ import { EnvError } from "../lib/env";
  * database role, or the task's own `knownErrors`) print their message; anything else prints "<what> failed: …".
  * Closes the database and exits with the task's exit code (1 on error).
  */
-export async function runCli(what: string, task: () => Promise<number>, knownErrors: (abstract new (...args: never[]) => Error)[] = []): Promise<never> {
+export async function runCli(
+  what: string,
+  task: () => Promise<number>,
+  knownErrors: (abstract new (...args: never[]) => Error)[] = [],
+): Promise<never> {
   let exitCode = 0;
   try {
     exitCode = await task();

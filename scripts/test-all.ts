@@ -37,11 +37,17 @@ function readJson<T>(file: string): T | null {
 
 check("typecheck (tsc --noEmit)", run("typecheck", bin("tsc"), ["--noEmit", "-p", "."]));
 check("lint (eslint, no warnings)", run("lint", bin("eslint"), ["--max-warnings=0", "."]));
+check("format (prettier --check)", run("format", bin("prettier"), ["--check", "--log-level=warn", "."]));
 
 // Vitest: unit + integration against real PostgreSQL and the emulator over HTTP.
 const vitestReport = path.join(REPORTS, "vitest.json");
 rmSync(vitestReport, { force: true });
-const vitestOk = run("unit + integration (vitest)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`]);
+const vitestOk = run("unit + integration (vitest)", bin("vitest"), [
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${vitestReport}`,
+]);
 const v = readJson<{ numPassedTests: number; numFailedTests: number; numTotalTests: number }>(vitestReport);
 if (v) {
   passed += v.numPassedTests;
@@ -62,7 +68,9 @@ if (buildOk) {
   if (p) {
     passed += p.stats.expected + p.stats.flaky;
     failed += p.stats.unexpected + (pwOk || p.stats.unexpected > 0 ? 0 : 1);
-    summary.push(`${p.stats.unexpected || !pwOk ? "✗" : "✓"} playwright: ${p.stats.expected + p.stats.flaky} passed, ${p.stats.unexpected} failed`);
+    summary.push(
+      `${p.stats.unexpected || !pwOk ? "✗" : "✓"} playwright: ${p.stats.expected + p.stats.flaky} passed, ${p.stats.unexpected} failed`,
+    );
   } else {
     check("playwright (no report)", false);
   }

@@ -2,17 +2,9 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { ConfirmDialog } from "../confirm-dialog";
-import { postJson, errorMessage } from "../api-client";
+import { api, errorMessage } from "../api";
 import { useToast } from "../toast";
 import { usePagesState } from "./pages-state";
-
-interface Disconnected {
-  name: string | null;
-  tokensSoftDeleted: number;
-  pagesHidden: number;
-  revoke: "not_requested" | "revoked" | "failed" | "no_token";
-  revokeMessage: string | null;
-}
 
 /** Disconnect a Facebook identity (all its tokens), optionally revoking the app's access on Facebook as well. */
 export function DisconnectIdentityButton({
@@ -34,13 +26,14 @@ export function DisconnectIdentityButton({
   const [open, setOpen] = useState(false);
   const [revoke, setRevoke] = useState(false);
   const disconnect = useMutation({
-    mutationFn: (revokeOnFacebook: boolean) =>
-      postJson<Disconnected>(`/api/t/${encodeURIComponent(slug)}/identities/${identityId}/disconnect`, { revokeOnFacebook }),
+    mutationFn: (revokeOnFacebook: boolean) => api.disconnectIdentity({ slug, identityId, body: { revokeOnFacebook } }),
     onSuccess: (r) => {
       setOpen(false);
       state.hide(hideKey);
       const pages = r.pagesHidden === 1 ? "1 Page" : `${r.pagesHidden} Pages`;
-      toast.success(`Disconnected ${r.name ?? name} and ${pages}.${r.revoke === "revoked" ? " The app's access was revoked on Facebook too." : ""}`);
+      toast.success(
+        `Disconnected ${r.name ?? name} and ${pages}.${r.revoke === "revoked" ? " The app's access was revoked on Facebook too." : ""}`,
+      );
       if (r.revokeMessage) toast.error(r.revokeMessage);
       state.refresh();
     },
@@ -69,15 +62,17 @@ export function DisconnectIdentityButton({
         onConfirm={() => disconnect.mutate(revoke)}
       >
         <p>
-          This workspace stops using {name}&apos;s Facebook login and every Page token that came with it. Pages no one else connected leave the
-          list; the audit log keeps the history.
+          This workspace stops using {name}&apos;s Facebook login and every Page token that came with it. Pages no one else connected leave
+          the list; the audit log keeps the history.
         </p>
         {canRevoke && (
           <label className="flex items-start gap-2 rounded-lg border border-slate-200 bg-slate-50 p-3">
             <input type="checkbox" className="mt-0.5 h-4 w-4" checked={revoke} onChange={(e) => setRevoke(e.target.checked)} />
             <span>
               <span className="font-medium text-slate-900">Also revoke on Facebook</span>
-              <span className="block text-slate-600">Removes this app&apos;s permissions from {name}&apos;s Facebook account, for every workspace.</span>
+              <span className="block text-slate-600">
+                Removes this app&apos;s permissions from {name}&apos;s Facebook account, for every workspace.
+              </span>
             </span>
           </label>
         )}

@@ -1,4 +1,4 @@
-import type { IdentityView } from "@/lib/connections/dashboard-data";
+import type { IdentityView } from "@/lib/workspace/dashboard-data";
 import { StatusBadge } from "../status-badge";
 import { formatDate, formatDateTime, timeAgo, daysUntil, plural } from "../format";
 import { OptimisticItem, LiveStatusBadge } from "./pages-state";
@@ -24,13 +24,21 @@ export function IdentityCard({
   const t = i.userToken;
   const hideKey = `identity:${i.id}:${t?.id ?? ""}`;
   return (
-    <OptimisticItem hideKey={hideKey} data-testid="identity" data-identity-id={i.id} className="flex flex-col gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+    <OptimisticItem
+      hideKey={hideKey}
+      data-testid="identity"
+      data-identity-id={i.id}
+      className="flex flex-col gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+    >
       <div className="flex items-start gap-3">
         {i.pictureUrl ? (
           // eslint-disable-next-line @next/next/no-img-element
           <img src={i.pictureUrl} alt="" width={44} height={44} className="h-11 w-11 shrink-0 rounded-full bg-slate-100 object-cover" />
         ) : (
-          <span aria-hidden className="flex h-11 w-11 shrink-0 items-center justify-center rounded-full bg-slate-100 font-semibold text-slate-500">
+          <span
+            aria-hidden
+            className="flex h-11 w-11 shrink-0 items-center justify-center rounded-full bg-slate-100 font-semibold text-slate-500"
+          >
             {name.slice(0, 1)}
           </span>
         )}
@@ -43,7 +51,14 @@ export function IdentityCard({
           <p className="text-sm text-slate-600">{plural(i.pageCount, "Page")} through this login</p>
         </div>
         {t ? (
-          <LiveStatusBadge tokenId={t.id} status={t.status} expiresAt={t.expiresAt} lastCheckedAt={t.lastCheckedAt} lastError={t.lastError} nowMs={nowMs} />
+          <LiveStatusBadge
+            tokenId={t.id}
+            status={t.status}
+            expiresAt={t.expiresAt}
+            lastCheckedAt={t.lastCheckedAt}
+            lastError={t.lastError}
+            nowMs={nowMs}
+          />
         ) : (
           <StatusBadge status="none" expiresAt={null} nowMs={nowMs} />
         )}
@@ -64,17 +79,21 @@ export function IdentityCard({
       </dl>
       {t?.lastError && t.status !== "active" && <p className="text-sm text-red-700">{t.lastError}</p>}
       {i.declinedScopes.length > 0 && (
-        <p className="text-sm text-amber-800">Not allowed on Facebook: {i.declinedScopes.join(", ")}. Reconnect and allow them if automations need them.</p>
+        <p className="text-sm text-amber-800">
+          Not allowed on Facebook: {i.declinedScopes.join(", ")}. Reconnect and allow them if automations need them.
+        </p>
       )}
       {canManage && (
         <div className="flex flex-wrap gap-2">
-          {t && <CheckNowButton slug={slug} label={`${name}'s login`} tokens={[{ id: t.id, status: t.status, lastCheckedAt: t.lastCheckedAt }]} />}
+          {t && (
+            <CheckNowButton
+              slug={slug}
+              label={`${name}'s login`}
+              tokens={[{ id: t.id, status: t.status, lastCheckedAt: t.lastCheckedAt }]}
+            />
+          )}
           <form action={reconnect}>
-            <button
-              type="submit"
-              title="Go through Connect Facebook again to renew this login and its Page tokens"
-              className="btn"
-            >
+            <button type="submit" title="Go through Connect Facebook again to renew this login and its Page tokens" className="btn">
               Reconnect
             </button>
           </form>

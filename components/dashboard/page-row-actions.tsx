@@ -1,10 +1,11 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { ConfirmDialog } from "../confirm-dialog";
-import { postJson, errorMessage } from "../api-client";
+import { api, errorMessage } from "../api";
 import { useToast } from "../toast";
 import { STATUS_NAME } from "../status-badge";
 import type { TokenStatus } from "@/lib/db/generated/enums";
+import type { ResponseOf } from "@/lib/workspace/contract";
 import { basisOf, usePagesState } from "./pages-state";
 
 export interface TokenRef {
@@ -13,11 +14,7 @@ export interface TokenRef {
   lastCheckedAt: string | null;
 }
 
-interface Checked {
-  id: string;
-  status: TokenStatus;
-  lastError: string | null;
-}
+type Checked = ResponseOf<"checkToken">;
 
 export interface CheckVars {
   label: string;
@@ -40,7 +37,7 @@ export function useCheckTokens(slug: string) {
   return useMutation({
     mutationFn: async ({ tokens }: CheckVars) => {
       const out: Checked[] = [];
-      for (const t of tokens) out.push(await postJson<Checked>(`/api/t/${encodeURIComponent(slug)}/tokens/${t.id}/check`));
+      for (const t of tokens) out.push(await api.checkToken({ slug, tokenId: t.id }));
       return out;
     },
     onMutate: ({ tokens }) => {
@@ -70,10 +67,12 @@ export function useDisconnectPage(slug: string) {
   const state = usePagesState();
   const toast = useToast();
   return useMutation({
-    mutationFn: ({ pageId }: DisconnectPageVars) => postJson<{ name: string; tokensSoftDeleted: number }>(`/api/t/${encodeURIComponent(slug)}/pages/${pageId}/disconnect`),
+    mutationFn: ({ pageId }: DisconnectPageVars) => api.disconnectPage({ slug, pageId }),
     onMutate: ({ hideKey }) => state.hide(hideKey),
     onSuccess: (r) => {
-      toast.success(`Disconnected ${r.name}. Its token is no longer used; the audit log keeps the history. Connect Facebook again to bring it back.`);
+      toast.success(
+        `Disconnected ${r.name}. Its token is no longer used; the audit log keeps the history. Connect Facebook again to bring it back.`,
+      );
       state.refresh();
     },
     onError: (err, { name, hideKey }) => {
@@ -101,11 +100,28 @@ export function CheckNowButton({ slug, label, tokens }: { slug: string; label: s
 }
 
 /** The confirmation for disconnecting a Page (one per list, mounted while open). */
-export function DisconnectPageDialog({ target, onClose, onConfirm }: { target: DisconnectPageVars | null; onClose: () => void; onConfirm: (t: DisconnectPageVars) => void }) {
+export function DisconnectPageDialog({
+  target,
+  onClose,
+  onConfirm,
+}: {
+  target: DisconnectPageVars | null;
+  onClose: () => void;
+  onConfirm: (t: DisconnectPageVars) => void;
+}) {
   if (!target) return null;
   return (
-    <ConfirmDialog open title={`Disconnect ${target.name}?`} confirmLabel="Disconnect Page" onCancel={onClose} onConfirm={() => onConfirm(target)}>
-      <p>Automations in this workspace stop using this Page&apos;s token right away. The Page leaves the list; its history stays in the audit log.</p>
+    <ConfirmDialog
+      open
+      title={`Disconnect ${target.name}?`}
+      confirmLabel="Disconnect Page"
+      onCancel={onClose}
+      onConfirm={() => onConfirm(target)}
+    >
+      <p>
+        Automations in this workspace stop using this Page&apos;s token right away. The Page leaves the list; its history stays in the audit
+        log.
+      </p>
       <p>To bring it back later, use Connect Facebook and keep the Page selected.</p>
     </ConfirmDialog>
   );

@@ -1,4 +1,4 @@
-import type { PageView } from "@/lib/connections/dashboard-data";
+import type { PageView } from "@/lib/workspace/dashboard-data";
 import { StatusBadge } from "../status-badge";
 import { formatDate, formatDateTime, timeAgo, daysUntil } from "../format";
 import { OptimisticItem, LiveStatusBadge } from "./pages-state";
@@ -50,14 +50,25 @@ export function PageRow({
       </div>
 
       <div className="pr-tasks" aria-label="Tasks on this Page">
-        {page.tasks.length === 0 ? <i className="text-xs text-slate-400">No tasks</i> : page.tasks.map((task) => <span key={task}>{task}</span>)}
+        {page.tasks.length === 0 ? (
+          <i className="text-xs text-slate-400">No tasks</i>
+        ) : (
+          page.tasks.map((task) => <span key={task}>{task}</span>)
+        )}
       </div>
 
       <div className="pr-tok">
         {page.tokens.length === 0 && <StatusBadge status="none" expiresAt={null} nowMs={nowMs} />}
         {page.tokens.map((t) => (
           <div key={t.id}>
-            <LiveStatusBadge tokenId={t.id} status={t.status} expiresAt={t.expiresAt} lastCheckedAt={t.lastCheckedAt} lastError={t.lastError} nowMs={nowMs} />
+            <LiveStatusBadge
+              tokenId={t.id}
+              status={t.status}
+              expiresAt={t.expiresAt}
+              lastCheckedAt={t.lastCheckedAt}
+              lastError={t.lastError}
+              nowMs={nowMs}
+            />
             <span className="pr-sub">
               {`${t.identityName ?? "Unknown person"}'s token${t.ownerName && t.ownerName !== t.identityName ? ` · added by ${t.ownerName}` : ""}`}
             </span>
@@ -87,7 +98,12 @@ export function PageRow({
       <div className="pr-act">
         {canManage ? (
           <>
-            <button type="button" className="btn" disabled={checking || tokens.length === 0} onClick={() => onCheck({ label: page.name, tokens })}>
+            <button
+              type="button"
+              className="btn"
+              disabled={checking || tokens.length === 0}
+              onClick={() => onCheck({ label: page.name, tokens })}
+            >
               {checking ? "Checking…" : "Check now"}
             </button>
             <button type="button" className="btn btn-danger" onClick={() => onDisconnect({ pageId: page.id, name: page.name, hideKey })}>

@@ -1,5 +1,5 @@
 "use client";
-import type { PageView } from "@/lib/connections/dashboard-data";
+import type { PageView } from "@/lib/workspace/dashboard-data";
 import { PageRow } from "./page-row";
 import { useState } from "react";
 import { DisconnectPageDialog, useCheckTokens, useDisconnectPage, type DisconnectPageVars } from "./page-row-actions";

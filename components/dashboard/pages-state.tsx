@@ -76,7 +76,11 @@ export function usePagesState(): PagesState {
 }
 
 /** A list item the actions inside it can hide optimistically (key = Page id + its token ids: a reconnect is new). */
-export function OptimisticItem({ hideKey, children, ...rest }: { hideKey: string; children: ReactNode } & HTMLAttributes<HTMLLIElement> & { "data-testid"?: string }) {
+export function OptimisticItem({
+  hideKey,
+  children,
+  ...rest
+}: { hideKey: string; children: ReactNode } & HTMLAttributes<HTMLLIElement> & { "data-testid"?: string }) {
   const { isHidden } = usePagesState();
   return (
     <li {...rest} hidden={isHidden(hideKey)}>
@@ -86,7 +90,14 @@ export function OptimisticItem({ hideKey, children, ...rest }: { hideKey: string
 }
 
 /** A token's badge, showing an in-flight or just-finished check until the server's row catches up. */
-export function LiveStatusBadge({ tokenId, status, expiresAt, lastCheckedAt, lastError, nowMs }: {
+export function LiveStatusBadge({
+  tokenId,
+  status,
+  expiresAt,
+  lastCheckedAt,
+  lastError,
+  nowMs,
+}: {
   tokenId: string;
   status: BadgeStatus;
   expiresAt: string | null;

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { dashboardHref, SORT_LABEL, SORTS, STATUS_FILTERS, type DashboardQuery, type StatusFilter } from "@/lib/connections/dashboard-query";
+import { dashboardHref, SORT_LABEL, SORTS, STATUS_FILTERS, type DashboardQuery, type StatusFilter } from "@/lib/workspace/dashboard-query";
 
 const CHIP = "shrink-0 whitespace-nowrap rounded-full border px-3 py-1 text-sm";
 const CHIP_ON = "border-slate-900 bg-slate-900 text-white";
@@ -11,10 +11,24 @@ import { formatNumber } from "../format";
  * Search, status filter chips (with counts) and sort chips: plain links and a GET form (no client JavaScript), so the
  * server does the work and every state has a URL. Choosing the active sort again flips its direction.
  */
-export function PagesToolbar({ slug, query, counts, searchedTotal }: { slug: string; query: DashboardQuery; counts: Partial<Record<StatusFilter, number>>; searchedTotal: number }) {
+export function PagesToolbar({
+  slug,
+  query,
+  counts,
+  searchedTotal,
+}: {
+  slug: string;
+  query: DashboardQuery;
+  counts: Partial<Record<StatusFilter, number>>;
+  searchedTotal: number;
+}) {
   const chips: { key: StatusFilter | null; label: string; n: number }[] = [
     { key: null, label: "All", n: searchedTotal },
-    ...STATUS_FILTERS.filter((s) => s !== "none" || (counts.none ?? 0) > 0).map((s) => ({ key: s, label: STATUS_NAME[s], n: counts[s] ?? 0 })),
+    ...STATUS_FILTERS.filter((s) => s !== "none" || (counts.none ?? 0) > 0).map((s) => ({
+      key: s,
+      label: STATUS_NAME[s],
+      n: counts[s] ?? 0,
+    })),
   ];
   return (
     <div className="space-y-3">
@@ -77,14 +91,32 @@ export function PagesToolbar({ slug, query, counts, searchedTotal }: { slug: str
   );
 }
 
-export function Pagination({ slug, query, page, pageCount, matching, pageSize }: { slug: string; query: DashboardQuery; page: number; pageCount: number; matching: number; pageSize: number }) {
+export function Pagination({
+  slug,
+  query,
+  page,
+  pageCount,
+  matching,
+  pageSize,
+}: {
+  slug: string;
+  query: DashboardQuery;
+  page: number;
+  pageCount: number;
+  matching: number;
+  pageSize: number;
+}) {
   if (matching === 0) return null;
   const from = Math.min((page - 1) * pageSize + 1, matching);
   const to = Math.min(page * pageSize, matching);
   const link = "rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
   const off = "rounded-lg border border-slate-200 px-3 py-1.5 text-sm text-slate-400";
   return (
-    <nav aria-label="Pages list pagination" data-testid="pagination" className="flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600">
+    <nav
+      aria-label="Pages list pagination"
+      data-testid="pagination"
+      className="flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600"
+    >
       <p>
         Showing {formatNumber(from)}–{formatNumber(to)} of {formatNumber(matching)}
       </p>

@@ -2,7 +2,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { postJson, errorMessage } from "../api-client";
+import { api, errorMessage } from "../api";
 import { useToast } from "../toast";
 
 /** Owners add a person who has signed in once, by the email Facebook shared, with a role. */
@@ -14,7 +14,7 @@ export function AddMemberForm({ slug }: { slug: string }) {
   const [role, setRole] = useState<"member" | "admin" | "owner">("member");
   const [problem, setProblem] = useState<string | null>(null);
   const add = useMutation({
-    mutationFn: () => postJson<{ name: string | null; email: string | null; role: string }>(`/api/t/${encodeURIComponent(slug)}/members`, { email, role }),
+    mutationFn: () => api.addMember({ slug, body: { email, role } }),
     onMutate: () => setProblem(null),
     onSuccess: (m) => {
       toast.success(`Added ${m.name ?? m.email ?? email} as ${m.role}.`);
@@ -46,12 +46,21 @@ export function AddMemberForm({ slug }: { slug: string }) {
             aria-label="Email"
           />
         </label>
-        <select value={role} onChange={(e) => setRole(e.target.value as typeof role)} aria-label="Role" className="rounded-lg border border-slate-300 bg-white px-2 py-2">
+        <select
+          value={role}
+          onChange={(e) => setRole(e.target.value as typeof role)}
+          aria-label="Role"
+          className="rounded-lg border border-slate-300 bg-white px-2 py-2"
+        >
           <option value="member">Member — views</option>
           <option value="admin">Admin — connects, checks, disconnects</option>
           <option value="owner">Owner — also adds members</option>
         </select>
-        <button type="submit" disabled={add.isPending} className="rounded-lg bg-slate-900 px-4 py-2 font-semibold text-white hover:bg-slate-700 disabled:opacity-60">
+        <button
+          type="submit"
+          disabled={add.isPending}
+          className="rounded-lg bg-slate-900 px-4 py-2 font-semibold text-white hover:bg-slate-700 disabled:opacity-60"
+        >
           {add.isPending ? "Adding…" : "Add member"}
         </button>
       </div>

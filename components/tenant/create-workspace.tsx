@@ -3,7 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ConfirmDialog } from "../confirm-dialog";
-import { postJson, errorMessage } from "../api-client";
+import { api, errorMessage } from "../api";
 import { useToast } from "../toast";
 
 /** "New workspace": a name, then the new workspace (you are its owner). */
@@ -14,7 +14,7 @@ export function CreateWorkspaceButton() {
   const [name, setName] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const create = useMutation({
-    mutationFn: (n: string) => postJson<{ slug: string; name: string }>("/api/t", { name: n }),
+    mutationFn: (n: string) => api.createWorkspace({ body: { name: n } }),
     onSuccess: (r) => {
       setOpen(false);
       toast.success(`Created ${r.name}. You are its owner: connect Facebook to add its Pages.`);

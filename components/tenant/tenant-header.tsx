@@ -1,7 +1,7 @@
 import Link from "next/link";
-import type { TenantMembership } from "@/lib/tenancy/tenants";
+import type { Membership } from "@/lib/tenancy/membership";
 import { ROLE_LABEL } from "@/lib/tenancy/roles";
-import { signOutAction } from "@/app/actions";
+import { signOutAction } from "@/lib/auth/actions";
 import { CreateWorkspaceButton } from "./create-workspace";
 
 export type TenantTab = "pages" | "members" | "audit";
@@ -10,7 +10,17 @@ export type TenantTab = "pages" | "members" | "audit";
  * The bar on every workspace screen: workspace switcher (the person's memberships, read in the same statement that
  * resolved this workspace), the workspace's tabs, and who is signed in.
  */
-export function TenantHeader({ current, tenants, userName, tab }: { current: TenantMembership; tenants: TenantMembership[]; userName: string | null; tab: TenantTab }) {
+export function TenantHeader({
+  current,
+  tenants,
+  userName,
+  tab,
+}: {
+  current: Membership;
+  tenants: Membership[];
+  userName: string | null;
+  tab: TenantTab;
+}) {
   const base = `/t/${encodeURIComponent(current.slug)}`;
   const tabs: { key: TenantTab; label: string; href: string }[] = [
     { key: "pages", label: "Pages", href: base },

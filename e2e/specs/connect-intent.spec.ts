@@ -59,7 +59,13 @@ test("a forged connect request (another workspace, wrong signature) connects not
 
   await openFacebookDialogFromDashboard(page);
   // Names the victim's workspace, signed with a key the server does not have.
-  await setIntent(page.context(), intentCookie({ tenantId: victimIds.tenant_id, userId, exp: Math.floor(Date.now() / 1000) + 600 }, "not-the-auth-secret-at-all-0123456789"));
+  await setIntent(
+    page.context(),
+    intentCookie(
+      { tenantId: victimIds.tenant_id, userId, exp: Math.floor(Date.now() / 1000) + 600 },
+      "not-the-auth-secret-at-all-0123456789",
+    ),
+  );
   await approveOnFacebook(page, person.name);
 
   await expectConnectFailedBanner(page, /not started from this login/);
@@ -71,13 +77,19 @@ test("a returning person's plain sign-in does not rewrite their tokens", async (
   const person = await newPerson(fb);
   await signUpWithFacebook(page, person.name);
   const before = await footprint(sql, person);
-  const { rows: attemptsBefore } = await sql.query(`SELECT c.id FROM connect_attempts c JOIN accounts a ON a.user_id = c.user_id WHERE a.provider_account_id = $1`, [person.id]);
+  const { rows: attemptsBefore } = await sql.query(
+    `SELECT c.id FROM connect_attempts c JOIN accounts a ON a.user_id = c.user_id WHERE a.provider_account_id = $1`,
+    [person.id],
+  );
 
   await page.context().clearCookies();
   await signUpWithFacebook(page, person.name);
 
   await expect(page.getByTestId("page-row")).toHaveCount(3);
   expect(await footprint(sql, person)).toEqual(before);
-  const { rows: attemptsAfter } = await sql.query(`SELECT c.id FROM connect_attempts c JOIN accounts a ON a.user_id = c.user_id WHERE a.provider_account_id = $1`, [person.id]);
+  const { rows: attemptsAfter } = await sql.query(
+    `SELECT c.id FROM connect_attempts c JOIN accounts a ON a.user_id = c.user_id WHERE a.provider_account_id = $1`,
+    [person.id],
+  );
   expect(attemptsAfter).toEqual(attemptsBefore);
 });

@@ -28,7 +28,11 @@ test("a new person continues with Facebook and lands signed in with their 3 Page
   ]);
 });
 
-test("reconnecting from the dashboard rotates the user token and every page token, keeping exactly one active", async ({ page, fb, sql }) => {
+test("reconnecting from the dashboard rotates the user token and every page token, keeping exactly one active", async ({
+  page,
+  fb,
+  sql,
+}) => {
   const person = await newPerson(fb);
   await signUpWithFacebook(page, person.name);
   await expect(page.getByTestId("connect-result")).toHaveAttribute("data-outcome", "succeeded");
@@ -84,7 +88,11 @@ test("reconnecting from the dashboard rotates the user token and every page toke
   expect(await fb.tokens({ person: person.id, source: "exchange" })).toHaveLength(2);
 });
 
-test("a second Facebook identity for the same signed-in user: both identities and both sets of Pages, one active user token", async ({ page, fb, sql }) => {
+test("a second Facebook identity for the same signed-in user: both identities and both sets of Pages, one active user token", async ({
+  page,
+  fb,
+  sql,
+}) => {
   const first = await newPerson(fb, { pages: uniquePages("Harbour Cafe", 3) });
   const second = await newPerson(fb, { pages: uniquePages("Hilltop Florist", 2) });
   await signUpWithFacebook(page, first.name);

@@ -19,7 +19,9 @@ async function loadPictures(page: Page): Promise<void> {
       window.scrollTo(0, y);
       await new Promise((r) => setTimeout(r, 30));
     }
-    await Promise.all([...document.images].map((img) => (img.complete ? null : new Promise((r) => img.addEventListener("load", r, { once: true })))));
+    await Promise.all(
+      [...document.images].map((img) => (img.complete ? null : new Promise((r) => img.addEventListener("load", r, { once: true })))),
+    );
     window.scrollTo(0, 0);
   });
 }
@@ -40,7 +42,11 @@ function pageIds(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `${stem}${String(i).padStart(3, "0")}`);
 }
 
-test("connect → Pages with tasks and statuses → check now → disconnect (kept in the audit log) → reconnect → switch workspace", async ({ page, fb, sql }) => {
+test("connect → Pages with tasks and statuses → check now → disconnect (kept in the audit log) → reconnect → switch workspace", async ({
+  page,
+  fb,
+  sql,
+}) => {
   const person = await newPerson(fb);
   const [bakery, books, gym] = person.pages.map((p) => p.name as string) as [string, string, string];
   await signUpWithFacebook(page, person.name);
@@ -59,7 +65,8 @@ test("connect → Pages with tasks and statuses → check now → disconnect (ke
   }
   await expect(pageRow(page, books).getByText("MODERATE", { exact: true })).toBeVisible();
   await expect(pageRow(page, books).getByText("MANAGE", { exact: true })).toHaveCount(0);
-  for (const name of [bakery, books, gym]) await expect(pageRow(page, name).getByTestId("status-badge")).toHaveAttribute("data-status", "active");
+  for (const name of [bakery, books, gym])
+    await expect(pageRow(page, name).getByTestId("status-badge")).toHaveAttribute("data-status", "active");
   await expect(pageRow(page, bakery)).toContainText(`${person.name}'s token`);
 
   // Check now: Facebook revoked the Gym's Page token (password change) → the badge says so after the check.
@@ -95,7 +102,10 @@ test("connect → Pages with tasks and statuses → check now → disconnect (ke
   await expect(dialog).toHaveCount(0);
   await expect(pageRow(page, books)).toHaveCount(1);
   await pageRow(page, books).getByRole("button", { name: "Disconnect" }).click();
-  await page.getByRole("dialog", { name: `Disconnect ${books}?` }).getByRole("button", { name: "Disconnect Page" }).click();
+  await page
+    .getByRole("dialog", { name: `Disconnect ${books}?` })
+    .getByRole("button", { name: "Disconnect Page" })
+    .click();
   await expect(page.getByTestId("toast").filter({ hasText: `Disconnected ${books}` })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Pages (2)" })).toBeVisible();
   await expect(page.getByTestId("page-row")).toHaveCount(2);
@@ -115,7 +125,9 @@ test("connect → Pages with tasks and statuses → check now → disconnect (ke
   await expect(disconnected).toHaveCount(1);
   await expect(disconnected).toContainText(books);
   await expect(disconnected).toContainText(`by ${person.name}`);
-  await expect(page.getByTestId("audit-event").filter({ hasText: "Token status changed" }).filter({ hasText: gym })).toContainText("active → revoked");
+  await expect(page.getByTestId("audit-event").filter({ hasText: "Token status changed" }).filter({ hasText: gym })).toContainText(
+    "active → revoked",
+  );
   // Newest first: the disconnect comes before the workspace's creation.
   const actions = await page.getByTestId("audit-event").evaluateAll((els) => els.map((e) => e.getAttribute("data-action")));
   expect(actions.indexOf("page.disconnected")).toBeLessThan(actions.indexOf("tenant.created"));
@@ -128,7 +140,8 @@ test("connect → Pages with tasks and statuses → check now → disconnect (ke
   await page.waitForURL(new RegExp(`/t/${slug}(\\?|$)`));
   await expect(page.getByTestId("connect-result")).toHaveAttribute("data-outcome", "succeeded");
   await expect(page.getByRole("heading", { name: "Pages (3)" })).toBeVisible();
-  for (const name of [bakery, books, gym]) await expect(pageRow(page, name).getByTestId("status-badge")).toHaveAttribute("data-status", "active");
+  for (const name of [bakery, books, gym])
+    await expect(pageRow(page, name).getByTestId("status-badge")).toHaveAttribute("data-status", "active");
 
   // Switch workspace: a new one (empty, you are its owner), never showing the other workspace's Pages.
   await page.getByTestId("tenant-switcher").locator("summary").click();
@@ -154,7 +167,10 @@ test("connect → Pages with tasks and statuses → check now → disconnect (ke
 
   // …and back again with the switcher.
   await page.getByTestId("tenant-switcher").locator("summary").click();
-  await page.getByTestId("tenant-switcher").getByRole("link", { name: new RegExp(`^${person.name}'s workspace`) }).click();
+  await page
+    .getByTestId("tenant-switcher")
+    .getByRole("link", { name: new RegExp(`^${person.name}'s workspace`) })
+    .click();
   await page.waitForURL(`**/t/${slug}`);
   await expect(page.getByTestId("page-row")).toHaveCount(3);
 });
@@ -196,7 +212,8 @@ test("search, status filter, sort and paging run on the server (120 Pages)", asy
   await page.getByTestId("status-filter-revoked").click();
   await page.waitForURL(/status=revoked/);
   await expect(page.getByTestId("page-row")).toHaveCount(3);
-  for (const badge of await page.getByTestId("page-row").getByTestId("status-badge").all()) await expect(badge).toHaveAttribute("data-status", "revoked");
+  for (const badge of await page.getByTestId("page-row").getByTestId("status-badge").all())
+    await expect(badge).toHaveAttribute("data-status", "revoked");
   await page.getByTestId("status-filter-expiring").click();
   await page.waitForURL(/status=expiring/);
   await expect(page.getByTestId("page-row")).toHaveCount(1);
@@ -221,7 +238,8 @@ test("search, status filter, sort and paging run on the server (120 Pages)", asy
   await expect(page.getByTestId("page-row").first()).toContainText(`${person.name} Page 120`);
   await page.getByTestId("sort-status").click();
   await page.waitForURL(/sort=status/);
-  for (let i = 0; i < 3; i++) await expect(page.getByTestId("page-row").nth(i).getByTestId("status-badge")).toHaveAttribute("data-status", "revoked");
+  for (let i = 0; i < 3; i++)
+    await expect(page.getByTestId("page-row").nth(i).getByTestId("status-badge")).toHaveAttribute("data-status", "revoked");
   await expect(page.getByTestId("page-row").nth(3).getByTestId("status-badge")).toHaveAttribute("data-status", "expiring");
 
   // Nonsense parameters fall back to defaults instead of failing.
@@ -230,7 +248,11 @@ test("search, status filter, sort and paging run on the server (120 Pages)", asy
   await expect(page.getByTestId("page-row")).toHaveCount(50);
 });
 
-test("disconnecting a Facebook account (and revoking on Facebook) removes its Pages; the audit log keeps both", async ({ page, fb, sql }) => {
+test("disconnecting a Facebook account (and revoking on Facebook) removes its Pages; the audit log keeps both", async ({
+  page,
+  fb,
+  sql,
+}) => {
   const person = await newPerson(fb);
   await signUpWithFacebook(page, person.name);
   const slug = slugOf(page);
@@ -263,7 +285,16 @@ test("disconnecting a Facebook account (and revoking on Facebook) removes its Pa
 });
 
 test("screenshots of the dashboard for the README (desktop and phone)", async ({ page, fb, sql }) => {
-  const names = ["Alpine Bakery", "Harbor Books", "Summit Gym", "Riverside Diner", "Maple Florist", "Northside Dental", "Lumen Yoga Studio", "Copper Kettle Café"];
+  const names = [
+    "Alpine Bakery",
+    "Harbor Books",
+    "Summit Gym",
+    "Riverside Diner",
+    "Maple Florist",
+    "Northside Dental",
+    "Lumen Yoga Studio",
+    "Copper Kettle Café",
+  ];
   const ids = pageIds(names.length);
   const categories = ["Bakery", "Book Store", "Gym", "Restaurant", "Florist", "Dentist", "Yoga Studio", "Café"];
   const taskSets = [
@@ -282,7 +313,8 @@ test("screenshots of the dashboard for the README (desktop and phone)", async ({
   await expect(page.getByTestId("page-row")).toHaveCount(names.length);
 
   // Real path for one badge: Facebook revokes the Summit Gym token, "Check now" finds out.
-  for (const t of (await fb.tokens({ person: person.id, type: "PAGE" })).filter((t) => t.pageId === ids[2])) await fb.revokeToken(t.token, 460);
+  for (const t of (await fb.tokens({ person: person.id, type: "PAGE" })).filter((t) => t.pageId === ids[2]))
+    await fb.revokeToken(t.token, 460);
   await pageRow(page, "Summit Gym").getByRole("button", { name: "Check now" }).click();
   await expect(pageRow(page, "Summit Gym").getByTestId("status-badge")).toHaveAttribute("data-status", "revoked");
   // The other statuses, set as the health sweep would, so the screenshot shows every badge.
@@ -293,7 +325,10 @@ test("screenshots of the dashboard for the README (desktop and phone)", async ({
       [tenantId, name],
     );
   await set("Riverside Diner", `status = 'expiring', expires_at = now() + interval '4 days'`);
-  await set("Maple Florist", `status = 'expired', expires_at = now() - interval '2 days', last_error = 'The Facebook session has expired. Reconnect to continue.'`);
+  await set(
+    "Maple Florist",
+    `status = 'expired', expires_at = now() - interval '2 days', last_error = 'The Facebook session has expired. Reconnect to continue.'`,
+  );
   await set("Northside Dental", `status = 'unchecked', last_checked_at = NULL`);
   await set("Lumen Yoga Studio", `status = 'invalid', last_error = 'Facebook no longer accepts this connection. Reconnect to continue.'`);
 
@@ -318,7 +353,10 @@ test("screenshots of the dashboard for the README (desktop and phone)", async ({
   await page.goto(`/t/${slug}/audit`);
   await page.screenshot({ path: "docs/screenshots/audit-log.png", fullPage: true });
 
-  const phone = await page.context().browser()?.newContext({ baseURL: E2E.appUrl, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const phone = await page
+    .context()
+    .browser()
+    ?.newContext({ baseURL: E2E.appUrl, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   if (!phone) throw new Error("no browser");
   try {
     await phone.addCookies(await page.context().cookies());

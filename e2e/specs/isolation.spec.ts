@@ -33,7 +33,9 @@ async function factsOf(sql: pg.Pool, slug: string): Promise<TenantFacts> {
     `SELECT id, token_type, facebook_page_id FROM ad_tokens WHERE tenant_id = $1 AND deleted_at IS NULL ORDER BY created_at`,
     [tenantId],
   );
-  const pages = await sql.query<{ id: string; name: string }>(`SELECT id, name FROM facebook_pages WHERE tenant_id = $1 ORDER BY name`, [tenantId]);
+  const pages = await sql.query<{ id: string; name: string }>(`SELECT id, name FROM facebook_pages WHERE tenant_id = $1 ORDER BY name`, [
+    tenantId,
+  ]);
   return {
     tenantId,
     tenantName: t.rows[0]?.name as string,
@@ -50,7 +52,9 @@ async function snapshot(sql: pg.Pool, tenantId: string): Promise<unknown> {
   const q = async (text: string) => (await sql.query(text, [tenantId])).rows;
   return {
     pages: await q(`SELECT id, name, deleted_at, updated_at FROM facebook_pages WHERE tenant_id = $1 ORDER BY id`),
-    tokens: await q(`SELECT id, status, deleted_at, last_checked_at, last_error, updated_at, encode(ciphertext, 'hex') AS c FROM ad_tokens WHERE tenant_id = $1 ORDER BY id`),
+    tokens: await q(
+      `SELECT id, status, deleted_at, last_checked_at, last_error, updated_at, encode(ciphertext, 'hex') AS c FROM ad_tokens WHERE tenant_id = $1 ORDER BY id`,
+    ),
     identities: await q(`SELECT id, deleted_at, updated_at FROM social_identities WHERE tenant_id = $1 ORDER BY id`),
     memberships: await q(`SELECT id, user_id, role, deleted_at FROM memberships WHERE tenant_id = $1 ORDER BY id`),
     audit: await q(`SELECT count(*) AS n FROM audit_events WHERE tenant_id = $1`),
@@ -59,7 +63,12 @@ async function snapshot(sql: pg.Pool, tenantId: string): Promise<unknown> {
   };
 }
 
-test("another tenant's slug, ids and payloads answer 404 on every page, route handler and action, with none of its data", async ({ page, browser, fb, sql }) => {
+test("another tenant's slug, ids and payloads answer 404 on every page, route handler and action, with none of its data", async ({
+  page,
+  browser,
+  fb,
+  sql,
+}) => {
   // Two people, each signed up into their own workspace.
   const a = await newPerson(fb);
   await signUpWithFacebook(page, a.name);
@@ -75,7 +84,12 @@ test("another tenant's slug, ids and payloads answer 404 on every page, route ha
   const B = await factsOf(sql, slugB);
   const A = await factsOf(sql, slugA);
   expect(B.pageIds).toHaveLength(3);
-  const aEmail = (await sql.query<{ email: string }>(`SELECT u.email FROM users u JOIN memberships m ON m.user_id = u.id JOIN tenants t ON t.id = m.tenant_id WHERE t.slug = $1`, [slugA])).rows[0]?.email;
+  const aEmail = (
+    await sql.query<{ email: string }>(
+      `SELECT u.email FROM users u JOIN memberships m ON m.user_id = u.id JOIN tenants t ON t.id = m.tenant_id WHERE t.slug = $1`,
+      [slugA],
+    )
+  ).rows[0]?.email;
   expect(aEmail).toBeTruthy();
   const before = await snapshot(sql, B.tenantId);
   const bTokensAtFacebook = (await fb.tokens({ person: b.id })).filter((t) => t.valid).length;
@@ -97,13 +111,21 @@ test("another tenant's slug, ids and payloads answer 404 on every page, route ha
   const get = async (what: string, url: string, expected?: number | number[], headers?: Record<string, string>) =>
     probe(what, decodeURIComponent(url), await page.request.get(url, { headers }), expected);
   const post = async (what: string, url: string, data: unknown = {}, expected?: number | number[]) =>
-    probe(what, `${url} ${JSON.stringify(data)}`, await page.request.post(url, { data, headers: { "Content-Type": "application/json" }, maxRedirects: 0 }), expected);
+    probe(
+      what,
+      `${url} ${JSON.stringify(data)}`,
+      await page.request.post(url, { data, headers: { "Content-Type": "application/json" }, maxRedirects: 0 }),
+      expected,
+    );
 
   // Pages of B's workspace.
   await get("B's dashboard", `/t/${slugB}`);
   await get("B's members page", `/t/${slugB}/members`);
   await get("B's audit log", `/t/${slugB}/audit`);
-  await get("B's dashboard with search and filters", `/t/${slugB}?q=${encodeURIComponent(B.pageNames[0] as string)}&status=active&sort=status&dir=desc`);
+  await get(
+    "B's dashboard with search and filters",
+    `/t/${slugB}?q=${encodeURIComponent(B.pageNames[0] as string)}&status=active&sort=status&dir=desc`,
+  );
   await get("B's dashboard, page 2", `/t/${slugB}?page=2&sort=expires`);
   await get("B's audit log, page 2", `/t/${slugB}/audit?page=2`);
   await get("B's dashboard by tenant id", `/t/${B.tenantId}`);
@@ -122,12 +144,16 @@ test("another tenant's slug, ids and payloads answer 404 on every page, route ha
   await post("check B's user token via A's slug", `/api/t/${slugA}/tokens/${B.userTokenId}/check`);
   await post("disconnect B's Page via A's slug", `/api/t/${slugA}/pages/${B.pageIds[0]}/disconnect`);
   await post("disconnect B's Page by its token id via A's slug", `/api/t/${slugA}/pages/${B.pageTokenIds[1]}/disconnect`);
-  await post("disconnect B's identity (and revoke) via A's slug", `/api/t/${slugA}/identities/${B.identityId}/disconnect`, { revokeOnFacebook: true });
+  await post("disconnect B's identity (and revoke) via A's slug", `/api/t/${slugA}/identities/${B.identityId}/disconnect`, {
+    revokeOnFacebook: true,
+  });
   // …and through B's slug and tenant id.
   await post("check B's Page token via B's slug", `/api/t/${slugB}/tokens/${B.pageTokenIds[0]}/check`);
   await post("check B's user token via B's slug", `/api/t/${slugB}/tokens/${B.userTokenId}/check`);
   await post("disconnect B's Page via B's slug", `/api/t/${slugB}/pages/${B.pageIds[1]}/disconnect`);
-  await post("disconnect B's identity (and revoke) via B's slug", `/api/t/${slugB}/identities/${B.identityId}/disconnect`, { revokeOnFacebook: true });
+  await post("disconnect B's identity (and revoke) via B's slug", `/api/t/${slugB}/identities/${B.identityId}/disconnect`, {
+    revokeOnFacebook: true,
+  });
   await post("add A to B's workspace as owner", `/api/t/${slugB}/members`, { email: aEmail, role: "owner" });
   await post("add A to B's workspace by tenant id", `/api/t/${B.tenantId}/members`, { email: aEmail, role: "admin" });
   await post("disconnect B's Page via B's tenant id", `/api/t/${B.tenantId}/pages/${B.pageIds[2]}/disconnect`);

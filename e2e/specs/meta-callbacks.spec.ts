@@ -17,7 +17,12 @@ async function activeTokens(sql: import("pg").Pool, externalUserId: string): Pro
   return rows[0]!.n;
 }
 
-test("Meta's data deletion callback over HTTP: forged → 400 and nothing changed; valid → tokens gone and a status page", async ({ page, fb, sql, request }) => {
+test("Meta's data deletion callback over HTTP: forged → 400 and nothing changed; valid → tokens gone and a status page", async ({
+  page,
+  fb,
+  sql,
+  request,
+}) => {
   const person = await newPerson(fb);
   await signUpWithFacebook(page, person.name);
   expect(await activeTokens(sql, person.id)).toBe(4);
@@ -45,7 +50,12 @@ test("Meta's data deletion callback over HTTP: forged → 400 and nothing change
   expect(unknown.status()).toBe(404);
 });
 
-test("Meta's deauthorize callback over HTTP soft-deletes the person's tokens and the dashboard shows none", async ({ page, fb, sql, request }) => {
+test("Meta's deauthorize callback over HTTP soft-deletes the person's tokens and the dashboard shows none", async ({
+  page,
+  fb,
+  sql,
+  request,
+}) => {
   const person = await newPerson(fb);
   await signUpWithFacebook(page, person.name);
   const res = await request.post("/api/facebook/deauthorize", {
@@ -53,7 +63,10 @@ test("Meta's deauthorize callback over HTTP soft-deletes the person's tokens and
   });
   expect(res.status()).toBe(200);
   expect(await activeTokens(sql, person.id)).toBe(0);
-  const { rows } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ad_tokens t JOIN social_identities s ON s.id = t.social_identity_id WHERE s.external_user_id = $1`, [person.id]);
+  const { rows } = await sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ad_tokens t JOIN social_identities s ON s.id = t.social_identity_id WHERE s.external_user_id = $1`,
+    [person.id],
+  );
   expect(rows[0]!.n).toBe(4); // history stays (soft delete)
   await page.reload();
   await expect(page.getByTestId("page-row")).toHaveCount(0);

@@ -24,7 +24,12 @@ function shown(leaks: Record<string, string[]>): Record<string, string[]> {
   return out;
 }
 
-test("no issued token in rendered HTML, network bodies, URLs, cookies, storage, any table or the app log", async ({ page, context, fb, sql }) => {
+test("no issued token in rendered HTML, network bodies, URLs, cookies, storage, any table or the app log", async ({
+  page,
+  context,
+  fb,
+  sql,
+}) => {
   test.setTimeout(120_000);
   const requested: string[] = [];
   const bodies: { url: string; text: string }[] = [];
@@ -70,7 +75,11 @@ test("no issued token in rendered HTML, network bodies, URLs, cookies, storage, 
   await snapshot("dashboard with 253 Pages");
 
   // 4. A reconnect that fails in our connect step (Facebook 5xx on the long-lived exchange): the banner.
-  await fb.failNext({ path: "/oauth/access_token", match: { grant_type: "fb_exchange_token", person: person.id }, response: { status: 500 } });
+  await fb.failNext({
+    path: "/oauth/access_token",
+    match: { grant_type: "fb_exchange_token", person: person.id },
+    response: { status: 500 },
+  });
   await openFacebookDialogFromDashboard(page);
   await approveOnFacebook(page, person.name);
   await expectConnectFailedBanner(page, /temporary problem/i);
@@ -135,7 +144,9 @@ test("no issued token in rendered HTML, network bodies, URLs, cookies, storage, 
   leaks["cookies"] = scanner.scan(cookies.map((c) => `${c.domain} ${c.name}=${c.value}`).join("\n"));
 
   const tables = await dumpPublicTables(sql);
-  expect([...tables.keys()]).toEqual(expect.arrayContaining(["ad_tokens", "accounts", "audit_events", "connect_attempts", "social_identities", "facebook_pages"]));
+  expect([...tables.keys()]).toEqual(
+    expect.arrayContaining(["ad_tokens", "accounts", "audit_events", "connect_attempts", "social_identities", "facebook_pages"]),
+  );
   for (const [table, text] of tables) leaks[`table ${table}`] = scanner.scan(text);
 
   const log = readFileSync(E2E.appLog, "utf8");
@@ -146,7 +157,11 @@ test("no issued token in rendered HTML, network bodies, URLs, cookies, storage, 
 });
 
 test("the leak scanner finds a token however it is written (control for the test above)", () => {
-  const token = `EAA${randomBytes(45).toString("base64").replace(/[^A-Za-z0-9]/g, "").padEnd(60, "Z").slice(0, 60)}`;
+  const token = `EAA${randomBytes(45)
+    .toString("base64")
+    .replace(/[^A-Za-z0-9]/g, "")
+    .padEnd(60, "Z")
+    .slice(0, 60)}`;
   const other = `EAA${"q".repeat(60)}`;
   const scanner = new TokenScanner([token, other]);
   expect(scanner.scan(`<li>${token}</li>`)).toEqual([token]);

@@ -9,7 +9,7 @@
  */
 import type { BrowserContext, Cookie, Page } from "@playwright/test";
 import type pg from "pg";
-import type { EmulatorControl } from "../facebook-emulator/client";
+import type { EmulatorControl } from "../../emulators/facebook/client";
 import { test, expect, newPerson, approveOnFacebook, signUpWithFacebook } from "../support/fixtures";
 import { footprint, NO_FOOTPRINT, userIdOf, connectAttempts, type Footprint } from "../support/footprint";
 import {
@@ -31,7 +31,16 @@ import { E2E } from "../support/ports";
 const NEVER = 2_147_483_647;
 
 function asCookieParam(c: Cookie) {
-  return { name: c.name, value: c.value, domain: c.domain, path: c.path, expires: c.expires, httpOnly: c.httpOnly, secure: c.secure, sameSite: c.sameSite };
+  return {
+    name: c.name,
+    value: c.value,
+    domain: c.domain,
+    path: c.path,
+    expires: c.expires,
+    httpOnly: c.httpOnly,
+    secure: c.secure,
+    sameSite: c.sameSite,
+  };
 }
 
 async function signedInSession(context: BrowserContext): Promise<{ user?: { name?: string | null } } | null> {
@@ -51,7 +60,12 @@ async function connectedPerson(page: Page, fb: EmulatorControl, sql: pg.Pool) {
 }
 
 test.describe("refused by Auth.js before anything is written (error page)", () => {
-  test("missing state cookie: the callback is refused and the connected person's rows stay as they were", async ({ page, context, fb, sql }) => {
+  test("missing state cookie: the callback is refused and the connected person's rows stay as they were", async ({
+    page,
+    context,
+    fb,
+    sql,
+  }) => {
     const { person, before } = await connectedPerson(page, fb, sql);
     await openFacebookDialogFromDashboard(page);
     const { callback } = await holdFacebookCallback(page);
@@ -99,7 +113,12 @@ test.describe("refused by Auth.js before anything is written (error page)", () =
     expect(await fb.tokens({ person: person.id, source: "oauth" })).toHaveLength(1);
   });
 
-  test("PKCE verifier mismatch (the verifier cookie of another flow): Facebook refuses the code, nothing written", async ({ page, context, fb, sql }) => {
+  test("PKCE verifier mismatch (the verifier cookie of another flow): Facebook refuses the code, nothing written", async ({
+    page,
+    context,
+    fb,
+    sql,
+  }) => {
     const person = await newPerson(fb);
     await openFacebookDialogFromLanding(page);
     const firstVerifier = await requireAppCookie(context, AUTH_COOKIES.pkce);
@@ -133,7 +152,12 @@ test.describe("refused by Auth.js before anything is written (error page)", () =
     expect(await fb.tokens({ person: person.id })).toEqual([]);
   });
 
-  test("code reused: the same code with valid state and verifier cookies again is refused by Facebook, nothing changes", async ({ page, context, fb, sql }) => {
+  test("code reused: the same code with valid state and verifier cookies again is refused by Facebook, nothing changes", async ({
+    page,
+    context,
+    fb,
+    sql,
+  }) => {
     const person = await newPerson(fb);
     const { callback } = await holdFacebookCallback(page);
     await openFacebookDialogFromLanding(page);
@@ -170,7 +194,11 @@ test.describe("refused by Auth.js before anything is written (error page)", () =
     expect(await fb.tokens({ person: person.id })).toEqual([]);
   });
 
-  test("error=access_denied (Cancel on Facebook): a 'cancelled' page that says how to connect, nothing written", async ({ page, fb, sql }) => {
+  test("error=access_denied (Cancel on Facebook): a 'cancelled' page that says how to connect, nothing written", async ({
+    page,
+    fb,
+    sql,
+  }) => {
     const person = await newPerson(fb);
     const seen = recordCallbacks(page);
     await openFacebookDialogFromLanding(page);
@@ -184,7 +212,11 @@ test.describe("refused by Auth.js before anything is written (error page)", () =
 
   test("malformed token response from Facebook: refused, nothing written", async ({ page, fb, sql }) => {
     const person = await newPerson(fb);
-    const rule = await fb.failNext({ path: "/oauth/access_token", match: { grant_type: "authorization_code", person: person.id }, response: { malformed: true } });
+    const rule = await fb.failNext({
+      path: "/oauth/access_token",
+      match: { grant_type: "authorization_code", person: person.id },
+      response: { malformed: true },
+    });
     await openFacebookDialogFromLanding(page);
     await approveOnFacebook(page, person.name);
     await expectAuthErrorPage(page, SIGN_IN_NOT_COMPLETED);
@@ -195,7 +227,11 @@ test.describe("refused by Auth.js before anything is written (error page)", () =
 
   test("Facebook 5xx on the token endpoint: refused, nothing written", async ({ page, fb, sql }) => {
     const person = await newPerson(fb);
-    const rule = await fb.failNext({ path: "/oauth/access_token", match: { grant_type: "authorization_code", person: person.id }, response: { status: 503 } });
+    const rule = await fb.failNext({
+      path: "/oauth/access_token",
+      match: { grant_type: "authorization_code", person: person.id },
+      response: { status: 503 },
+    });
     await openFacebookDialogFromLanding(page);
     await approveOnFacebook(page, person.name);
     await expectAuthErrorPage(page, SIGN_IN_NOT_COMPLETED);
@@ -204,9 +240,17 @@ test.describe("refused by Auth.js before anything is written (error page)", () =
     expect(await fb.tokens({ person: person.id })).toEqual([]);
   });
 
-  test("Facebook never answers the token endpoint: the app gives up (FACEBOOK_TIMEOUT_MS) and refuses, nothing written", async ({ page, fb, sql }) => {
+  test("Facebook never answers the token endpoint: the app gives up (FACEBOOK_TIMEOUT_MS) and refuses, nothing written", async ({
+    page,
+    fb,
+    sql,
+  }) => {
     const person = await newPerson(fb);
-    const rule = await fb.failNext({ path: "/oauth/access_token", match: { grant_type: "authorization_code", person: person.id }, response: { timeoutMs: NEVER } });
+    const rule = await fb.failNext({
+      path: "/oauth/access_token",
+      match: { grant_type: "authorization_code", person: person.id },
+      response: { timeoutMs: NEVER },
+    });
     await openFacebookDialogFromLanding(page);
     await approveOnFacebook(page, person.name);
     await expectAuthErrorPage(page, SIGN_IN_NOT_COMPLETED);
@@ -217,7 +261,12 @@ test.describe("refused by Auth.js before anything is written (error page)", () =
   });
 });
 
-test("connecting a Facebook identity that already belongs to another user is refused; neither user's rows change", async ({ page, browser, fb, sql }) => {
+test("connecting a Facebook identity that already belongs to another user is refused; neither user's rows change", async ({
+  page,
+  browser,
+  fb,
+  sql,
+}) => {
   const other = await newPerson(fb);
   const otherContext = await browser.newContext({ baseURL: E2E.appUrl });
   const otherPage = await otherContext.newPage();
@@ -260,9 +309,17 @@ test.describe("failed in the connect step after sign-in (dashboard banner)", () 
     expect(attempts.map((a) => [a.outcome, a.error_code])).toEqual([["failed", "no_pages"]]);
   });
 
-  test("Facebook 5xx on the long-lived token exchange during a reconnect: banner, previous connection untouched", async ({ page, fb, sql }) => {
+  test("Facebook 5xx on the long-lived token exchange during a reconnect: banner, previous connection untouched", async ({
+    page,
+    fb,
+    sql,
+  }) => {
     const { person, before } = await connectedPerson(page, fb, sql);
-    const rule = await fb.failNext({ path: "/oauth/access_token", match: { grant_type: "fb_exchange_token", person: person.id }, response: { status: 500 } });
+    const rule = await fb.failNext({
+      path: "/oauth/access_token",
+      match: { grant_type: "fb_exchange_token", person: person.id },
+      response: { status: 500 },
+    });
     await openFacebookDialogFromDashboard(page);
     await approveOnFacebook(page, person.name);
     await expectConnectFailedBanner(page, /long-lived token.*temporary problem/i);
@@ -271,9 +328,17 @@ test.describe("failed in the connect step after sign-in (dashboard banner)", () 
     await expect(page.getByTestId("page-row")).toHaveCount(3);
   });
 
-  test("Facebook never answers the long-lived exchange during a reconnect: the app gives up, banner, nothing changed", async ({ page, fb, sql }) => {
+  test("Facebook never answers the long-lived exchange during a reconnect: the app gives up, banner, nothing changed", async ({
+    page,
+    fb,
+    sql,
+  }) => {
     const { person, before } = await connectedPerson(page, fb, sql);
-    const rule = await fb.failNext({ path: "/oauth/access_token", match: { grant_type: "fb_exchange_token", person: person.id }, response: { timeoutMs: NEVER } });
+    const rule = await fb.failNext({
+      path: "/oauth/access_token",
+      match: { grant_type: "fb_exchange_token", person: person.id },
+      response: { timeoutMs: NEVER },
+    });
     await openFacebookDialogFromDashboard(page);
     await approveOnFacebook(page, person.name);
     await expectConnectFailedBanner(page, /did not answer in time/i);
@@ -360,7 +425,11 @@ test.describe("open redirect: sign-in never sends the browser to another origin"
     expect(new URL(page.url()).searchParams.get("error")).toBe("Verification");
   });
 
-  test("an evil authjs.callback-url cookie set during the flow is ignored: the callback ends on this origin", async ({ page, context, fb }) => {
+  test("an evil authjs.callback-url cookie set during the flow is ignored: the callback ends on this origin", async ({
+    page,
+    context,
+    fb,
+  }) => {
     const person = await newPerson(fb);
     const offsite: string[] = [];
     await context.route(

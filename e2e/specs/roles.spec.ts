@@ -31,7 +31,12 @@ async function tenantRows(sql: pg.Pool, slug: string) {
   };
 }
 
-test("a member only views: no check/disconnect buttons, forged actions refused with nothing changed; the owner can disconnect", async ({ page, browser, fb, sql }) => {
+test("a member only views: no check/disconnect buttons, forged actions refused with nothing changed; the owner can disconnect", async ({
+  page,
+  browser,
+  fb,
+  sql,
+}) => {
   // Owner A with three Pages; B signs up on their own, then A adds B to A's workspace as a member.
   const a = await newPerson(fb);
   await signUpWithFacebook(page, a.name);
@@ -47,7 +52,9 @@ test("a member only views: no check/disconnect buttons, forged actions refused w
     await page.goto(`/t/${slugA}/members`);
     await page.getByLabel("Email").fill("nobody-signed-in@example.test");
     await page.getByRole("button", { name: "Add member" }).click();
-    await expect(page.getByRole("form", { name: "Add a member" }).getByRole("alert")).toContainText("No one has signed in with nobody-signed-in@example.test yet");
+    await expect(page.getByRole("form", { name: "Add a member" }).getByRole("alert")).toContainText(
+      "No one has signed in with nobody-signed-in@example.test yet",
+    );
     await page.getByLabel("Email").fill(bEmail.toUpperCase());
     await page.getByLabel("Role").selectOption("member");
     await page.getByRole("button", { name: "Add member" }).click();
@@ -86,7 +93,9 @@ test("a member only views: no check/disconnect buttons, forged actions refused w
     ];
     for (const res of forged) {
       expect(res.status()).toBe(403);
-      expect((await res.json()) as unknown).toEqual({ error: { code: "forbidden", message: expect.stringContaining("Only owners and admins") } });
+      expect((await res.json()) as unknown).toEqual({
+        error: { code: "forbidden", message: expect.stringContaining("Only owners and admins") },
+      });
     }
     const addSelf = await pageB.request.post(`/api/t/${slugA}/members`, { data: { email: bEmail, role: "owner" } });
     expect(addSelf.status()).toBe(403);

@@ -7,7 +7,13 @@ import { E2E } from "../support/ports";
 function startApp(env: Record<string, string>, port: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], {
-      env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}), ...env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -41,6 +47,7 @@ test("the server refuses to start when its database role could bypass row-level 
 test("the server refuses to start with a missing or malformed configuration, naming each variable", async () => {
   const { code, output } = await startApp({ DATABASE_URL: "mysql://nope", FACEBOOK_APP_ID: "not-numeric" }, E2E.appPort + 51);
   expect(code).toBe(1);
-  for (const name of ["DATABASE_URL", "AUTH_SECRET", "FACEBOOK_APP_ID", "FACEBOOK_APP_SECRET", "TOKEN_ENCRYPTION_KEYS"]) expect(output).toContain(name);
+  for (const name of ["DATABASE_URL", "AUTH_SECRET", "FACEBOOK_APP_ID", "FACEBOOK_APP_SECRET", "TOKEN_ENCRYPTION_KEYS"])
+    expect(output).toContain(name);
   expect(output).toContain("See .env.example");
 });

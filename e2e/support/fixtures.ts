@@ -2,7 +2,7 @@ import { test as base, expect, type Page } from "@playwright/test";
 import { randomBytes, randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pg from "pg";
-import { EmulatorControl } from "../facebook-emulator/client";
+import { EmulatorControl } from "../../emulators/facebook/client";
 import { E2E } from "./ports";
 
 /** What e2e/support/stack.ts started: the owner URL (to inspect rows behind the app), the emulator URL. */
@@ -37,7 +37,10 @@ export { expect };
 
 let counter = 0;
 /** A fresh Facebook test person, so parallel tests never share an identity. */
-export async function newPerson(fb: EmulatorControl, opts: { name?: string; pages?: number | { id: string; name: string; category?: string; tasks?: string[] }[] } = {}) {
+export async function newPerson(
+  fb: EmulatorControl,
+  opts: { name?: string; pages?: number | { id: string; name: string; category?: string; tasks?: string[] }[] } = {},
+) {
   // Unique across workers and runs: time + worker process + counter + randomness (two workers can start a test in
   // the same millisecond with the same counter; names, emails and Page ids must still differ).
   const tag = `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(3).toString("hex")}`;
@@ -54,7 +57,12 @@ export async function newPerson(fb: EmulatorControl, opts: { name?: string; page
           tasks: i % 2 ? ["ANALYZE", "CREATE_CONTENT"] : ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"],
         }))
       : (opts.pages ?? [
-          { id: `8${stem}001`, name: `${name} Bakery`, category: "Bakery", tasks: ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"] },
+          {
+            id: `8${stem}001`,
+            name: `${name} Bakery`,
+            category: "Bakery",
+            tasks: ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"],
+          },
           { id: `8${stem}002`, name: `${name} Books`, category: "Book Store", tasks: ["ANALYZE", "MODERATE"] },
           { id: `8${stem}003`, name: `${name} Gym`, category: "Gym", tasks: ["ANALYZE"] },
         ]);
@@ -65,7 +73,11 @@ export async function newPerson(fb: EmulatorControl, opts: { name?: string; page
 /**
  * On the emulator's consent page: pick the person, optionally untick scopes/pages, then Continue (or Cancel).
  */
-export async function approveOnFacebook(page: Page, personName: string, opts: { untickScopes?: string[]; untickPages?: string[]; cancel?: boolean } = {}) {
+export async function approveOnFacebook(
+  page: Page,
+  personName: string,
+  opts: { untickScopes?: string[]; untickPages?: string[]; cancel?: boolean } = {},
+) {
   await page.waitForURL(/\/dialog\/oauth/);
   await page.getByLabel(personName, { exact: true }).check();
   for (const s of opts.untickScopes ?? []) await page.getByLabel(`Scope ${s}`, { exact: true }).uncheck();

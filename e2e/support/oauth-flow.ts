@@ -37,7 +37,11 @@ export async function holdFacebookCallback(page: Page): Promise<{ callback: Prom
         await route.fulfill({ response: res });
         return;
       }
-      await route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>held</title><p>Callback held by the test.</p>" });
+      await route.fulfill({
+        status: 200,
+        contentType: "text/html",
+        body: "<!doctype html><title>held</title><p>Callback held by the test.</p>",
+      });
       resolve(target);
     },
     { times: 1 },

@@ -6,9 +6,9 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { createTestDatabase } from "../../lib/testing/test-database";
+import { createTestDatabase } from "../../test/support/test-database";
 import { generateKeySpec } from "../../lib/tokens/key-ring";
-import { startFacebookEmulator } from "../facebook-emulator/server";
+import { startFacebookEmulator } from "../../emulators/facebook/server";
 import { E2E } from "./ports";
 
 const database = await createTestDatabase();

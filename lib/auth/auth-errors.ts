@@ -5,13 +5,15 @@ export function describeAuthError(code: string | undefined): { title: string; de
     case "AccessDenied":
       return {
         title: "Facebook sign-in was cancelled",
-        detail: "Facebook did not approve the connection (it was cancelled or refused). To connect, start again and press Continue on Facebook.",
+        detail:
+          "Facebook did not approve the connection (it was cancelled or refused). To connect, start again and press Continue on Facebook.",
       };
     case "OAuthAccountNotLinked":
     case "AccountNotLinked":
       return {
         title: "This Facebook account belongs to another login",
-        detail: "That Facebook account is already linked to a different person here. Sign out and continue with that account, or connect a different Facebook account.",
+        detail:
+          "That Facebook account is already linked to a different person here. Sign out and continue with that account, or connect a different Facebook account.",
       };
     case "MissingCSRF":
       return { title: "The sign-in form expired", detail: "Reload the page and try again." };

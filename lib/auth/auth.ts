@@ -77,7 +77,12 @@ function config(): NextAuthConfig {
     events: {
       async signIn({ user, account, isNewUser }) {
         if (account?.provider !== "facebook" || !account.access_token || !user.id) return;
-        await completeFacebookSignIn({ userId: user.id, userName: user.name ?? null, shortLivedToken: account.access_token, isNewUser: isNewUser === true });
+        await completeFacebookSignIn({
+          userId: user.id,
+          userName: user.name ?? null,
+          shortLivedToken: account.access_token,
+          isNewUser: isNewUser === true,
+        });
       },
     },
     logger: {

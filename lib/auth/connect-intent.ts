@@ -28,10 +28,7 @@ export function signConnectIntent(intent: Omit<ConnectIntent, "exp">, nowS = Mat
 }
 
 export type IntentCheck =
-  | { state: "none" }
-  | { state: "invalid" }
-  | { state: "expired"; intent: ConnectIntent }
-  | { state: "valid"; intent: ConnectIntent };
+  { state: "none" } | { state: "invalid" } | { state: "expired"; intent: ConnectIntent } | { state: "valid"; intent: ConnectIntent };
 
 /** Checks the cookie's signature and expiry. "expired" still carries the (authentic) workspace it named. */
 export function checkConnectIntent(value: string | undefined, nowS = Math.floor(Date.now() / 1000)): IntentCheck {
@@ -43,7 +40,8 @@ export function checkConnectIntent(value: string | undefined, nowS = Math.floor(
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { state: "invalid" };
   try {
     const parsed = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Partial<ConnectIntent>;
-    if (typeof parsed.tenantId !== "string" || typeof parsed.userId !== "string" || typeof parsed.exp !== "number") return { state: "invalid" };
+    if (typeof parsed.tenantId !== "string" || typeof parsed.userId !== "string" || typeof parsed.exp !== "number")
+      return { state: "invalid" };
     const intent = { tenantId: parsed.tenantId, userId: parsed.userId, exp: parsed.exp };
     return parsed.exp < nowS ? { state: "expired", intent } : { state: "valid", intent };
   } catch {

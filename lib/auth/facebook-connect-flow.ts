@@ -1,10 +1,8 @@
 import "server-only";
 import { cookies } from "next/headers";
-import { notFound } from "next/navigation";
 import { signIn } from "./auth";
 import { CONNECT_INTENT_COOKIE, connectIntentCookieOptions, signConnectIntent } from "./connect-intent";
-import { requireMembership } from "./session";
-import { canManageConnections } from "../tenancy/roles";
+import { requireWorkspace } from "./session";
 
 /**
  * Connect Facebook into a workspace: checks the person may connect there (404 otherwise, like any other tenant),
@@ -12,10 +10,13 @@ import { canManageConnections } from "../tenancy/roles";
  * then sends the browser to Facebook.
  */
 export async function beginFacebookConnect(slug: string): Promise<void> {
-  const { membership, user } = await requireMembership(slug, async () => null);
-  if (!canManageConnections(membership.role)) notFound();
-  (await cookies()).set(CONNECT_INTENT_COOKIE, signConnectIntent({ tenantId: membership.tenantId, userId: user.id }), connectIntentCookieOptions());
-  await signIn("facebook", { redirectTo: `/t/${membership.slug}` });
+  const { access } = await requireWorkspace(slug, "connections.manage", async () => null);
+  (await cookies()).set(
+    CONNECT_INTENT_COOKIE,
+    signConnectIntent({ tenantId: access.tenantId, userId: access.userId }),
+    connectIntentCookieOptions(),
+  );
+  await signIn("facebook", { redirectTo: `/t/${access.slug}` });
 }
 
 /** Sign in (or up) from the landing page: no workspace is bound; a new person's connection goes to their own. */

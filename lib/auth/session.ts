@@ -1,22 +1,11 @@
 import "server-only";
 import { notFound, redirect } from "next/navigation";
-import { auth } from "./auth";
-import { withMembership, type TenantMembership } from "../tenancy/tenants";
+import { currentUser, type SessionUser } from "./session-cookie";
+import { withMembership, type Membership, type WorkspaceAccess } from "../tenancy/membership";
+import type { Permission } from "../tenancy/roles";
 import type { Tx } from "../db/tenant-transaction";
-import { canManageConnections } from "../tenancy/roles";
 
-export interface SessionUser {
-  id: string;
-  name: string | null;
-  image: string | null;
-}
-
-export async function currentUser(): Promise<SessionUser | null> {
-  const session = await auth();
-  const id = session?.user?.id;
-  if (!id) return null;
-  return { id, name: session.user?.name ?? null, image: session.user?.image ?? null };
-}
+export { currentUser, type SessionUser };
 
 /** Pages: signed-out people go to the landing page. */
 export async function requireUser(): Promise<SessionUser> {
@@ -26,14 +15,17 @@ export async function requireUser(): Promise<SessionUser> {
 }
 
 /**
- * Runs fn in the tenant named by the slug, if the signed-in person is a member; otherwise 404 (never 403, so
- * another tenant's slug reveals nothing).
+ * The pages' adapter of the membership core: runs fn in the workspace named by the slug if the signed-in person
+ * holds the permission there, in one transaction; otherwise 404 (never 403, so another workspace's slug and a
+ * missing role reveal nothing).
  */
-export async function requireMembership<T>(slug: string, fn: (tx: Tx, m: TenantMembership, user: SessionUser) => Promise<T>) {
+export async function requireWorkspace<P extends Permission, T>(
+  slug: string,
+  permission: P,
+  fn: (tx: Tx, access: WorkspaceAccess<P>, user: SessionUser) => Promise<T>,
+): Promise<{ access: WorkspaceAccess<P>; tenants: Membership[]; value: T; user: SessionUser }> {
   const user = await requireUser();
-  const result = await withMembership(user.id, slug, (tx, m) => fn(tx, m, user));
-  if (!result) notFound();
-  return { ...result, user };
+  const result = await withMembership(user.id, { slug }, permission, (tx, access) => fn(tx, access, user));
+  if (!result.ok) notFound();
+  return { access: result.access, tenants: result.tenants, value: result.value, user };
 }
-
-export { canManageConnections };

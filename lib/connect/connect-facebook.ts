@@ -2,15 +2,14 @@ import "server-only";
 import { db, type Db } from "../db/client";
 import { withTenant } from "../db/tenant-transaction";
 import { GraphClient } from "../facebook/graph-client";
-import { canManageConnections } from "../tenancy/roles";
+import { withMembership } from "../tenancy/membership";
 import { logger } from "../log/logger";
 import { ConnectError, toConnectError } from "./connect-error";
 import { fetchFacebookConnection } from "./fetch-facebook-connection";
 import { saveFacebookConnection, type SavedConnection } from "./save-facebook-connection";
 
 export type ConnectResult =
-  | { ok: true; saved: SavedConnection; declinedScopes: string[]; externalUserId: string }
-  | { ok: false; error: ConnectError };
+  { ok: true; saved: SavedConnection; declinedScopes: string[]; externalUserId: string } | { ok: false; error: ConnectError };
 
 export interface ConnectInput {
   tenantId: string;
@@ -36,17 +35,16 @@ export async function connectFacebook(input: ConnectInput): Promise<ConnectResul
       where: { provider_providerAccountId: { provider: "facebook", providerAccountId: conn.profile.id } },
       select: { id: true, userId: true },
     });
-    const saved = await withTenant(
-      input.tenantId,
+    const entered = await withMembership(
+      input.userId,
+      { tenantId: input.tenantId },
+      "connections.manage",
       async (tx) => {
-        const membership = await tx.membership.findFirst({
-          where: { tenantId: input.tenantId, userId: input.userId, deletedAt: null },
-          select: { role: true },
-        });
-        if (!membership || !canManageConnections(membership.role)) {
-          throw new ConnectError("save", "not_allowed", "Only owners and admins of this workspace can connect Facebook. Ask an owner to connect, or to make you an admin.");
-        }
-        const result = await saveFacebookConnection(tx, { tenantId: input.tenantId, userId: input.userId, accountId: account?.userId === input.userId ? account.id : null }, conn);
+        const result = await saveFacebookConnection(
+          tx,
+          { tenantId: input.tenantId, userId: input.userId, accountId: account?.userId === input.userId ? account.id : null },
+          conn,
+        );
         const declined = conn.permissions.declined;
         await tx.connectAttempt.create({
           data: {
@@ -60,14 +58,26 @@ export async function connectFacebook(input: ConnectInput): Promise<ConnectResul
             message:
               // No Facebook name in the stored sentence: attempts are append-only and outlive a data deletion request.
               `Connected your Facebook account with ${result.pagesConnected} Page${result.pagesConnected === 1 ? "" : "s"}.` +
-              (declined.length ? ` You declined: ${declined.join(", ")}; features that need them stay off until you reconnect and allow them.` : "") +
-              (result.pagesRemoved ? ` ${result.pagesRemoved} Page${result.pagesRemoved === 1 ? " was" : "s were"} not shared this time and ${result.pagesRemoved === 1 ? "was" : "were"} disconnected.` : ""),
+              (declined.length
+                ? ` You declined: ${declined.join(", ")}; features that need them stay off until you reconnect and allow them.`
+                : "") +
+              (result.pagesRemoved
+                ? ` ${result.pagesRemoved} Page${result.pagesRemoved === 1 ? " was" : "s were"} not shared this time and ${result.pagesRemoved === 1 ? "was" : "were"} disconnected.`
+                : ""),
           },
         });
         return result;
       },
-      { client, userId: input.userId, timeoutMs: 60_000 },
+      { client, timeoutMs: 60_000 },
     );
+    if (!entered.ok) {
+      throw new ConnectError(
+        "save",
+        "not_allowed",
+        "Only owners and admins of this workspace can connect Facebook. Ask an owner to connect, or to make you an admin.",
+      );
+    }
+    const saved = entered.value;
     logger.info("facebook.connect.succeeded", { tenantId: input.tenantId, userId: input.userId, pages: saved.pagesConnected });
     return { ok: true, saved, declinedScopes: conn.permissions.declined, externalUserId: conn.profile.id };
   } catch (err) {
@@ -83,7 +93,12 @@ export async function recordRefusedConnect(ctx: { tenantId: string; userId: stri
   await recordFailedAttempt(ctx.client ?? db(), ctx, error, null);
 }
 
-async function recordFailedAttempt(client: Db, input: { tenantId: string; userId: string }, error: ConnectError, externalUserId: string | null): Promise<void> {
+async function recordFailedAttempt(
+  client: Db,
+  input: { tenantId: string; userId: string },
+  error: ConnectError,
+  externalUserId: string | null,
+): Promise<void> {
   try {
     await withTenant(
       input.tenantId,

@@ -1,7 +1,14 @@
 import "server-only";
 import type { GraphClient } from "../facebook/graph-client";
 import { exchangeForLongLivedToken, type ExchangedToken } from "../facebook/oauth";
-import { fetchAllPages, fetchPermissions, fetchProfile, type FacebookProfile, type ManagedPage, type Permissions } from "../facebook/user-data";
+import {
+  fetchAllPages,
+  fetchPermissions,
+  fetchProfile,
+  type FacebookProfile,
+  type ManagedPage,
+  type Permissions,
+} from "../facebook/user-data";
 import { REQUIRED_SCOPES } from "../facebook/config";
 import { ConnectError, toConnectError, type ConnectStep } from "./connect-error";
 

@@ -148,7 +148,9 @@ export async function saveFacebookConnection(
         pagesNoLongerShared: removedPageUuids.length,
       } satisfies Prisma.InputJsonObject,
     },
-    ...(rotatedUser > 0 ? [{ action: "token.rotated", targetType: "ad_token" as const, targetId: userToken.id, details: { tokenType: "user" } }] : []),
+    ...(rotatedUser > 0
+      ? [{ action: "token.rotated", targetType: "ad_token" as const, targetId: userToken.id, details: { tokenType: "user" } }]
+      : []),
     ...removedPageUuids.map((id) => ({ action: "page.no_longer_shared", targetType: "facebook_page" as const, targetId: id })),
   ]);
 

@@ -39,7 +39,10 @@ export function checksum(sql: string): string {
 
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name)).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name))
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, "migration.sql"), "utf8");
@@ -82,11 +85,16 @@ export async function migrate(ownerUrl: string, opts: { dir?: string; log?: (lin
       const applied = new Map(rows.map((r) => [r.migration_name, r]));
       const unfinished = rows.filter((r) => r.finished_at === null).map((r) => r.migration_name);
       if (unfinished.length) {
-        throw new MigrationError(`Migration(s) ${unfinished.join(", ")} started but never finished; inspect the database, then mark them rolled back.`);
+        throw new MigrationError(
+          `Migration(s) ${unfinished.join(", ")} started but never finished; inspect the database, then mark them rolled back.`,
+        );
       }
       for (const row of rows) {
         const m = migrations.find((x) => x.name === row.migration_name);
-        if (!m) throw new MigrationError(`Migration ${row.migration_name} is applied in the database but missing from ${opts.dir ?? MIGRATIONS_DIR}.`);
+        if (!m)
+          throw new MigrationError(
+            `Migration ${row.migration_name} is applied in the database but missing from ${opts.dir ?? MIGRATIONS_DIR}.`,
+          );
         if (m.checksum !== row.checksum) {
           throw new MigrationError(
             `Migration ${m.name} was changed after it was applied (checksum ${row.checksum.slice(0, 12)}… in the database, ` +

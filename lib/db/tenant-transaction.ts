@@ -14,17 +14,12 @@ export interface TxOptions {
   isolationLevel?: Prisma.TransactionIsolationLevel;
 }
 
-
 function checkedUuid(value: string, what: string): string {
   if (!isUuid(value)) throw new Error(`${what} must be a UUID`);
   return value;
 }
 
-async function run<T>(
-  context: { tenantId?: string; userId?: string },
-  fn: (tx: Tx) => Promise<T>,
-  opts: TxOptions,
-): Promise<T> {
+async function run<T>(context: { tenantId?: string; userId?: string }, fn: (tx: Tx) => Promise<T>, opts: TxOptions): Promise<T> {
   const client = opts.client ?? db();
   await assertAppRoleCannotBypassRls(client);
   const tenantId = context.tenantId ? checkedUuid(context.tenantId, "tenantId") : "";

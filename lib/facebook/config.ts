@@ -29,6 +29,13 @@ export function facebookConfig(): FacebookConfig {
 }
 
 /** Scopes the app asks for when connecting. */
-export const FACEBOOK_SCOPES = ["public_profile", "email", "pages_show_list", "pages_read_engagement", "pages_manage_posts", "business_management"];
+export const FACEBOOK_SCOPES = [
+  "public_profile",
+  "email",
+  "pages_show_list",
+  "pages_read_engagement",
+  "pages_manage_posts",
+  "business_management",
+];
 /** Without these a connection is useless: refused, with a message saying to allow them. */
 export const REQUIRED_SCOPES = ["pages_show_list"];

@@ -49,7 +49,8 @@ export const REVOKED_SUBCODES = new Set([458, 459, 460, 464, 467]);
 export function describeFacebookError(err: FacebookApiError): string {
   if (err.info.transport === "timeout") return "Facebook did not answer in time. Try again in a minute.";
   if (err.info.transport === "network") return "Could not reach Facebook. Try again in a minute.";
-  if (err.info.transport === "malformed") return "Facebook sent an answer we could not read. Try again; if it keeps happening, contact support.";
+  if (err.info.transport === "malformed")
+    return "Facebook sent an answer we could not read. Try again; if it keeps happening, contact support.";
   if (err.isRateLimit) return "Facebook is rate-limiting requests right now. Wait a few minutes and try again.";
   if (err.isInvalidToken) {
     if (err.subcode === 463) return "The Facebook session has expired. Reconnect to continue.";

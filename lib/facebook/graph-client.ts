@@ -48,7 +48,10 @@ export class GraphClient {
     const url = new URL(next);
     const base = new URL(this.cfg.graphBase);
     if (url.origin !== base.origin) {
-      throw new FacebookApiError("Facebook returned a paging link to another host; refusing to follow it.", { status: 0, transport: "malformed" });
+      throw new FacebookApiError("Facebook returned a paging link to another host; refusing to follow it.", {
+        status: 0,
+        transport: "malformed",
+      });
     }
     url.searchParams.delete("access_token");
     url.searchParams.delete("appsecret_proof");

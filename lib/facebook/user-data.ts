@@ -6,7 +6,10 @@ const meSchema = z.object({
   id: z.string().min(1),
   name: z.string().optional(),
   email: z.string().optional(),
-  picture: z.object({ data: z.object({ url: z.string() }).partial() }).partial().optional(),
+  picture: z
+    .object({ data: z.object({ url: z.string() }).partial() })
+    .partial()
+    .optional(),
 });
 
 export interface FacebookProfile {
@@ -44,7 +47,10 @@ const pageSchema = z.object({
   access_token: z.string().min(1),
   category: z.string().optional(),
   tasks: z.array(z.string()).optional(),
-  picture: z.object({ data: z.object({ url: z.string() }).partial() }).partial().optional(),
+  picture: z
+    .object({ data: z.object({ url: z.string() }).partial() })
+    .partial()
+    .optional(),
 });
 
 const accountsSchema = z.object({

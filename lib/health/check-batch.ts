@@ -4,7 +4,7 @@ import type { GraphClient } from "../facebook/graph-client";
 import type { GraphUsage } from "../facebook/usage";
 import { decryptToken } from "../tokens/encryption";
 import { classifyOutcome, classifyUndecryptable, releaseWrite, type Classified, type ClassifyContext, type StopSignal } from "./classify";
-import { debugTokensBatch, GRAPH_BATCH_LIMIT } from "./debug-token-batch";
+import { debugTokensBatch, GRAPH_BATCH_LIMIT } from "../facebook/debug-token-batch";
 import type { ClaimedToken } from "./token-store";
 
 export interface BatchCheck {

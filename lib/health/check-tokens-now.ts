@@ -9,7 +9,7 @@ import { logger } from "../log/logger";
 import type { StopSignal } from "./classify";
 import { checkBatch } from "./check-batch";
 import { classifyContext, stopMessage } from "./check-context";
-import { GRAPH_BATCH_LIMIT } from "./debug-token-batch";
+import { GRAPH_BATCH_LIMIT } from "../facebook/debug-token-batch";
 import { loadTokens, writeCheckResults, type ClaimedToken } from "./token-store";
 
 export interface CheckTokensNowInput {
@@ -26,7 +26,6 @@ export interface CheckedToken {
   lastError: string | null;
 }
 
-
 /**
  * Checks the given tokens of one tenant right now (the dashboard's "check now"): debug_token in Graph batches of
  * 50, results written (status, last_checked_at, last_error, next_check_at) with audit events on status changes.
@@ -35,10 +34,7 @@ export interface CheckedToken {
  * tenants' ids and disconnected tokens are left out. Facebook failures (rate limit, outage) do not throw: the
  * token keeps its status and `lastError` says why it was not checked. Database errors do throw.
  */
-export async function checkTokensNow(
-  input: CheckTokensNowInput,
-  opts: { client?: Db; graph?: GraphClient } = {},
-): Promise<CheckedToken[]> {
+export async function checkTokensNow(input: CheckTokensNowInput, opts: { client?: Db; graph?: GraphClient } = {}): Promise<CheckedToken[]> {
   const ids = [...new Set(input.tokenIds.filter((id) => isUuid(id)))];
   if (ids.length === 0) return [];
   const { tenantId, actorUserId } = input;

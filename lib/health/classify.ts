@@ -2,7 +2,7 @@ import "server-only";
 import type { TokenStatus } from "../db/generated/enums";
 import { FacebookApiError, describeFacebookError } from "../facebook/errors";
 import { deriveStatus } from "../tokens/status";
-import type { DebugOutcome } from "./debug-token-batch";
+import type { DebugOutcome } from "../facebook/debug-token-batch";
 
 /**
  * What to write for one token after a check, and whether the answer tells the caller to stop calling Facebook.
@@ -36,8 +36,7 @@ export interface ClassifyContext {
   retrySeconds: number;
 }
 
-const UNDECRYPTABLE =
-  "The stored token could not be decrypted (is its key still in TOKEN_ENCRYPTION_KEYS?). Reconnect if this persists.";
+const UNDECRYPTABLE = "The stored token could not be decrypted (is its key still in TOKEN_ENCRYPTION_KEYS?). Reconnect if this persists.";
 
 export function statusMessage(status: TokenStatus, subcode: number | null): string | null {
   switch (status) {

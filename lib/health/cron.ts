@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { env, EnvError } from "../env";
 import { logger } from "../log/logger";
+import { errorResponse, jsonResponse } from "../http/respond";
 import { runTokenSweep, type SweepOptions } from "./sweep";
 
 /**
@@ -15,7 +16,7 @@ export const CRON_TIME_BUDGET_MS = 45_000;
 /** At most this many tokens per invocation (about 100 Graph batch requests). */
 export const CRON_MAX_TOKENS = 5_000;
 
-export type CronAuthorization = { ok: true } | { ok: false; status: 401 | 503; error: string };
+export type CronAuthorization = { ok: true } | { ok: false; status: 401 | 503; code: string; message: string };
 
 function digest(s: string): Buffer {
   return createHash("sha256").update(s, "utf8").digest();
@@ -25,12 +26,14 @@ function digest(s: string): Buffer {
 export function authorizeCron(authorization: string | null, secret: string | undefined): CronAuthorization {
   if (!secret) {
     // The caller is anonymous: say only that the route is unavailable; the log says what to set.
-    logger.error("cron.check_tokens.misconfigured", { problems: ["CRON_SECRET is not set: set it (16+ random characters) so Vercel Cron can call this route."] });
-    return { ok: false, status: 503, error: "Unavailable." };
+    logger.error("cron.check_tokens.misconfigured", {
+      problems: ["CRON_SECRET is not set: set it (16+ random characters) so Vercel Cron can call this route."],
+    });
+    return { ok: false, status: 503, code: "unavailable", message: "Unavailable." };
   }
   const presented = authorization ?? "";
   const ok = timingSafeEqual(digest(presented), digest(`Bearer ${secret}`));
-  return ok ? { ok: true } : { ok: false, status: 401, error: "Unauthorized." };
+  return ok ? { ok: true } : { ok: false, status: 401, code: "unauthorized", message: "Unauthorized." };
 }
 
 export async function handleCheckTokensCron(request: Request, opts: SweepOptions = {}): Promise<Response> {
@@ -40,18 +43,18 @@ export async function handleCheckTokensCron(request: Request, opts: SweepOptions
   } catch (err) {
     if (!(err instanceof EnvError)) throw err;
     logger.error("cron.check_tokens.misconfigured", { problems: err.problems });
-    return Response.json({ error: "Unavailable." }, { status: 503, headers: { "Cache-Control": "no-store" } });
+    return errorResponse(503, "unavailable", "Unavailable.");
   }
   const auth = authorizeCron(request.headers.get("authorization"), secret);
   if (!auth.ok) {
     if (auth.status === 401) logger.warn("cron.check_tokens.unauthorized");
-    return Response.json({ error: auth.error }, { status: auth.status, headers: { "Cache-Control": "no-store" } });
+    return errorResponse(auth.status, auth.code, auth.message);
   }
   try {
     const result = await runTokenSweep({ timeBudgetMs: CRON_TIME_BUDGET_MS, maxTokens: CRON_MAX_TOKENS, ...opts });
-    return Response.json(result, { headers: { "Cache-Control": "no-store" } });
+    return jsonResponse(result);
   } catch (err) {
     logger.error("cron.check_tokens.failed", { err });
-    return Response.json({ error: "The token sweep failed; see the server logs." }, { status: 500, headers: { "Cache-Control": "no-store" } });
+    return errorResponse(500, "internal", "The token sweep failed; see the server logs.");
   }
 }

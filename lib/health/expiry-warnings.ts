@@ -37,7 +37,11 @@ const RANK: Record<WarningKind, number> = { expiring: 1, invalid: 2, expired: 3,
 const PAGE_NAMES_SHOWN = 5;
 const MAX_ROWS = 2_000;
 
-export function effectiveKind(t: { status: TokenStatus; tokenType: TokenType; expiresAt: Date | null }, now: Date, warningDays: number): WarningKind | null {
+export function effectiveKind(
+  t: { status: TokenStatus; tokenType: TokenType; expiresAt: Date | null },
+  now: Date,
+  warningDays: number,
+): WarningKind | null {
   if (t.status === "revoked" || t.status === "expired" || t.status === "invalid") return t.status;
   if (t.expiresAt && t.expiresAt <= now) return "expired";
   if (t.tokenType === "user" && t.expiresAt && t.expiresAt.getTime() - now.getTime() <= warningDays * DAY_MS) return "expiring";

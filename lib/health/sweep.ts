@@ -8,7 +8,7 @@ import { logger } from "../log/logger";
 import { releaseWrite, type Classified, type StopSignal } from "./classify";
 import { checkBatch, type BatchCheck } from "./check-batch";
 import { classifyContext } from "./check-context";
-import { GRAPH_BATCH_LIMIT } from "./debug-token-batch";
+import { GRAPH_BATCH_LIMIT } from "../facebook/debug-token-batch";
 import { ATTENTION_STATUSES, logExpiryNotifier, type ExpiryNotifier, type TokenAttention } from "./expiry-notifier";
 import { claimDueTokens, writeCheckResults, type ClaimedToken, type WrittenToken } from "./token-store";
 
@@ -28,13 +28,7 @@ import { claimDueTokens, writeCheckResults, type ClaimedToken, type WrittenToken
  */
 
 export type SweepStopReason =
-  | "done"
-  | "rate_limited"
-  | "usage_high"
-  | "app_token_rejected"
-  | "facebook_error"
-  | "time_budget"
-  | "token_budget";
+  "done" | "rate_limited" | "usage_high" | "app_token_rejected" | "facebook_error" | "time_budget" | "token_budget";
 
 export interface SweepOptions {
   client?: Db;
@@ -148,12 +142,26 @@ export async function runTokenSweep(opts: SweepOptions = {}): Promise<SweepResul
   const started = clock();
 
   const result: SweepResult = {
-    checked: 0, changed: 0, active: 0, expiring: 0, expired: 0, revoked: 0, invalid: 0,
-    retryLater: 0, released: 0, graphRequests: 0, pauses: 0, tenants: 0, stoppedReason: "done", durationMs: 0,
+    checked: 0,
+    changed: 0,
+    active: 0,
+    expiring: 0,
+    expired: 0,
+    revoked: 0,
+    invalid: 0,
+    retryLater: 0,
+    released: 0,
+    graphRequests: 0,
+    pauses: 0,
+    tenants: 0,
+    stoppedReason: "done",
+    durationMs: 0,
   };
 
   // The tenant directory is global (readable without a tenant context); tenant-owned rows are reached per tenant.
-  const tenants = (await client.tenant.findMany({ where: { deletedAt: null }, select: { id: true }, orderBy: { id: "asc" } })).map((t) => t.id);
+  const tenants = (await client.tenant.findMany({ where: { deletedAt: null }, select: { id: true }, orderBy: { id: "asc" } })).map(
+    (t) => t.id,
+  );
   result.tenants = tenants.length;
   let cursor = 0;
   let claimedTotal = 0;
@@ -197,7 +205,13 @@ export async function runTokenSweep(opts: SweepOptions = {}): Promise<SweepResul
         const all: (WrittenToken & { tenantId: string })[] = [];
         for (const [i, tenantId] of tenantIds.entries()) {
           if (i > 0) await setTenant(tx, tenantId);
-          const rows = await writeCheckResults(tx, tenantId, null, (byTenant.get(tenantId) ?? []).map((r) => r.classified.write), "sweep");
+          const rows = await writeCheckResults(
+            tx,
+            tenantId,
+            null,
+            (byTenant.get(tenantId) ?? []).map((r) => r.classified.write),
+            "sweep",
+          );
           all.push(...rows.map((w) => ({ ...w, tenantId })));
         }
         return all;

@@ -43,7 +43,7 @@ describe("redactString", () => {
     expect(out).toContain('"access_token":"[REDACTED]"');
     const escaped = redactString(`{\\"client_secret\\":\\"shh-1\\",\\"page_access_token\\":\\"shh-2\\",\\"name\\":\\"Bakery\\"}`);
     expect(escaped).not.toMatch(/shh-/);
-    expect(escaped).toContain('Bakery');
+    expect(escaped).toContain("Bakery");
   });
 
   it("redacts an app access token whose secret has dashes or underscores", () => {
@@ -145,7 +145,12 @@ describe("logger", () => {
 
   it("writes one JSON line per event with time, level, event and redacted fields", () => {
     process.env.LOG_LEVEL = "debug";
-    logger.warn("facebook.connect.failed", { tenantId: "t-1", url: `https://x/me?access_token=${FB_TOKEN}`, token: FB_TOKEN, error: new Error(`bad ${FB_TOKEN}`) });
+    logger.warn("facebook.connect.failed", {
+      tenantId: "t-1",
+      url: `https://x/me?access_token=${FB_TOKEN}`,
+      token: FB_TOKEN,
+      error: new Error(`bad ${FB_TOKEN}`),
+    });
 
     expect(lines).toHaveLength(1);
     const parsed = JSON.parse(lines[0]!) as Record<string, unknown>;

@@ -11,7 +11,8 @@ const ORDER: Record<Level | "silent", number> = { debug: 10, info: 20, warn: 30,
 
 // Keys whose values are secrets. "token" alone or as a suffix (accessToken, fb_exchange_token), not as a prefix,
 // so tokenType / tokensSoftDeleted / userTokenId stay readable.
-const SECRET_KEY = /(^|_|[a-z])(token|Token)$|secret|password|ciphertext|authorization|cookie|proof|code_verifier|^code$|signed_request|^state$|^expected$/i;
+const SECRET_KEY =
+  /(^|_|[a-z])(token|Token)$|secret|password|ciphertext|authorization|cookie|proof|code_verifier|^code$|signed_request|^state$|^expected$/i;
 const SECRET_VALUE: [RegExp, string][] = [
   [/EAA[A-Za-z0-9_-]{16,}/g, "[REDACTED]"], // Facebook user/page tokens
   // A credential has a digit or punctuation in it: "OAuth Provider returned an error" stays readable.

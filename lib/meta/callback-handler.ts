@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import { env } from "../env";
 import { logger } from "../log/logger";
+import { errorResponse, jsonResponse } from "../http/respond";
 import { deauthorizeFacebookUser, deleteFacebookUserData } from "./forget-facebook-user";
 import { SignedRequestError, verifySignedRequest, type SignedRequestPayload } from "./signed-request";
 
@@ -16,10 +17,9 @@ interface HandlerOptions {
   now?: Date;
 }
 
-const noStore = { "Cache-Control": "no-store" };
-
+/** A request that does not verify: 400, code `signed_request_<problem>`. */
 function bad(message: string, problem: string): Response {
-  return Response.json({ error: message, problem }, { status: 400, headers: noStore });
+  return errorResponse(400, `signed_request_${problem}`, message);
 }
 
 async function verifiedPayload(request: Request, now: Date | undefined, event: string): Promise<SignedRequestPayload | Response> {
@@ -54,11 +54,16 @@ export async function handleDeauthorize(request: Request, opts: HandlerOptions =
   try {
     const counts = await deauthorizeFacebookUser(payload.userId, { client: opts.client });
     // (Keys containing "token" are redacted by the logger, hence "credentialsSoftDeleted".)
-    logger.info("meta.deauthorize.done", { tenants: counts.tenants, identities: counts.identities, credentialsSoftDeleted: counts.tokens, pagesHidden: counts.pages });
-    return Response.json({ ok: true }, { headers: noStore });
+    logger.info("meta.deauthorize.done", {
+      tenants: counts.tenants,
+      identities: counts.identities,
+      credentialsSoftDeleted: counts.tokens,
+      pagesHidden: counts.pages,
+    });
+    return jsonResponse({ ok: true });
   } catch (err) {
     logger.error("meta.deauthorize.failed", { err });
-    return Response.json({ error: "Could not process the deauthorization; Meta may retry." }, { status: 500, headers: noStore });
+    return errorResponse(500, "internal", "Could not process the deauthorization; Meta may retry.");
   }
 }
 
@@ -75,9 +80,9 @@ export async function handleDataDeletion(request: Request, opts: HandlerOptions 
       accountsUnlinked: outcome.accountsUnlinked,
     });
     const url = `${publicOrigin(request)}/data-deletion/${outcome.confirmationCode}`;
-    return Response.json({ url, confirmation_code: outcome.confirmationCode }, { headers: noStore });
+    return jsonResponse({ url, confirmation_code: outcome.confirmationCode });
   } catch (err) {
     logger.error("meta.data_deletion.failed", { err });
-    return Response.json({ error: "Could not process the data deletion request; Meta may retry." }, { status: 500, headers: noStore });
+    return errorResponse(500, "internal", "Could not process the data deletion request; Meta may retry.");
   }
 }

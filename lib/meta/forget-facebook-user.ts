@@ -53,7 +53,11 @@ async function forEachTenantWithIdentity(client: Db, externalUserId: string, fn:
           });
           if (identities.length === 0) continue;
           n++;
-          await fn(tx, tenantId, identities.map((x) => x.id));
+          await fn(
+            tx,
+            tenantId,
+            identities.map((x) => x.id),
+          );
         }
         return n;
       },
@@ -63,7 +67,13 @@ async function forEachTenantWithIdentity(client: Db, externalUserId: string, fn:
   return found;
 }
 
-async function disconnectAll(tx: Tx, tenantId: string, identityIds: string[], reason: "deauthorized" | "data_deletion", counts: ForgetCounts) {
+async function disconnectAll(
+  tx: Tx,
+  tenantId: string,
+  identityIds: string[],
+  reason: "deauthorized" | "data_deletion",
+  counts: ForgetCounts,
+) {
   for (const id of identityIds) {
     const r = await disconnectIdentity(tx, tenantId, null, id, reason);
     counts.identities += r.identities;
@@ -71,7 +81,10 @@ async function disconnectAll(tx: Tx, tenantId: string, identityIds: string[], re
     counts.pages += r.pages;
   }
   // Tokens left active under an identity that was already disconnected (should not exist; never leave one).
-  const stray = await tx.adToken.updateMany({ where: { socialIdentityId: { in: identityIds }, deletedAt: null }, data: { deletedAt: new Date() } });
+  const stray = await tx.adToken.updateMany({
+    where: { socialIdentityId: { in: identityIds }, deletedAt: null },
+    data: { deletedAt: new Date() },
+  });
   counts.tokens += stray.count;
 }
 
@@ -79,7 +92,9 @@ async function disconnectAll(tx: Tx, tenantId: string, identityIds: string[], re
 export async function deauthorizeFacebookUser(externalUserId: string, opts: { client?: Db } = {}): Promise<ForgetCounts> {
   const client = opts.client ?? db();
   const counts: ForgetCounts = { tenants: 0, identities: 0, tokens: 0, pages: 0 };
-  counts.tenants = await forEachTenantWithIdentity(client, externalUserId, (tx, tenantId, ids) => disconnectAll(tx, tenantId, ids, "deauthorized", counts));
+  counts.tenants = await forEachTenantWithIdentity(client, externalUserId, (tx, tenantId, ids) =>
+    disconnectAll(tx, tenantId, ids, "deauthorized", counts),
+  );
   return counts;
 }
 
@@ -106,7 +121,15 @@ export function newConfirmationCode(length = 20): string {
 export async function deleteFacebookUserData(externalUserId: string, opts: { client?: Db } = {}): Promise<DataDeletionOutcome> {
   const client = opts.client ?? db();
   const confirmationCode = newConfirmationCode();
-  const out: DataDeletionOutcome = { tenants: 0, identities: 0, tokens: 0, pages: 0, confirmationCode, identitiesErased: 0, accountsUnlinked: 0 };
+  const out: DataDeletionOutcome = {
+    tenants: 0,
+    identities: 0,
+    tokens: 0,
+    pages: 0,
+    confirmationCode,
+    identitiesErased: 0,
+    accountsUnlinked: 0,
+  };
   out.tenants = await forEachTenantWithIdentity(client, externalUserId, async (tx, tenantId, ids) => {
     await disconnectAll(tx, tenantId, ids, "data_deletion", out);
     const erased = await tx.socialIdentity.updateMany({ where: { id: { in: ids } }, data: { name: null, pictureUrl: null } });
@@ -115,11 +138,19 @@ export async function deleteFacebookUserData(externalUserId: string, opts: { cli
       tx,
       tenantId,
       null,
-      ids.map((id) => ({ action: "identity.personal_data_erased", targetType: "social_identity" as const, targetId: id, details: { confirmationCode, fields: ["name", "picture_url"] } })),
+      ids.map((id) => ({
+        action: "identity.personal_data_erased",
+        targetType: "social_identity" as const,
+        targetId: id,
+        details: { confirmationCode, fields: ["name", "picture_url"] },
+      })),
     );
   });
   await client.$transaction(async (tx) => {
-    const links = await tx.account.findMany({ where: { provider: "facebook", providerAccountId: externalUserId }, select: { userId: true } });
+    const links = await tx.account.findMany({
+      where: { provider: "facebook", providerAccountId: externalUserId },
+      select: { userId: true },
+    });
     const unlinked = await tx.account.deleteMany({ where: { provider: "facebook", providerAccountId: externalUserId } });
     out.accountsUnlinked = unlinked.count;
     // The login's profile (name, email, picture) came from this Facebook account: erase it unless another
@@ -152,5 +183,12 @@ export async function findDataDeletionRequest(code: string, opts: { client?: Db 
     where: { confirmationCode: code },
     select: { confirmationCode: true, createdAt: true, tokensDeleted: true, identitiesErased: true },
   });
-  return row ? { confirmationCode: row.confirmationCode, requestedAt: row.createdAt, tokensDeleted: row.tokensDeleted, identitiesErased: row.identitiesErased } : null;
+  return row
+    ? {
+        confirmationCode: row.confirmationCode,
+        requestedAt: row.createdAt,
+        tokensDeleted: row.tokensDeleted,
+        identitiesErased: row.identitiesErased,
+      }
+    : null;
 }

@@ -5,7 +5,12 @@ import { signRequest, verifySignedRequest, SignedRequestError, type SignedReques
 const SECRET = "meta-app-secret-for-tests";
 const now = new Date("2026-12-01T12:00:00Z");
 const nowSec = Math.floor(now.getTime() / 1000);
-const payload = (extra: Record<string, unknown> = {}) => ({ algorithm: "HMAC-SHA256", issued_at: nowSec - 30, user_id: "1000001", ...extra });
+const payload = (extra: Record<string, unknown> = {}) => ({
+  algorithm: "HMAC-SHA256",
+  issued_at: nowSec - 30,
+  user_id: "1000001",
+  ...extra,
+});
 
 function problemOf(raw: string | null): SignedRequestProblem | "ok" {
   try {

@@ -86,7 +86,8 @@ export function verifySignedRequest(raw: string | null | undefined, appSecret: s
   if (p.expires !== undefined && p.expires > 0 && p.expires <= nowSec) {
     throw new SignedRequestError("expired", "The signed_request has expired.");
   }
-  if (p.issued_at > nowSec + FUTURE_SKEW_SECONDS) throw new SignedRequestError("issued_in_future", "The signed_request was issued in the future.");
+  if (p.issued_at > nowSec + FUTURE_SKEW_SECONDS)
+    throw new SignedRequestError("issued_in_future", "The signed_request was issued in the future.");
   if (nowSec - p.issued_at > MAX_AGE_SECONDS) throw new SignedRequestError("too_old", "The signed_request is too old.");
   return {
     algorithm: "HMAC-SHA256",

@@ -1,10 +1,13 @@
 import "server-only";
-import type { Tx } from "../db/tenant-transaction";
+import type { Db } from "../db/client";
+import { withTenant, type Tx } from "../db/tenant-transaction";
 import { appendAudit } from "../audit/audit-log";
+import { fail, ok, type Result } from "../http/result";
+import type { WorkspaceAccess } from "./membership";
 import type { Role } from "./roles";
 
 /**
- * Members of a workspace. Runs in the caller's tenant transaction (withMembership), so RLS limits every read and
+ * Members of a workspace. Runs in the workspace's tenant transaction (the membership core's), so RLS limits every read and
  * write to that tenant's memberships. People (users) are global: a person signs in once with Facebook, then any
  * owner can add them to a workspace by the email Facebook gave us.
  */
@@ -58,13 +61,40 @@ export async function addMemberByEmail(
     select: { id: true, role: true, deletedAt: true },
   });
   if (existing && !existing.deletedAt) {
-    return { ok: false, reason: "already_member", message: `${person.name ?? email} is already a member of this workspace (${existing.role}).` };
+    return {
+      ok: false,
+      reason: "already_member",
+      message: `${person.name ?? email} is already a member of this workspace (${existing.role}).`,
+    };
   }
   const membership = existing
     ? await tx.membership.update({ where: { id: existing.id }, data: { deletedAt: null, role: input.role }, select: { id: true } })
     : await tx.membership.create({ data: { tenantId: ctx.tenantId, userId: person.id, role: input.role }, select: { id: true } });
   await appendAudit(tx, ctx.tenantId, ctx.actorUserId, [
-    { action: "member.added", targetType: "membership", targetId: membership.id, details: { userId: person.id, role: input.role, revived: Boolean(existing) } },
+    {
+      action: "member.added",
+      targetType: "membership",
+      targetId: membership.id,
+      details: { userId: person.id, role: input.role, revived: Boolean(existing) },
+    },
   ]);
   return { ok: true, member: { userId: person.id, name: person.name, email: person.email, role: input.role } };
+}
+
+/** An owner adds a person to the workspace (the route's action). */
+export async function addMember(
+  access: WorkspaceAccess<"members.manage">,
+  input: { email: string; role: Role },
+  deps: { client?: Db } = {},
+): Promise<Result<{ name: string | null; email: string | null; role: Role }>> {
+  const added = await withTenant(
+    access.tenantId,
+    (tx) => addMemberByEmail(tx, { tenantId: access.tenantId, actorUserId: access.userId }, input),
+    {
+      client: deps.client,
+      userId: access.userId,
+    },
+  );
+  if (!added.ok) return fail({ code: "invalid", message: added.message });
+  return ok({ name: added.member.name, email: added.member.email, role: added.member.role });
 }

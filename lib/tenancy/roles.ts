@@ -1,22 +1,44 @@
-import type { Role } from "../db/generated/enums";
+/**
+ * Roles and what each may do: the one list, client-safe (no server code), used by the membership core, the route
+ * wrapper, the contract and the components that decide which buttons to show.
+ */
 
-export type { Role };
-
-/** Owners and admins connect, disconnect and check tokens; members only look. */
-export function canManageConnections(role: Role): boolean {
-  return role === "owner" || role === "admin";
-}
-
-export function canManageMembers(role: Role): boolean {
-  return role === "owner";
-}
+export const ROLES = ["owner", "admin", "member"] as const;
+export type Role = (typeof ROLES)[number];
 
 export const ROLE_LABEL: Record<Role, string> = { owner: "Owner", admin: "Admin", member: "Member" };
 
-export const ROLES: readonly Role[] = ["owner", "admin", "member"];
+/** Each permission and the roles that hold it. */
+export const PERMISSIONS = {
+  /** See the workspace: dashboard, members, audit log. */
+  "workspace.view": ["owner", "admin", "member"],
+  /** Connect, check and disconnect Facebook accounts and Pages. */
+  "connections.manage": ["owner", "admin"],
+  /** Add, remove and change members. */
+  "members.manage": ["owner"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+const WHO: Record<Permission, string> = {
+  "workspace.view": "members",
+  "connections.manage": "owners and admins",
+  "members.manage": "owners",
+};
+
+const WHAT: Record<Permission, string> = {
+  "workspace.view": "see this workspace",
+  "connections.manage": "check, connect or disconnect",
+  "members.manage": "add members",
+};
 
 /** Why a member's action is refused, in words that say who can do it instead. */
-export function refusalMessage(action: "connections" | "members", role: Role): string {
-  if (action === "members") return `Only owners can add members; you are ${role === "admin" ? "an admin" : "a member"} here. Ask an owner of this workspace.`;
-  return `Only owners and admins can check, connect or disconnect; you are a member here (view only). Ask an owner of this workspace to do it or to make you an admin.`;
+export function refusalMessage(permission: Permission, role: Role): string {
+  const who = WHO[permission];
+  const you = role === "admin" ? "an admin" : role === "owner" ? "an owner" : "a member";
+  return `Only ${who} can ${WHAT[permission]}; you are ${you} here. Ask an owner of this workspace.`;
 }

@@ -9,7 +9,12 @@ import { decryptToken } from "./encryption";
  */
 
 /** Disconnects a Page: soft-deletes its active tokens and hides the Page from the list. */
-export async function disconnectPage(tx: Tx, tenantId: string, actorUserId: string | null, facebookPageId: string): Promise<{ pages: number; tokens: number }> {
+export async function disconnectPage(
+  tx: Tx,
+  tenantId: string,
+  actorUserId: string | null,
+  facebookPageId: string,
+): Promise<{ pages: number; tokens: number }> {
   const page = await tx.facebookPage.updateMany({ where: { id: facebookPageId, deletedAt: null }, data: { deletedAt: new Date() } });
   if (page.count === 0) return { pages: 0, tokens: 0 };
   const tokens = await tx.adToken.updateMany({ where: { facebookPageId, deletedAt: null }, data: { deletedAt: new Date() } });
@@ -37,9 +42,17 @@ export async function disconnectIdentity(
   const candidates = await tx.$queryRaw<{ id: string }[]>`
     SELECT DISTINCT facebook_page_id AS id FROM ad_tokens
     WHERE social_identity_id = ${socialIdentityId}::uuid AND facebook_page_id IS NOT NULL`;
-  const pages = await hidePagesWithoutActiveTokens(tx, candidates.map((c) => c.id));
+  const pages = await hidePagesWithoutActiveTokens(
+    tx,
+    candidates.map((c) => c.id),
+  );
   await appendAudit(tx, tenantId, actorUserId, [
-    { action: "identity.disconnected", targetType: "social_identity", targetId: socialIdentityId, details: { reason, tokensSoftDeleted: tokens.count, pagesHidden: pages } },
+    {
+      action: "identity.disconnected",
+      targetType: "social_identity",
+      targetId: socialIdentityId,
+      details: { reason, tokensSoftDeleted: tokens.count, pagesHidden: pages },
+    },
   ]);
   return { identities: identity.count, tokens: tokens.count, pages };
 }

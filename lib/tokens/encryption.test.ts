@@ -60,7 +60,9 @@ describe("encryptToken / decryptToken", () => {
 
     // Old key removed too early: values still under it fail loudly, naming the missing key.
     setEnv({ TOKEN_ENCRYPTION_KEYS: k2 });
-    expect(() => decryptToken(TENANT, old)).toThrowError(new TokenDecryptionError(`No key "k1" in TOKEN_ENCRYPTION_KEYS; add the old key back (after the current one).`));
+    expect(() => decryptToken(TENANT, old)).toThrowError(
+      new TokenDecryptionError(`No key "k1" in TOKEN_ENCRYPTION_KEYS; add the old key back (after the current one).`),
+    );
     expect(decryptToken(TENANT, fresh)).toBe(TOKEN);
   });
 

@@ -53,7 +53,9 @@ describe("seal / open", () => {
     expect(Buffer.from(a.ciphertext.subarray(IV + TAG)).equals(Buffer.from(b.ciphertext.subarray(IV + TAG)))).toBe(false);
     expect([open(ring, TENANT, a), open(ring, TENANT, b)]).toEqual([TOKEN, TOKEN]);
     // 200 seals, 200 distinct IVs.
-    const ivs = new Set(Array.from({ length: 200 }, () => Buffer.from(seal(ring, TENANT, TOKEN).ciphertext.subarray(0, IV)).toString("hex")));
+    const ivs = new Set(
+      Array.from({ length: 200 }, () => Buffer.from(seal(ring, TENANT, TOKEN).ciphertext.subarray(0, IV)).toString("hex")),
+    );
     expect(ivs.size).toBe(200);
   });
 
@@ -77,7 +79,9 @@ describe("seal / open", () => {
     const truncated = thrown(() => open(ring, TENANT, { ciphertext: sealed.ciphertext.subarray(0, IV + TAG - 1), keyId: "k1" }));
     expect(truncated).toBeInstanceOf(TokenDecryptionError);
     expect((truncated as Error).message).toMatch(/truncated/);
-    const shortBody = thrown(() => open(ring, TENANT, { ciphertext: sealed.ciphertext.subarray(0, sealed.ciphertext.length - 1), keyId: "k1" }));
+    const shortBody = thrown(() =>
+      open(ring, TENANT, { ciphertext: sealed.ciphertext.subarray(0, sealed.ciphertext.length - 1), keyId: "k1" }),
+    );
     expect(shortBody).toBeInstanceOf(TokenDecryptionError);
     const extended = thrown(() => open(ring, TENANT, { ciphertext: Buffer.concat([sealed.ciphertext, Buffer.from([0])]), keyId: "k1" }));
     expect(extended).toBeInstanceOf(TokenDecryptionError);

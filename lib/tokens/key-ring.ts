@@ -39,16 +39,22 @@ export const ERASED_KEY_ID = "erased";
 export function parseKeyRing(spec: string): KeyRing {
   const keys = new Map<string, Buffer>();
   let currentKeyId = "";
-  for (const entry of spec.split(",").map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const sep = entry.indexOf(":");
     // Without a separator (or with a malformed id) the "id" would be key material: never put it in a message.
     const id = sep > 0 ? entry.slice(0, sep) : "";
     const idOk = KEY_ID.test(id);
     const key = Buffer.from(entry.slice(sep + 1), "base64");
     if (!idOk || key.length !== 32) {
-      throw new Error(`TOKEN_ENCRYPTION_KEYS: key "${idOk ? id : "?"}" must be id:base64 of 32 bytes (id: up to 32 letters, digits, _ or -)`);
+      throw new Error(
+        `TOKEN_ENCRYPTION_KEYS: key "${idOk ? id : "?"}" must be id:base64 of 32 bytes (id: up to 32 letters, digits, _ or -)`,
+      );
     }
-    if (id === ERASED_KEY_ID) throw new Error(`TOKEN_ENCRYPTION_KEYS: key id "${ERASED_KEY_ID}" is reserved for erased tokens; pick another id`);
+    if (id === ERASED_KEY_ID)
+      throw new Error(`TOKEN_ENCRYPTION_KEYS: key id "${ERASED_KEY_ID}" is reserved for erased tokens; pick another id`);
     if (keys.has(id)) throw new Error(`TOKEN_ENCRYPTION_KEYS: key id "${id}" appears twice`);
     keys.set(id, key);
     currentKeyId ||= id;
@@ -81,10 +87,13 @@ export function seal(ring: KeyRing, tenantId: string, plaintext: string): Sealed
 
 export function open(ring: KeyRing, tenantId: string, sealed: { ciphertext: Uint8Array; keyId: string }): string {
   if (sealed.keyId === ERASED_KEY_ID) {
-    throw new TokenDecryptionError("This token was erased when it was disconnected: there is nothing to decrypt. Connect again for a new token.");
+    throw new TokenDecryptionError(
+      "This token was erased when it was disconnected: there is nothing to decrypt. Connect again for a new token.",
+    );
   }
   const key = ring.keys.get(sealed.keyId);
-  if (!key) throw new TokenDecryptionError(`No key "${sealed.keyId}" in TOKEN_ENCRYPTION_KEYS; add the old key back (after the current one).`);
+  if (!key)
+    throw new TokenDecryptionError(`No key "${sealed.keyId}" in TOKEN_ENCRYPTION_KEYS; add the old key back (after the current one).`);
   const buf = Buffer.from(sealed.ciphertext);
   if (buf.length < IV_BYTES + TAG_BYTES) throw new TokenDecryptionError("Stored token ciphertext is truncated.");
   try {

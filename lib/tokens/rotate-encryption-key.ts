@@ -123,11 +123,18 @@ async function rotateBatch(tx: Tx, ring: KeyRing, tenantId: string, batchSize: n
     FROM unnest(${ids}::uuid[], ${sealed}::text[], ${oldKeys}::text[]) AS v(id, sealed, old_key_id)
     WHERE t.id = v.id AND t.tenant_id = ${tenantId}::uuid AND t.key_id = v.old_key_id`;
   if (updated !== rows.length) {
-    throw new KeyRotationError(`Expected to re-encrypt ${rows.length} rows of tenant ${tenantId} but updated ${updated}; batch rolled back.`);
+    throw new KeyRotationError(
+      `Expected to re-encrypt ${rows.length} rows of tenant ${tenantId} but updated ${updated}; batch rolled back.`,
+    );
   }
   const fromKeys = [...new Set(oldKeys)].sort();
   await appendAudit(tx, tenantId, null, [
-    { action: "tokens.reencrypted", targetType: "tenant", targetId: tenantId, details: { rows: rows.length, fromKeys, toKey: ring.currentKeyId } },
+    {
+      action: "tokens.reencrypted",
+      targetType: "tenant",
+      targetId: tenantId,
+      details: { rows: rows.length, fromKeys, toKey: ring.currentKeyId },
+    },
   ]);
   return { rows: rows.length, fromKeys };
 }
@@ -158,7 +165,9 @@ export async function rotateEncryptionKey(opts: RotateOptions = {}): Promise<Rot
     }
   }
   if (missing.size > 0) {
-    const list = [...missing].map(([id, m]) => `"${id}" (${m.rows} row${m.rows === 1 ? "" : "s"} in ${m.tenants} tenant${m.tenants === 1 ? "" : "s"})`);
+    const list = [...missing].map(
+      ([id, m]) => `"${id}" (${m.rows} row${m.rows === 1 ? "" : "s"} in ${m.tenants} tenant${m.tenants === 1 ? "" : "s"})`,
+    );
     throw new KeyRotationError(
       `Cannot re-encrypt: TOKEN_ENCRYPTION_KEYS lacks key${missing.size === 1 ? "" : "s"} ${list.join(", ")}. ` +
         `Keep every old key in the list, after the current key "${current}", until rotation has finished. Nothing was changed.`,

@@ -12,7 +12,11 @@ describe("deriveStatus", () => {
     ["valid but past its expiry", { isValid: true, expiresAt: at(-1) }, "expired"],
     ["invalid, subcode 463", { isValid: false, expiresAt: null, errorCode: 190, errorSubcode: 463 }, "expired"],
     ["invalid, password changed (460)", { isValid: false, expiresAt: at(10), errorCode: 190, errorSubcode: 460 }, "revoked"],
-    ["revoked (458) and also past its expiry: Facebook's reason wins", { isValid: false, expiresAt: at(-2), errorCode: 190, errorSubcode: 458 }, "revoked"],
+    [
+      "revoked (458) and also past its expiry: Facebook's reason wins",
+      { isValid: false, expiresAt: at(-2), errorCode: 190, errorSubcode: 458 },
+      "revoked",
+    ],
     ["invalid without a subcode", { isValid: false, expiresAt: null, errorCode: 190 }, "invalid"],
   ] as const)("%s → %s", (_what, input, expected) => {
     expect(deriveStatus({ ...input, now, warningDays: 7 })).toBe(expected);

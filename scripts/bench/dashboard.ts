@@ -28,12 +28,12 @@ import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { randomUUID } from "node:crypto";
 import { encode } from "next-auth/jwt";
-import { createTestDatabase, type TestDatabase } from "../../lib/testing/test-database";
+import { createTestDatabase, type TestDatabase } from "../../test/support/test-database";
 import { closePrismaClient, createPrismaClient } from "../../lib/db/client";
 import { generateKeySpec } from "../../lib/tokens/key-ring";
-import { withMembership } from "../../lib/tenancy/tenants";
-import { loadDashboardData } from "../../lib/connections/dashboard-data";
-import { parseDashboardQuery } from "../../lib/connections/dashboard-query";
+import { withMembership } from "../../lib/tenancy/membership";
+import { loadDashboardData } from "../../lib/workspace/dashboard-data";
+import { parseDashboardQuery } from "../../lib/workspace/dashboard-query";
 
 const PAGES = 1_000;
 const CONCURRENCY = 8;
@@ -124,10 +124,14 @@ async function startServer(port: number, env: Record<string, string>): Promise<{
   const log: string[] = [];
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    },
+  );
   const keep = (b: Buffer) => {
     log.push(b.toString());
     if (log.length > 200) log.shift();
@@ -173,7 +177,13 @@ interface LoadResult {
 }
 
 /** REQUESTS requests (or MAX_SECONDS_PER_RUN, whichever first) with CONCURRENCY in flight. */
-async function load(url: string, headers: Record<string, string>, expectText?: string, concurrency = CONCURRENCY, requests = REQUESTS): Promise<LoadResult> {
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  expectText?: string,
+  concurrency = CONCURRENCY,
+  requests = REQUESTS,
+): Promise<LoadResult> {
   const ttfb: number[] = [];
   const total: number[] = [];
   let errors = 0;
@@ -218,13 +228,24 @@ async function warm(url: string, headers: Record<string, string>): Promise<void>
  * membership look-up, the Pages list, identities + latest attempt), set_config (tenant context) and COMMIT. BEGIN is
  * sent by the driver adapter without passing through Prisma's log, so it is counted as one per transaction.
  */
-async function countStatements(db: TestDatabase, s: Seeded, params: Record<string, string>): Promise<{ data: number; setConfig: number; commit: number }> {
+async function countStatements(
+  db: TestDatabase,
+  s: Seeded,
+  params: Record<string, string>,
+): Promise<{ data: number; setConfig: number; commit: number }> {
   const seen: string[] = [];
   const client = createPrismaClient(db.appUrl, { max: 1, onQuery: (sql) => seen.push(sql) });
   try {
-    const render = () => withMembership(s.userId, s.slug, (tx) => loadDashboardData(tx, { userId: s.userId, query: parseDashboardQuery(params), warningDays: 7 }), client);
+    const render = () =>
+      withMembership(
+        s.userId,
+        { slug: s.slug },
+        "workspace.view",
+        (tx) => loadDashboardData(tx, { userId: s.userId, query: parseDashboardQuery(params), warningDays: 7 }),
+        { client: client },
+      );
     const first = await render(); // first use of a client also runs the one-off RLS role check
-    if (!first || first.value.pages.rows.length === 0) throw new Error("the benchmark tenant's dashboard came back empty");
+    if (!first.ok || first.value.pages.rows.length === 0) throw new Error("the benchmark tenant's dashboard came back empty");
     seen.length = 0;
     await render();
   } finally {
@@ -236,7 +257,9 @@ async function countStatements(db: TestDatabase, s: Seeded, params: Record<strin
 }
 
 async function xactCommits(db: TestDatabase): Promise<number> {
-  const { rows } = await db.owner.query<{ n: string }>(`SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = current_database()`);
+  const { rows } = await db.owner.query<{ n: string }>(
+    `SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = current_database()`,
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -255,7 +278,7 @@ async function transactionsPerRequest(db: TestDatabase, url: string, headers: Re
     return (await xactCommits(db)) - before;
   };
   const control = await delta(0);
-  return (await delta(n) - control) / n;
+  return ((await delta(n)) - control) / n;
 }
 
 /**
@@ -263,7 +286,11 @@ async function transactionsPerRequest(db: TestDatabase, url: string, headers: Re
  * `nomodule` scripts (Next's legacy-browser polyfills) are not downloaded by browsers with module support; they are
  * reported apart.
  */
-async function firstLoadJs(base: string, pagePath: string, headers: Record<string, string>): Promise<{ kb: number; scripts: number; nomoduleKb: number }> {
+async function firstLoadJs(
+  base: string,
+  pagePath: string,
+  headers: Record<string, string>,
+): Promise<{ kb: number; scripts: number; nomoduleKb: number }> {
   const html = await (await fetch(`${base}${pagePath}`, { headers })).text();
   const tags = new Map([...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"[^>]*>/g)].map((m) => [m[1] as string, /\bnomodule\b/i.test(m[0])]));
   let bytes = 0;
@@ -345,7 +372,7 @@ export async function runDashboardBench(): Promise<Record<string, number | strin
       "pages in tenant": PAGES,
       "rows rendered per page": rowsShown,
       "html KB (uncompressed)": html.length / 1024,
-      "load": `${CONCURRENCY} concurrent, up to ${REQUESTS} requests or ${MAX_SECONDS_PER_RUN} s per route`,
+      load: `${CONCURRENCY} concurrent, up to ${REQUESTS} requests or ${MAX_SECONDS_PER_RUN} s per route`,
       "dashboard TTFB p50 ms": d.p50,
       "dashboard TTFB p95 ms": d.p95,
       "dashboard req/s": d.rps,

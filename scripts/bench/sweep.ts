@@ -8,8 +8,8 @@
  */
 import { pathToFileURL } from "node:url";
 import { runTokenSweep } from "../../lib/health/sweep";
-import { seedEncryptedTokens, type SeedToken } from "../../lib/health/test-support";
-import { startConnectHarness } from "../../lib/testing/connect-harness";
+import { seedEncryptedTokens, type SeedToken } from "../../test/support/seed-tokens";
+import { startConnectHarness } from "../../test/support/connect-harness";
 
 const TOKENS = 10_000;
 const TENANTS = 5;

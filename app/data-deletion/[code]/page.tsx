@@ -16,14 +16,17 @@ export default async function DataDeletionStatusPage({ params }: { params: Promi
     <main className="mx-auto max-w-2xl space-y-4 px-4 py-10">
       <h1 className="text-2xl font-bold">Your data deletion request is complete</h1>
       <p className="text-slate-700">
-        Confirmation code <code data-testid="confirmation-code" className="rounded bg-slate-100 px-1">{request.confirmationCode}</code>, received{" "}
-        {dateFormat.format(request.requestedAt)} UTC, was processed immediately.
+        Confirmation code{" "}
+        <code data-testid="confirmation-code" className="rounded bg-slate-100 px-1">
+          {request.confirmationCode}
+        </code>
+        , received {dateFormat.format(request.requestedAt)} UTC, was processed immediately.
       </p>
       <h2 className="text-lg font-semibold">What we deleted</h2>
       <ul className="list-disc space-y-1 pl-5" data-testid="deleted">
         <li>
-          Your Facebook connections in every workspace: {request.tokensDeleted} access token{request.tokensDeleted === 1 ? "" : "s"} disconnected and
-          erased (we no longer hold them).
+          Your Facebook connections in every workspace: {request.tokensDeleted} access token{request.tokensDeleted === 1 ? "" : "s"}{" "}
+          disconnected and erased (we no longer hold them).
         </li>
         <li>
           Your Facebook profile details (name and profile picture) in {request.identitiesErased} workspace record
@@ -33,8 +36,8 @@ export default async function DataDeletionStatusPage({ params }: { params: Promi
       </ul>
       <h2 className="text-lg font-semibold">What we keep</h2>
       <p className="text-slate-700">
-        A record that this request was made and processed (this page), and workspace audit entries that say a connection
-        was removed, without your name or picture.
+        A record that this request was made and processed (this page), and workspace audit entries that say a connection was removed,
+        without your name or picture.
       </p>
     </main>
   );

@@ -6,9 +6,5 @@ import "@/components/dashboard/dashboard.css";
  * membership, so a render costs one membership statement, not one per layout level.
  */
 export default function TenantLayout({ children }: { children: ReactNode }) {
-  return (
-    <div className="min-h-screen">
-      {children}
-    </div>
-  );
+  return <div className="min-h-screen">{children}</div>;
 }

@@ -1,8 +1,8 @@
 import Link from "next/link";
-import { requireMembership } from "@/lib/auth/session";
-import { loadDashboardData } from "@/lib/connections/dashboard-data";
-import { dashboardHref, parseDashboardQuery, type DashboardQuery, type Sort } from "@/lib/connections/dashboard-query";
-import { canManageConnections } from "@/lib/tenancy/roles";
+import { requireWorkspace } from "@/lib/auth/session";
+import { loadDashboardData } from "@/lib/workspace/dashboard-data";
+import { dashboardHref, parseDashboardQuery, type DashboardQuery, type Sort } from "@/lib/workspace/dashboard-query";
+import { can } from "@/lib/tenancy/roles";
 import { FacebookButton } from "@/components/facebook-button";
 import { TenantHeader } from "@/components/tenant/tenant-header";
 import { PagesStateProvider } from "@/components/dashboard/pages-state";
@@ -12,7 +12,7 @@ import { IdentityCard } from "@/components/dashboard/identity-card";
 import { PagesToolbar, Pagination } from "@/components/dashboard/pages-toolbar";
 import { formatDateTime, formatNumber } from "@/components/format";
 import { ExpiryBanner } from "@/components/expiry-banner";
-import { startFacebookConnect } from "./actions";
+import { startFacebookConnect } from "@/lib/auth/actions";
 
 type Params = Promise<{ slug: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -21,7 +21,11 @@ function SortHeader({ slug, query, sort, children }: { slug: string; query: Dash
   const active = query.sort === sort;
   const dir = active && query.dir === "asc" ? "desc" : "asc";
   return (
-    <Link href={dashboardHref(slug, query, { sort, dir, page: 1 })} className="inline-flex items-center gap-1 hover:text-slate-900" aria-label={`Sort by ${children.toLowerCase()}`}>
+    <Link
+      href={dashboardHref(slug, query, { sort, dir, page: 1 })}
+      className="inline-flex items-center gap-1 hover:text-slate-900"
+      aria-label={`Sort by ${children.toLowerCase()}`}
+    >
       {children}
       {active && <span aria-hidden>{query.dir === "asc" ? "↑" : "↓"}</span>}
     </Link>
@@ -32,9 +36,14 @@ export default async function TenantDashboard({ params, searchParams }: { params
   const { slug } = await params;
   const query = parseDashboardQuery(await searchParams);
   // One transaction: the membership (and the switcher's list) in one statement, then the dashboard in two.
-  const { membership, tenants, value, user } = await requireMembership(slug, (tx, _m, u) => loadDashboardData(tx, { userId: u.id, query }));
+  const {
+    access: membership,
+    tenants,
+    value,
+    user,
+  } = await requireWorkspace(slug, "workspace.view", (tx, _m, u) => loadDashboardData(tx, { userId: u.id, query }));
   const { pages, identities, attempt, nowMs, warnings } = value;
-  const canManage = canManageConnections(membership.role);
+  const canManage = can(membership.role, "connections.manage");
   const connect = startFacebookConnect.bind(null, membership.slug);
   const connectButton = canManage ? (
     <form action={connect}>
@@ -69,7 +78,15 @@ export default async function TenantDashboard({ params, searchParams }: { params
               </h2>
               <ul data-testid="identities" className="grid gap-3 md:grid-cols-2">
                 {identities.map((i) => (
-                  <IdentityCard key={i.id} slug={membership.slug} identity={i} canManage={canManage} nowMs={nowMs} viewerId={user.id} reconnect={connect} />
+                  <IdentityCard
+                    key={i.id}
+                    slug={membership.slug}
+                    identity={i}
+                    canManage={canManage}
+                    nowMs={nowMs}
+                    viewerId={user.id}
+                    reconnect={connect}
+                  />
                 ))}
               </ul>
             </section>
@@ -84,7 +101,10 @@ export default async function TenantDashboard({ params, searchParams }: { params
             </div>
 
             {pages.tenantTotal === 0 ? (
-              <div data-testid="empty-state" className="flex flex-col items-center gap-4 rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
+              <div
+                data-testid="empty-state"
+                className="flex flex-col items-center gap-4 rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center"
+              >
                 <p className="text-lg font-semibold">No Facebook Pages connected yet</p>
                 <p className="max-w-md text-slate-600">
                   {canManage
@@ -99,13 +119,19 @@ export default async function TenantDashboard({ params, searchParams }: { params
                 {pages.rows.length === 0 ? (
                   <div data-testid="no-match" className="rounded-xl border border-slate-200 bg-white p-8 text-center text-slate-600">
                     <p>{filtered ? "No Pages match these filters." : "Nothing on this page."}</p>
-                    <Link href={dashboardHref(membership.slug, query, { q: null, status: null, page: 1 })} className="mt-2 inline-block font-medium text-blue-700 underline">
+                    <Link
+                      href={dashboardHref(membership.slug, query, { q: null, status: null, page: 1 })}
+                      className="mt-2 inline-block font-medium text-blue-700 underline"
+                    >
                       Show all Pages
                     </Link>
                   </div>
                 ) : (
                   <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
-                    <div aria-hidden className={`hidden border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500 ${PAGE_GRID}`}>
+                    <div
+                      aria-hidden
+                      className={`hidden border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500 ${PAGE_GRID}`}
+                    >
                       <SortHeader slug={membership.slug} query={query} sort="name">
                         Page
                       </SortHeader>
@@ -124,7 +150,14 @@ export default async function TenantDashboard({ params, searchParams }: { params
                     <PagesList slug={membership.slug} rows={pages.rows} canManage={canManage} nowMs={nowMs} />
                   </div>
                 )}
-                <Pagination slug={membership.slug} query={query} page={pages.page} pageCount={pages.pageCount} matching={pages.matching} pageSize={pages.pageSize} />
+                <Pagination
+                  slug={membership.slug}
+                  query={query}
+                  page={pages.page}
+                  pageCount={pages.pageCount}
+                  matching={pages.matching}
+                  pageSize={pages.pageSize}
+                />
               </>
             )}
           </section>

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { z } from "zod";
-import { requireMembership } from "@/lib/auth/session";
+import { requireWorkspace } from "@/lib/auth/session";
 import { listAuditPage } from "@/lib/audit/audit-log";
 import { TenantHeader } from "@/components/tenant/tenant-header";
 import { AUDIT_LABEL, auditSummary } from "@/components/audit-labels";
@@ -9,11 +9,22 @@ import { formatDateTime } from "@/components/format";
 const PAGE_SIZE = 50;
 const pageParam = z.coerce.number().int().min(1).max(100_000).catch(1);
 
-export default async function AuditPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ page?: string | string[] }> }) {
+export default async function AuditPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<{ page?: string | string[] }>;
+}) {
   const { slug } = await params;
   const sp = await searchParams;
   const page = pageParam.parse(Array.isArray(sp.page) ? sp.page[0] : (sp.page ?? 1));
-  const { membership, tenants, value, user } = await requireMembership(slug, (tx) => listAuditPage(tx, { page, pageSize: PAGE_SIZE }));
+  const {
+    access: membership,
+    tenants,
+    value,
+    user,
+  } = await requireWorkspace(slug, "workspace.view", (tx) => listAuditPage(tx, { page, pageSize: PAGE_SIZE }));
   const base = `/t/${encodeURIComponent(membership.slug)}/audit`;
   const link = "rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
   return (
@@ -22,16 +33,25 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
       <main className="mx-auto max-w-4xl space-y-6 px-4 py-6 sm:py-8">
         <div className="space-y-1">
           <h1 className="text-xl font-semibold">Audit log</h1>
-          <p className="text-sm text-slate-600">Everything that happened to this workspace&apos;s connections and members, newest first. Tokens are never shown.</p>
+          <p className="text-sm text-slate-600">
+            Everything that happened to this workspace&apos;s connections and members, newest first. Tokens are never shown.
+          </p>
         </div>
         {value.rows.length === 0 ? (
-          <p className="rounded-xl border border-slate-200 bg-white p-6 text-center text-slate-600">No events {page > 1 ? "on this page" : "yet"}.</p>
+          <p className="rounded-xl border border-slate-200 bg-white p-6 text-center text-slate-600">
+            No events {page > 1 ? "on this page" : "yet"}.
+          </p>
         ) : (
           <ol data-testid="audit-events" className="divide-y divide-slate-200 overflow-hidden rounded-xl border border-slate-200 bg-white">
             {value.rows.map((e) => {
               const summary = auditSummary(e.action, e.details);
               return (
-                <li key={e.id} data-testid="audit-event" data-action={e.action} className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-baseline sm:gap-4">
+                <li
+                  key={e.id}
+                  data-testid="audit-event"
+                  data-action={e.action}
+                  className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-baseline sm:gap-4"
+                >
                   <time dateTime={e.createdAt} className="shrink-0 text-xs text-slate-500 sm:w-44">
                     {formatDateTime(e.createdAt)}
                   </time>

@@ -1,21 +1,23 @@
-import { requireMembership } from "@/lib/auth/session";
+import { requireWorkspace } from "@/lib/auth/session";
 import { listMembers } from "@/lib/tenancy/members";
-import { canManageMembers, ROLE_LABEL } from "@/lib/tenancy/roles";
+import { can, ROLE_LABEL } from "@/lib/tenancy/roles";
 import { TenantHeader } from "@/components/tenant/tenant-header";
 import { AddMemberForm } from "@/components/members/add-member-form";
 import { formatDate } from "@/components/format";
 
 export default async function MembersPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const { membership, tenants, value: members, user } = await requireMembership(slug, (tx) => listMembers(tx));
-  const isOwner = canManageMembers(membership.role);
+  const { access: membership, tenants, value: members, user } = await requireWorkspace(slug, "workspace.view", (tx) => listMembers(tx));
+  const isOwner = can(membership.role, "members.manage");
   return (
     <>
       <TenantHeader current={membership} tenants={tenants} userName={user.name} tab="members" />
       <main className="mx-auto max-w-4xl space-y-6 px-4 py-6 sm:py-8">
         <div className="space-y-1">
           <h1 className="text-xl font-semibold">Members ({members.length})</h1>
-          <p className="text-sm text-slate-600">Owners add members and connect Facebook; admins connect, check and disconnect; members only view.</p>
+          <p className="text-sm text-slate-600">
+            Owners add members and connect Facebook; admins connect, check and disconnect; members only view.
+          </p>
         </div>
         {isOwner ? <AddMemberForm slug={membership.slug} /> : <p className="text-sm text-slate-600">Only owners can add members.</p>}
         <ul data-testid="members" className="divide-y divide-slate-200 overflow-hidden rounded-xl border border-slate-200 bg-white">

@@ -1,12 +1,5 @@
-import { z } from "zod";
-import { disconnectPageAsMember } from "@/lib/connections/manage";
-import { isUuid, notFoundResponse, readAction, resultResponse } from "@/lib/connections/http";
+import { disconnectPageAsMember } from "@/lib/workspace/manage";
+import { workspaceRoute } from "@/lib/workspace/route";
 
 /** Disconnect a Page: soft-deletes its tokens and hides it from the list (history stays). */
-export async function POST(req: Request, ctx: { params: Promise<{ slug: string; pageId: string }> }) {
-  const { slug, pageId } = await ctx.params;
-  const input = await readAction(req, z.object({}).strict());
-  if (!input.ok) return input.response;
-  if (!isUuid(pageId)) return notFoundResponse();
-  return resultResponse(await disconnectPageAsMember({ userId: input.user.id, slug, pageId }));
-}
+export const POST = workspaceRoute("disconnectPage", ({ access, params }) => disconnectPageAsMember(access, params.pageId));

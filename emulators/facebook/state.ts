@@ -1,0 +1,207 @@
+/** In-memory emulator state: seed people, tokens, codes, counters, failure rules. */
+import { newAccessToken } from "./ids.js";
+import type {
+  AppUsage,
+  CodeRecord,
+  FailureRule,
+  Grant,
+  PageRecord,
+  PersonRecord,
+  Stats,
+  TokenRecord,
+  TokenSource,
+  TokenType,
+} from "./types.js";
+
+export const SHORT_LIVED_SECONDS = 5400;
+export const LONG_LIVED_SECONDS = 5183944;
+export const DATA_ACCESS_SECONDS = 90 * 24 * 3600;
+/** Subcode used when a Page token dies because its person lost the Page role. */
+export const LOST_PAGE_ROLE_SUBCODE = 492;
+
+const ALL_TASKS = ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"];
+
+function page(id: string, name: string, category: string, tasks: string[]): PageRecord {
+  return { id, name, category, tasks: [...tasks] };
+}
+
+export function seedPeople(): PersonRecord[] {
+  const bulk: PageRecord[] = [];
+  for (let i = 1; i <= 250; i++) {
+    const n = String(i).padStart(3, "0");
+    bulk.push(page(String(3000000 + i), `Bulk Page ${n}`, "Community", ["ANALYZE", "CREATE_CONTENT"]));
+  }
+  return [
+    {
+      id: "1000001",
+      name: "Alice Admin",
+      email: "alice@example.test",
+      pages: [
+        page("2000001", "Alpha Bakery", "Bakery", ALL_TASKS),
+        page("2000002", "Beta Books", "Book Store", ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT"]),
+        page("2000003", "Gamma Gym", "Gym/Physical Fitness Center", ["ANALYZE", "ADVERTISE"]),
+      ],
+    },
+    { id: "1000002", name: "Bob Bulk", email: undefined, pages: bulk },
+    { id: "1000003", name: "Nina NoPages", email: "nina@example.test", pages: [] },
+    {
+      id: "1000004",
+      name: "Carol Second",
+      email: "carol@example.test",
+      pages: [page("2000004", "Delta Diner", "Restaurant", ["ANALYZE", "MODERATE", "CREATE_CONTENT", "MANAGE"])],
+    },
+  ];
+}
+
+function emptyStats(): Stats {
+  return { graphRequests: 0, byPath: {}, batchRequests: 0, batchedCalls: 0, batchedByPath: {} };
+}
+
+export interface IssueInput {
+  type: TokenType;
+  personId: string;
+  pageId?: string | undefined;
+  grant: Grant;
+  /** Unix seconds, 0 = never. */
+  expiresAt: number;
+  longLived: boolean;
+  source: TokenSource;
+}
+
+/** Why a token is unusable, or undefined when it is fine. */
+export interface TokenProblem {
+  kind: "expired" | "revoked";
+  subcode: number;
+}
+
+export class EmulatorState {
+  people = new Map<string, PersonRecord>();
+  tokens = new Map<string, TokenRecord>();
+  issued: string[] = [];
+  codes = new Map<string, CodeRecord>();
+  stats: Stats = emptyStats();
+  failures: FailureRule[] = [];
+  nextRuleId = 1;
+  appUsage: AppUsage = { call_count: 1, total_cputime: 1, total_time: 1 };
+  businessUseCase: unknown = undefined;
+  clockOffsetMs = 0;
+
+  constructor() {
+    this.reset();
+  }
+
+  reset(): void {
+    this.people = new Map(seedPeople().map((p) => [p.id, p]));
+    this.tokens = new Map();
+    this.issued = [];
+    this.codes = new Map();
+    this.stats = emptyStats();
+    this.failures = [];
+    this.appUsage = { call_count: 1, total_cputime: 1, total_time: 1 };
+    this.businessUseCase = undefined;
+    this.clockOffsetMs = 0;
+  }
+
+  resetStats(): void {
+    this.stats = emptyStats();
+  }
+
+  nowMs(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  nowSec(): number {
+    return Math.floor(this.nowMs() / 1000);
+  }
+
+  issueToken(input: IssueInput): TokenRecord {
+    const issuedAt = this.nowSec();
+    const rec: TokenRecord = {
+      token: newAccessToken(),
+      type: input.type,
+      personId: input.personId,
+      pageId: input.pageId,
+      grant: copyGrant(input.grant),
+      issuedAt,
+      expiresAt: input.expiresAt,
+      dataAccessExpiresAt: issuedAt + DATA_ACCESS_SECONDS,
+      longLived: input.longLived,
+      valid: true,
+      revokedSubcode: undefined,
+      source: input.source,
+      pageTokens: new Map(),
+    };
+    this.tokens.set(rec.token, rec);
+    this.issued.push(rec.token);
+    return rec;
+  }
+
+  problemOf(rec: TokenRecord): TokenProblem | undefined {
+    if (!rec.valid) return { kind: "revoked", subcode: rec.revokedSubcode ?? 460 };
+    if (rec.expiresAt !== 0 && rec.expiresAt <= this.nowSec()) return { kind: "expired", subcode: 463 };
+    return undefined;
+  }
+
+  revoke(rec: TokenRecord, subcode: number): void {
+    if (!rec.valid) return;
+    rec.valid = false;
+    rec.revokedSubcode = subcode;
+  }
+
+  expire(rec: TokenRecord): void {
+    rec.expiresAt = this.nowSec() - 1;
+  }
+
+  /** Expire the not-yet-used authorization codes (of one person, or everyone's); returns how many. */
+  expireCodes(personId: string | undefined): number {
+    let n = 0;
+    for (const rec of this.codes.values()) {
+      if (rec.used || (personId !== undefined && rec.personId !== personId)) continue;
+      rec.expiresAtMs = Math.min(rec.expiresAtMs, this.nowMs() - 1);
+      n++;
+    }
+    return n;
+  }
+
+  revokePerson(personId: string, subcode: number): number {
+    let n = 0;
+    for (const rec of this.tokens.values()) {
+      if (rec.personId === personId && rec.valid) {
+        this.revoke(rec, subcode);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Replace a person's Pages; Page tokens of Pages they no longer manage die. */
+  replacePages(personId: string, pages: PageRecord[]): void {
+    const person = this.people.get(personId);
+    if (!person) return;
+    person.pages = pages;
+    const kept = new Set(pages.map((p) => p.id));
+    for (const rec of this.tokens.values()) {
+      if (rec.type === "PAGE" && rec.personId === personId && rec.pageId !== undefined && !kept.has(rec.pageId)) {
+        this.revoke(rec, LOST_PAGE_ROLE_SUBCODE);
+      }
+    }
+  }
+
+  /** Pages the token's grant gives access to, in the person's order. */
+  grantedPages(rec: TokenRecord): PageRecord[] {
+    const person = this.people.get(rec.personId);
+    if (!person) return [];
+    const sel = rec.grant.pages;
+    if (sel === "all") return person.pages;
+    const ids = new Set(sel);
+    return person.pages.filter((p) => ids.has(p.id));
+  }
+
+  findPage(personId: string, pageId: string): PageRecord | undefined {
+    return this.people.get(personId)?.pages.find((p) => p.id === pageId);
+  }
+}
+
+export function copyGrant(g: Grant): Grant {
+  return { scopes: [...g.scopes], declined: [...g.declined], pages: g.pages === "all" ? "all" : [...g.pages] };
+}

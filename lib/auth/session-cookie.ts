@@ -1,0 +1,91 @@
+import "server-only";
+import { headers } from "next/headers";
+import { decode } from "next-auth/jwt";
+import { env } from "../env";
+import { isUuid } from "../db/uuid";
+
+/**
+ * Reads the signed-in person from Auth.js's session cookie without going through Auth.js's session endpoint (which
+ * re-encodes and re-issues the cookie on every call, even where nothing can be written). Decryption is Auth.js's own
+ * `decode` (JWE, key derived from AUTH_SECRET with the cookie name as salt; expiry checked), so a tampered, expired
+ * or other-secret cookie is refused exactly as Auth.js refuses it. Auth.js still issues and renews the cookie.
+ */
+
+export interface SessionPerson {
+  id: string;
+  name: string | null;
+  image: string | null;
+}
+
+const BASE = "authjs.session-token";
+
+function parseCookies(header: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    try {
+      out.set(name, decodeURIComponent(value));
+    } catch {
+      // Malformed percent-encoding: not a cookie we issued.
+    }
+  }
+  return out;
+}
+
+/** The cookie's value, joined from Auth.js's chunks (`name.0`, `name.1`, …) when it was split. */
+function sessionCookieValue(cookies: Map<string, string>, name: string): string | null {
+  const whole = cookies.get(name);
+  if (whole) return whole;
+  const chunks: string[] = [];
+  for (let i = 0; cookies.has(`${name}.${i}`); i++) chunks.push(cookies.get(`${name}.${i}`)!);
+  return chunks.length ? chunks.join("") : null;
+}
+
+/** `secure`: the app runs on https (Auth.js then names the cookie `__Secure-authjs.session-token`). */
+export async function readSessionCookie(
+  cookieHeader: string | null,
+  opts: { secret: string; secure: boolean },
+): Promise<SessionPerson | null> {
+  if (!cookieHeader) return null;
+  const name = opts.secure ? `__Secure-${BASE}` : BASE;
+  const token = sessionCookieValue(parseCookies(cookieHeader), name);
+  if (!token) return null;
+  let payload: { sub?: unknown; name?: unknown; picture?: unknown } | null;
+  try {
+    payload = await decode<{ sub?: unknown; name?: unknown; picture?: unknown }>({ token, secret: opts.secret, salt: name });
+  } catch {
+    return null;
+  }
+  // A session whose subject is not one of our user ids names nobody: signed out.
+  const sub = payload?.sub;
+  if (typeof sub !== "string" || !isUuid(sub)) return null;
+  return {
+    id: sub,
+    name: typeof payload?.name === "string" ? payload.name : null,
+    image: typeof payload?.picture === "string" ? payload.picture : null,
+  };
+}
+
+export type SessionUser = SessionPerson;
+
+/** Whether Auth.js names its cookies `__Secure-…`: the app's public URL (or, without AUTH_URL, the request) is https. */
+function secureCookies(requestHeaders: Headers, requestUrl?: string): boolean {
+  const configured = env().AUTH_URL;
+  if (configured) return configured.startsWith("https:");
+  const proto = requestHeaders.get("x-forwarded-proto") ?? (requestUrl ? new URL(requestUrl).protocol.replace(":", "") : "http");
+  return proto.split(",")[0]?.trim() === "https";
+}
+
+/** The signed-in person of a request (route handlers), or null. */
+export async function sessionUserOf(req: Request): Promise<SessionUser | null> {
+  return readSessionCookie(req.headers.get("cookie"), { secret: env().AUTH_SECRET, secure: secureCookies(req.headers, req.url) });
+}
+
+/** The signed-in person of the current render or action (server components, server actions), or null. */
+export async function currentUser(): Promise<SessionUser | null> {
+  const h = await headers();
+  return readSessionCookie(h.get("cookie"), { secret: env().AUTH_SECRET, secure: secureCookies(h) });
+}
