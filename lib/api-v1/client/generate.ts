@@ -5,7 +5,7 @@ import { openApiDocument } from "../openapi";
 export const SCHEMA_FILE = "lib/api-v1/client/schema.ts";
 
 export async function generateClientSchema(): Promise<string> {
-  const ast = await openapiTS(openApiDocument() as Parameters<typeof openapiTS>[0]);
+  const ast = await openapiTS(openApiDocument() as unknown as Parameters<typeof openapiTS>[0]);
   return (
     "// Generated from the token API's OpenAPI document by `npm run api:client`. Do not edit by hand.\n" +
     "/* eslint-disable */\n" +
