@@ -34,7 +34,11 @@ const appSecret = process.env.FACEBOOK_APP_SECRET;
 const api = tokenApiClient({ baseUrl, apiKey });
 
 // 1. A usable Page token (409 if it is known to be dead: reconnect on the dashboard).
-const { data: token, error, response } = await api.POST("/api/v1/pages/{id}/token", {
+const {
+  data: token,
+  error,
+  response,
+} = await api.POST("/api/v1/pages/{id}/token", {
   params: { path: { id: values.page } },
   body: {},
 });
@@ -53,5 +57,6 @@ const res = await fetch(`${graphUrl}/${version}/${token.facebook_page_id}/feed`,
   body: form,
 });
 const body = (await res.json()) as { id?: string; error?: { message: string; code: number } };
-if (!res.ok || !body.id) fail(`Facebook answered ${res.status}: ${body.error ? `(${body.error.code}) ${body.error.message}` : "no post id"}`);
+if (!res.ok || !body.id)
+  fail(`Facebook answered ${res.status}: ${body.error ? `(${body.error.code}) ${body.error.message}` : "no post id"}`);
 console.log(`Published post ${body.id} on Page ${token.facebook_page_id}.`);

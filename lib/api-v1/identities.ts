@@ -22,7 +22,8 @@ export async function listIdentities(caller: ApiCaller): Promise<Result<ApiRespo
   if (caller.pageIds.length > 0) {
     return fail({
       code: "forbidden",
-      message: "This API key is limited to some Pages; Facebook accounts reach every Page of their person. Use a key without a Page restriction.",
+      message:
+        "This API key is limited to some Pages; Facebook accounts reach every Page of their person. Use a key without a Page restriction.",
     });
   }
   const rows = await withTenant(

@@ -57,8 +57,13 @@ function operation(name: string, e: ApiEndpoint): Json {
     401: errorRef,
     429: { $ref: "#/components/responses/RateLimited" },
   };
-  for (const status of e.errors) responses[status] = { description: STATUS_TEXT[status], content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
-  if (e.body) responses[400] = { description: STATUS_TEXT[400], content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+  for (const status of e.errors)
+    responses[status] = {
+      description: STATUS_TEXT[status],
+      content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+    };
+  if (e.body)
+    responses[400] = { description: STATUS_TEXT[400], content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
   return {
     operationId: name,
     summary: e.summary,

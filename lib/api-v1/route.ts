@@ -79,7 +79,12 @@ export function apiRoute<K extends ApiEndpointName>(name: K, handler: (ctx: ApiC
       if (!decision.allowed) throw tooManyRequests(decision, "This API key made too many requests.");
 
       if (!caller.scopes.includes(spec.scope)) {
-        return errorResponse(403, "forbidden", `This API key lacks the "${spec.scope}" scope. Create a key with it under Settings → API keys.`, headers);
+        return errorResponse(
+          403,
+          "forbidden",
+          `This API key lacks the "${spec.scope}" scope. Create a key with it under Settings → API keys.`,
+          headers,
+        );
       }
 
       const params = spec.params.safeParse((await next?.params) ?? {});

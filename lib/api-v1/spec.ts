@@ -14,7 +14,9 @@ const iso = z.iso.datetime({ offset: true });
 export const TOKEN_STATUSES = ["unchecked", "active", "expiring", "expired", "revoked", "invalid"] as const;
 export const tokenStatus = z
   .enum(TOKEN_STATUSES)
-  .describe("Token health: `active`, `expiring` (expires soon), `unchecked` (not checked yet) are usable; `expired`, `revoked`, `invalid` are not.");
+  .describe(
+    "Token health: `active`, `expiring` (expires soon), `unchecked` (not checked yet) are usable; `expired`, `revoked`, `invalid` are not.",
+  );
 
 /** A Page named by our id (UUID) or by Facebook's page id (digits); anything else names nothing (404). */
 export const pageRef = z
@@ -68,10 +70,7 @@ export const tokenSchema = z.object({
 
 export const tokenRequest = z
   .object({
-    verify: z
-      .boolean()
-      .default(false)
-      .describe("Check the token with Facebook (debug_token) before handing it out, and store the result."),
+    verify: z.boolean().default(false).describe("Check the token with Facebook (debug_token) before handing it out, and store the result."),
   })
   .strict();
 
@@ -88,7 +87,10 @@ export const errorSchema = z
 
 const listPagesQuery = z
   .object({
-    status: z.enum([...TOKEN_STATUSES, "none"]).optional().describe("Only Pages whose token has this status (`none`: no token)."),
+    status: z
+      .enum([...TOKEN_STATUSES, "none"])
+      .optional()
+      .describe("Only Pages whose token has this status (`none`: no token)."),
     search: z.string().trim().min(1).max(100).optional().describe("Case-insensitive part of the Page name."),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(200).optional().describe("`next_cursor` of the previous answer."),
@@ -173,7 +175,8 @@ export const apiEndpoints = {
     path: "/api/v1/identities/{id}/token",
     scope: "tokens:read",
     summary: "Get a user token",
-    description: "Hands out a Facebook account's user token (for Ads automations). Same rules as Page tokens; keys limited to some Pages get 403.",
+    description:
+      "Hands out a Facebook account's user token (for Ads automations). Same rules as Page tokens; keys limited to some Pages get 403.",
     params: z.object({ id: identityRef }),
     query: noQuery,
     body: tokenRequest,

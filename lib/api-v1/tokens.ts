@@ -89,7 +89,10 @@ export async function tokenFor(
       await checkTokensNow({ tenantId: caller.tenantId, actorUserId: null, tokenIds: [row.id] });
     } catch (err) {
       logger.error("api.verify.failed", { tenantId: caller.tenantId, tokenId: row.id, error: err });
-      return fail({ code: "facebook", message: "Facebook could not be asked about this token right now. Nothing was handed out; try again in a minute." });
+      return fail({
+        code: "facebook",
+        message: "Facebook could not be asked about this token right now. Nothing was handed out; try again in a minute.",
+      });
     }
   }
 
