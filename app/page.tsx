@@ -12,7 +12,7 @@ export default async function LandingPage() {
         <h1 className="text-4xl font-bold tracking-tight">Connect your clients&apos; Facebook Pages once. Keep them connected.</h1>
         <p className="text-lg text-slate-600">
           Each client gets a private workspace. Tokens are encrypted at rest, checked for health, and never shown on a screen. The API hands
-          them only to automations holding one of your workspace's API keys, and the audit log records every hand-out.
+          them only to automations holding one of your workspace&apos;s API keys, and the audit log records every hand-out.
         </p>
       </div>
       {user ? (
