@@ -6,7 +6,7 @@ import { checkTokensNow } from "../health/check-tokens-now";
 import { fail, NOT_FOUND } from "../http/result";
 import { logger } from "../log/logger";
 import type { ApiCaller } from "../api-keys/authenticate";
-import { handOutToken, unusableReason, type HandOutCandidate } from "../tokens/hand-out";
+import { handOutToken, UNUSABLE_STATUSES, unusableReason, type HandOutCandidate } from "../tokens/hand-out";
 import { allowedPages, BEST_TOKEN_ORDER, pageRefSql } from "./pages";
 import type { ApiResult } from "./route";
 import type { TokenView } from "./spec";
@@ -71,6 +71,11 @@ const REASON_WORDS = {
   invalid: "Facebook no longer accepts this token.",
 } as const;
 
+const NOT_VERIFIED = {
+  code: "facebook" as const,
+  message: "Facebook could not be asked about this token right now (verify: true). Nothing was handed out; try again in a minute.",
+};
+
 const RESTRICTED_USER_TOKENS =
   "This API key is limited to some Pages; a user token reaches every Page of its person. Use a key without a Page restriction.";
 
@@ -85,15 +90,15 @@ export async function tokenFor(
   if (opts.verify) {
     const [row] = await withTenant(caller.tenantId, (tx) => tx.$queryRaw<Pick<CandidateRow, "id">[]>(query));
     if (!row) return fail(NOT_FOUND);
+    let checked: Awaited<ReturnType<typeof checkTokensNow>>[number] | undefined;
     try {
-      await checkTokensNow({ tenantId: caller.tenantId, actorUserId: null, tokenIds: [row.id] });
+      [checked] = await checkTokensNow({ tenantId: caller.tenantId, actorUserId: null, tokenIds: [row.id] });
     } catch (err) {
       logger.error("api.verify.failed", { tenantId: caller.tenantId, tokenId: row.id, error: err });
-      return fail({
-        code: "facebook",
-        message: "Facebook could not be asked about this token right now. Nothing was handed out; try again in a minute.",
-      });
+      return fail(NOT_VERIFIED);
     }
+    // A usable status with an error means Facebook was not asked (outage, rate limit): verify was not done.
+    if (checked && !UNUSABLE_STATUSES.has(checked.status) && checked.lastError !== null) return fail(NOT_VERIFIED);
   }
 
   return withTenant(caller.tenantId, async (tx): Promise<ApiResult<TokenView>> => {
