@@ -181,7 +181,10 @@ export class EmulatorControl {
 
   /** Posts published through POST /{page-id}/feed since the last reset (one Page's when given). */
   async posts(pageId?: string): Promise<PostRecord[]> {
-    const res = await this.call<{ posts: PostRecord[] }>("GET", `/posts${pageId === undefined ? "" : `?page=${encodeURIComponent(pageId)}`}`);
+    const res = await this.call<{ posts: PostRecord[] }>(
+      "GET",
+      `/posts${pageId === undefined ? "" : `?page=${encodeURIComponent(pageId)}`}`,
+    );
     return res.posts;
   }
 

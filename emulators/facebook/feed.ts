@@ -72,7 +72,11 @@ export function handleFeedGet(ctx: EmulatorContext, req: GraphRequest, pageId: s
     rec.type === "PAGE"
       ? rec.pageId === pageId
       : ctx.state.findPage(rec.personId, pageId) !== undefined && rec.grant.scopes.includes("pages_read_engagement");
-  if (!allowed) throw new GraphError(10, "(#10) This endpoint requires the 'pages_read_engagement' permission or the 'Page Public Content Access' feature");
+  if (!allowed)
+    throw new GraphError(
+      10,
+      "(#10) This endpoint requires the 'pages_read_engagement' permission or the 'Page Public Content Access' feature",
+    );
   const posts = [...(ctx.state.posts.get(pageId) ?? [])].reverse();
   return {
     data: posts.map((p) => ({ id: p.id, created_time: p.createdTime, ...(p.message !== undefined ? { message: p.message } : {}) })),

@@ -24,7 +24,10 @@ export interface HandOutCandidate {
 export const UNUSABLE_STATUSES: ReadonlySet<TokenStatus> = new Set(["expired", "revoked", "invalid"]);
 
 /** Why a token must not be handed out (null: usable). A token past its expiry is expired whatever its stored status. */
-export function unusableReason(t: Pick<HandOutCandidate, "status" | "expiresAt">, now = new Date()): "revoked" | "expired" | "invalid" | null {
+export function unusableReason(
+  t: Pick<HandOutCandidate, "status" | "expiresAt">,
+  now = new Date(),
+): "revoked" | "expired" | "invalid" | null {
   if (t.status === "revoked") return "revoked";
   if (t.status === "expired" || (t.expiresAt && t.expiresAt <= now)) return "expired";
   if (t.status === "invalid") return "invalid";

@@ -13,7 +13,10 @@ function Schema({ schema }: { schema: unknown }) {
 
 /** The token API's reference, rendered from the same OpenAPI document as /api/v1/openapi.json. */
 export default function ApiReferencePage() {
-  const doc = openApiDocument() as Json & { info: { title: string; version: string; description: string }; paths: Record<string, Record<string, Json>> };
+  const doc = openApiDocument() as Json & {
+    info: { title: string; version: string; description: string };
+    paths: Record<string, Record<string, Json>>;
+  };
   return (
     <main className="mx-auto max-w-4xl space-y-8 px-4 py-8">
       <header className="space-y-2">
@@ -22,8 +25,8 @@ export default function ApiReferencePage() {
         </h1>
         <p className="text-slate-700">{doc.info.description}</p>
         <p className="text-sm text-slate-600">
-          Authenticate with <code>Authorization: Bearer stk_live_…</code>. Every answer is <code>Cache-Control: no-store</code>; errors
-          are <code>{'{"error": {"code", "message"}}'}</code>. Machine-readable:{" "}
+          Authenticate with <code>Authorization: Bearer stk_live_…</code>. Every answer is <code>Cache-Control: no-store</code>; errors are{" "}
+          <code>{'{"error": {"code", "message"}}'}</code>. Machine-readable:{" "}
           <Link className="underline" href="/api/v1/openapi.json">
             /api/v1/openapi.json
           </Link>{" "}
@@ -41,7 +44,12 @@ export default function ApiReferencePage() {
             responses: Record<string, { description?: string; $ref?: string; content?: { "application/json": { schema: Json } } }>;
           };
           return (
-            <section key={`${method} ${path}`} id={o.operationId} data-testid="api-operation" className="space-y-3 rounded-xl border border-slate-200 bg-white p-5">
+            <section
+              key={`${method} ${path}`}
+              id={o.operationId}
+              data-testid="api-operation"
+              className="space-y-3 rounded-xl border border-slate-200 bg-white p-5"
+            >
               <h2 className="flex flex-wrap items-center gap-2 text-lg font-semibold">
                 <span className={`rounded px-2 py-0.5 font-mono text-sm uppercase ${METHOD_STYLE[method] ?? ""}`}>{method}</span>
                 <code className="text-base">{path}</code>
@@ -85,7 +93,11 @@ export default function ApiReferencePage() {
                   {Object.entries(o.responses).map(([status, r]) => (
                     <li key={status}>
                       <span className="font-mono font-semibold">{status}</span>{" "}
-                      {r.$ref ? (status === "429" ? "Too many requests with this key: wait Retry-After seconds." : "No API key, or a wrong, revoked or expired one.") : r.description}
+                      {r.$ref
+                        ? status === "429"
+                          ? "Too many requests with this key: wait Retry-After seconds."
+                          : "No API key, or a wrong, revoked or expired one."
+                        : r.description}
                       {status === "200" && r.content && <Schema schema={r.content["application/json"].schema} />}
                     </li>
                   ))}

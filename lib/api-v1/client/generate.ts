@@ -6,9 +6,5 @@ export const SCHEMA_FILE = "lib/api-v1/client/schema.ts";
 
 export async function generateClientSchema(): Promise<string> {
   const ast = await openapiTS(openApiDocument() as unknown as Parameters<typeof openapiTS>[0]);
-  return (
-    "// Generated from the token API's OpenAPI document by `npm run api:client`. Do not edit by hand.\n" +
-    "/* eslint-disable */\n" +
-    astToString(ast)
-  );
+  return "// Generated from the token API's OpenAPI document by `npm run api:client`. Do not edit by hand.\n" + astToString(ast);
 }

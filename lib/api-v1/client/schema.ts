@@ -1,5 +1,4 @@
 // Generated from the token API's OpenAPI document by `npm run api:client`. Do not edit by hand.
-/* eslint-disable */
 export interface paths {
   "/api/v1/pages": {
     parameters: {
