@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as createKeyRoute } from "@/app/api/t/[slug]/api-keys/route";
 import { POST as revokeKeyRoute } from "@/app/api/t/[slug]/api-keys/[keyId]/revoke/route";
+import { POST as benchFloorRoute } from "@/app/api/v1/bench-floor/route";
 import { startConnectHarness, type ConnectHarness } from "../../test/support/connect-harness";
 import { callApi, connectedWorkspace, makeKey, snapshot, type ErrorJson } from "../../test/support/api-v1";
 import { sessionCookie } from "../../test/support/session";
@@ -392,5 +393,17 @@ describe("token hand-out", () => {
       key.id,
     ]);
     expect(audit.rows.map((r) => r.action)).toEqual(["api_key.created", "api_key.revoked"]);
+  });
+});
+
+describe("bench-only route", () => {
+  it("/api/v1/bench-floor is a 404 unless BENCH_ROUTES=true", async () => {
+    await expectError(await benchFloorRoute(), 404, "not_found");
+    h.setEnv({ BENCH_ROUTES: "true" });
+    try {
+      expect((await benchFloorRoute()).status).toBe(200);
+    } finally {
+      h.setEnv({ BENCH_ROUTES: undefined });
+    }
   });
 });
