@@ -7,6 +7,7 @@ import { callApi, connectedWorkspace, makeKey, snapshot, type ErrorJson } from "
 import { sessionCookie } from "../../test/support/session";
 import { randomUUID } from "node:crypto";
 import { KEY_PREFIX } from "../api-keys/key-format";
+import { withTenant } from "../db/tenant-transaction";
 import type { PageView, TokenView } from "./spec";
 
 /**
@@ -58,6 +59,11 @@ describe("keys: the narrow lookup function", () => {
     }
     // Without a workspace context the app role reads no key rows, and cannot write one either.
     expect(await app.$queryRawUnsafe(`SELECT id FROM api_keys`)).toEqual([]);
+    // In another workspace's context it reads only that workspace's keys.
+    const other = await connectedWorkspace(h, 1);
+    const otherKey = await makeKey(other.member);
+    const seen = await withTenant(other.member.tenantId, (tx) => tx.$queryRaw<{ id: string }[]>`SELECT id FROM api_keys`, { client: app });
+    expect(seen.map((r) => r.id)).toEqual([otherKey.id]);
     await expect(app.$executeRawUnsafe(`DELETE FROM api_keys`)).rejects.toThrow(/permission denied/);
     // The function: SECURITY DEFINER, fixed search_path, two uuid columns out, not executable by PUBLIC.
     const { rows } = await h.db.owner.query<{ prosecdef: boolean; proconfig: string[]; result: string; public_exec: boolean }>(
