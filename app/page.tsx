@@ -11,7 +11,8 @@ export default async function LandingPage() {
         <p className="text-sm font-semibold uppercase tracking-wide text-blue-700">Social Tokens</p>
         <h1 className="text-4xl font-bold tracking-tight">Connect your clients&apos; Facebook Pages once. Keep them connected.</h1>
         <p className="text-lg text-slate-600">
-          Each client gets a private workspace. Tokens are encrypted at rest, checked for health, and never shown to anyone — not even you.
+          Each client gets a private workspace. Tokens are encrypted at rest, checked for health, and never shown on a screen. The API hands
+          them only to automations holding one of your workspace&apos;s API keys, and the audit log records every hand-out.
         </p>
       </div>
       {user ? (

@@ -11,6 +11,9 @@ export const AUDIT_LABEL: Record<string, string> = {
   "identity.revoked_on_facebook": "App access revoked on Facebook",
   "identity.revoke_failed": "Revoke on Facebook failed",
   "tokens.reencrypted": "Tokens re-encrypted under a new key",
+  "api_key.created": "API key created",
+  "api_key.revoked": "API key revoked",
+  "token.handed_out": "Token handed out to an automation",
 };
 
 /** A short, token-free summary of an event's details. */
@@ -22,6 +25,10 @@ export function auditSummary(action: string, details: unknown): string | null {
   }
   if (action === "facebook.connected" && typeof d.pages === "number") return `${d.pages} Page${d.pages === 1 ? "" : "s"}`;
   if (action === "member.added" && typeof d.role === "string") return `as ${d.role}`;
+  if (action === "token.handed_out" && typeof d.apiKeyName === "string") {
+    return `${d.tokenType === "user" ? "user token" : "Page token"} via API key “${d.apiKeyName}”${typeof d.apiKeyPrefix === "string" ? ` (${d.apiKeyPrefix}…)` : ""}`;
+  }
+  if ((action === "api_key.created" || action === "api_key.revoked") && typeof d.prefix === "string") return `${d.prefix}…`;
   if (action === "identity.disconnected" && typeof d.tokensSoftDeleted === "number") return `${d.tokensSoftDeleted} token(s) disconnected`;
   return null;
 }

@@ -71,6 +71,14 @@ const schema = z.object({
     .string()
     .regex(/^[^\r\n]+<[^@\s<>]+@[^@\s<>]+>$|^[^@\s<>]+@[^@\s<>]+$/, "must be an address, e.g. Social Tokens <alerts@example.com>")
     .default("Social Tokens <no-reply@localhost>"),
+  // Token API (/api/v1): requests per API key per window, shared by every server instance.
+  API_RATE_LIMIT_POINTS: z.coerce.number().int().min(1, "must be at least 1 request").max(1_000_000).default(120),
+  API_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1, "must be at least 1 second").max(86_400).default(60),
+  // Only `npm run bench` sets this: it enables /api/v1/bench-floor (one transaction, one trivial statement).
+  BENCH_ROUTES: z
+    .enum(["true", "false"], { error: "must be true or false (only the benchmark sets it)" })
+    .default("false")
+    .transform((v) => v === "true"),
 });
 
 export type Env = z.infer<typeof schema>;

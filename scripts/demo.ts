@@ -53,7 +53,8 @@ async function main() {
     console.log("Using DATABASE_URL as is (set DATABASE_OWNER_URL to apply migrations on start).");
   }
 
-  if (!env.FACEBOOK_GRAPH_URL) {
+  const emulatedGraph = !env.FACEBOOK_GRAPH_URL;
+  if (emulatedGraph) {
     env.FACEBOOK_APP_ID ??= "1234567890";
     env.FACEBOOK_APP_SECRET ??= "emulator-app-secret";
     const fb = await startFacebookEmulator({
@@ -74,6 +75,13 @@ async function main() {
     env,
   });
   console.log(`\nOpen http://localhost:${port} and press "Continue with Facebook".\n`);
+  // Only the emulator's made-up secret is ever printed (a real app secret stays in the environment).
+  const graphEnv = emulatedGraph ? ` FACEBOOK_GRAPH_URL=${env.FACEBOOK_GRAPH_URL} FACEBOOK_APP_SECRET=${env.FACEBOOK_APP_SECRET}` : "";
+  console.log(
+    `Automations: create a key under Settings → API keys (Pages → your workspace → API keys), then publish a post with it:\n` +
+      `  SOCIAL_TOKENS_API_KEY=stk_live_… SOCIAL_TOKENS_URL=http://localhost:${port}${graphEnv} \\\n` +
+      `    npm run example:publish -- --page <page id> --message "Hello from an automation"\n`,
+  );
   const stop = async () => {
     next.kill("SIGTERM");
     for (const c of cleanups.reverse()) await c().catch(() => {});

@@ -1,10 +1,10 @@
 import Link from "next/link";
 import type { Membership } from "@/lib/tenancy/membership";
-import { ROLE_LABEL } from "@/lib/tenancy/roles";
+import { can, ROLE_LABEL } from "@/lib/tenancy/roles";
 import { signOutAction } from "@/lib/auth/actions";
 import { CreateWorkspaceButton } from "./create-workspace";
 
-export type TenantTab = "pages" | "members" | "audit";
+export type TenantTab = "pages" | "members" | "audit" | "api-keys";
 
 /**
  * The bar on every workspace screen: workspace switcher (the person's memberships, read in the same statement that
@@ -26,6 +26,7 @@ export function TenantHeader({
     { key: "pages", label: "Pages", href: base },
     { key: "members", label: "Members", href: `${base}/members` },
     { key: "audit", label: "Audit log", href: `${base}/audit` },
+    ...(can(current.role, "apiKeys.manage") ? [{ key: "api-keys" as const, label: "API keys", href: `${base}/settings/api-keys` }] : []),
   ];
   return (
     <header className="border-b border-slate-200 bg-white">

@@ -2,7 +2,8 @@
  * No plaintext token anywhere: after real connects (a 3-Page person connecting twice, a 250-Page second identity, a
  * failed reconnect and a refused callback), no token the emulator ever issued appears in the HTML of the app pages the
  * browser saw, in any body the browser received from the app (documents, RSC payloads, server-action answers), in a
- * URL it requested, in a cookie or web storage, in any row of any public table, or in the app's log.
+ * URL it requested, in a cookie or web storage, in any row of any public table, or in the app's log. Tokens the token
+ * API hands to an automation (and the API key it used) appear only in those API answers.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -10,6 +11,7 @@ import { test, expect, newPerson, signUpWithFacebook, approveOnFacebook } from "
 import {
   AUTH_COOKIES,
   holdFacebookCallback,
+  dashboardSlug,
   openFacebookDialogFromDashboard,
   expectAuthErrorPage,
   expectConnectFailedBanner,
@@ -100,6 +102,27 @@ test("no issued token in rendered HTML, network bodies, URLs, cookies, storage, 
   await page.goto("/start");
   await page.waitForURL(/\/t\/[^/]+/);
   await snapshot("dashboard");
+
+  // 7. An automation receives the Page tokens through the token API with a key made for it: the key and the tokens
+  // may appear only in those answers (made outside the browser's page, so not among the captured bodies), never in
+  // any page, body, table or log scanned below (the crawl below visits the API keys page and the audit log).
+  const slug = dashboardSlug(page);
+  const created = await page.request.post(`/api/t/${slug}/api-keys`, {
+    headers: { origin: E2E.appUrl },
+    data: { name: "Leak scan automation", scopes: ["pages:read", "tokens:read"] },
+  });
+  expect(created.status()).toBe(200);
+  const apiKey = ((await created.json()) as { key: string }).key;
+  const handedOut: string[] = [];
+  for (const p of person.pages) {
+    const res = await page.request.post(`/api/v1/pages/${p.id}/token`, { headers: { authorization: `Bearer ${apiKey}` }, data: {} });
+    expect(res.status()).toBe(200);
+    expect(res.headers()["cache-control"]).toBe("no-store");
+    handedOut.push(((await res.json()) as { token: string }).token);
+  }
+  await page.goto(`/t/${slug}/audit`);
+  await expect(page.locator('[data-action="token.handed_out"]')).toHaveCount(person.pages.length);
+
   const links = await page.locator("a[href^='/']").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
   const toVisit = [...new Set(links)].filter((href) => href && !href.startsWith("/api/") && !href.startsWith("/_next/")).slice(0, 40);
   expect(toVisit.length).toBeGreaterThan(0);
@@ -118,7 +141,9 @@ test("no issued token in rendered HTML, network bodies, URLs, cookies, storage, 
   const mine = [...(await fb.tokens({ person: person.id })), ...(await fb.tokens({ person: bulk.id }))];
   expect(mine.filter((t) => t.personId === bulk.id && t.type === "PAGE").length).toBeGreaterThanOrEqual(250);
   expect(mine.filter((t) => t.personId === person.id && t.type === "USER" && t.source === "exchange")).toHaveLength(2);
-  const scanner = new TokenScanner([...mine.map((t) => t.token), ...(await fb.issuedTokens())]);
+  // The API handed out real tokens of this person's Pages.
+  expect(mine.map((t) => t.token)).toEqual(expect.arrayContaining(handedOut));
+  const scanner = new TokenScanner([...mine.map((t) => t.token), ...(await fb.issuedTokens()), apiKey]);
   expect(scanner.size).toBeGreaterThanOrEqual(mine.length);
 
   // The app did store them (encrypted): 253 active page tokens + 1 user token for this user.

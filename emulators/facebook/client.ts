@@ -1,6 +1,6 @@
 /** Typed helper for tests: drives the emulator's /__control API with global fetch. */
 
-import type { AppUsage, Stats, TokenType } from "./types.js";
+import type { AppUsage, PostRecord, Stats, TokenType } from "./types.js";
 
 export type { AppUsage, Stats, TokenType };
 /** 458 app removed, 460 password changed, 467 logged out, 492 lost Page role. */
@@ -177,6 +177,15 @@ export class EmulatorControl {
   /** Expire the unused authorization codes of one person (all people when omitted), without moving the clock. */
   expireCodes(personId?: string): Promise<{ ok: true; expired: number }> {
     return this.call("POST", "/codes/expire", personId === undefined ? {} : { person: personId });
+  }
+
+  /** Posts published through POST /{page-id}/feed since the last reset (one Page's when given). */
+  async posts(pageId?: string): Promise<PostRecord[]> {
+    const res = await this.call<{ posts: PostRecord[] }>(
+      "GET",
+      `/posts${pageId === undefined ? "" : `?page=${encodeURIComponent(pageId)}`}`,
+    );
+    return res.posts;
   }
 
   async appsecretProof(token: string): Promise<string> {

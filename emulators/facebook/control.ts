@@ -259,6 +259,11 @@ export function handleControl(ctx: EmulatorContext, method: string, path: string
       if (person !== undefined && typeof person !== "string") throw bad("person must be a string");
       return ok({ ok: true, expired: s.expireCodes(person) });
     }
+    case "GET /posts": {
+      const page = query.get("page");
+      const all = [...s.posts.values()].flat();
+      return ok({ posts: page ? all.filter((p) => p.pageId === page) : all });
+    }
     case "GET /appsecret-proof": {
       const token = query.get("token") ?? "";
       return ok({ appsecret_proof: appsecretProof(ctx.config.appSecret, token) });

@@ -4,6 +4,7 @@ import type { EmulatorContext } from "./context.js";
 import { GraphError, errorResult, jsonResult } from "./errors.js";
 import { failureResult, takeFailure } from "./failures.js";
 import { handleAccounts, handleDebugToken, handleMe, handlePermissions } from "./graph.js";
+import { FEED_PATH, handleFeedGet, handleFeedPost } from "./feed.js";
 import { formToParams, isRecord } from "./http-util.js";
 import { handleAccessToken } from "./oauth.js";
 import type { GraphRequest, GraphResult } from "./types.js";
@@ -77,6 +78,9 @@ async function route(ctx: EmulatorContext, req: GraphRequest, signal: AbortSigna
   if (req.path === "/me/permissions" && (m === "GET" || m === "DELETE")) return jsonResult(200, handlePermissions(ctx, req));
   if (m === "GET" && req.path === "/me/accounts") return jsonResult(200, handleAccounts(ctx, req));
   if (m === "GET" && req.path === "/debug_token") return jsonResult(200, handleDebugToken(ctx, req));
+  const feed = FEED_PATH.exec(req.path);
+  if (feed?.[1] !== undefined && m === "POST") return jsonResult(200, handleFeedPost(ctx, req, feed[1]));
+  if (feed?.[1] !== undefined && m === "GET") return jsonResult(200, handleFeedGet(ctx, req, feed[1]));
   if (req.path === "/" && m === "POST") throw new GraphError(100, "(#100) The parameter batch is required");
   throw unsupported(req);
 }

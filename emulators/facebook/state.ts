@@ -7,6 +7,7 @@ import type {
   Grant,
   PageRecord,
   PersonRecord,
+  PostRecord,
   Stats,
   TokenRecord,
   TokenSource,
@@ -79,6 +80,8 @@ export class EmulatorState {
   tokens = new Map<string, TokenRecord>();
   issued: string[] = [];
   codes = new Map<string, CodeRecord>();
+  /** Posts per Page id, newest last. */
+  posts = new Map<string, PostRecord[]>();
   stats: Stats = emptyStats();
   failures: FailureRule[] = [];
   nextRuleId = 1;
@@ -95,6 +98,7 @@ export class EmulatorState {
     this.tokens = new Map();
     this.issued = [];
     this.codes = new Map();
+    this.posts = new Map();
     this.stats = emptyStats();
     this.failures = [];
     this.appUsage = { call_count: 1, total_cputime: 1, total_time: 1 };

@@ -46,6 +46,19 @@ export interface TokenRecord {
   pageTokens: Map<string, string>;
 }
 
+/** A post published with POST /{page-id}/feed. */
+export interface PostRecord {
+  /** "<page-id>_<post-id>", as Facebook answers. */
+  id: string;
+  pageId: string;
+  message: string | undefined;
+  link: string | undefined;
+  /** The person whose Page token published it. */
+  personId: string;
+  /** ISO 8601 with +0000, like Facebook's created_time. */
+  createdTime: string;
+}
+
 export interface CodeRecord {
   code: string;
   clientId: string;

@@ -50,6 +50,16 @@ describe("redactString", () => {
     expect(redactString("4242424242|harness-app_secret-01")).toBe("[REDACTED]");
   });
 
+  it("redacts our API keys, alone or as an Authorization header value", () => {
+    const key = "stk_live_" + "aB3".repeat(14) + "x";
+    expect(redactString(`Authorization: Bearer ${key}`)).not.toContain(key.slice(9));
+    expect(redactString(`key=${key} end`)).toBe("key=[REDACTED] end");
+    expect(redact({ headers: { Authorization: `Bearer ${key}` }, note: key })).toEqual({
+      headers: { Authorization: "[REDACTED]" },
+      note: "[REDACTED]",
+    });
+  });
+
   it("leaves ordinary text, ids and numbers alone", () => {
     const s = "Connected Alice with 3 Pages (tenant 0b6c…, page 2000001, HTTP 500, error 190/463)";
     expect(redactString(s)).toBe(s);

@@ -15,6 +15,7 @@ const SECRET_KEY =
   /(^|_|[a-z])(token|Token)$|secret|password|ciphertext|authorization|cookie|proof|code_verifier|^code$|signed_request|^state$|^expected$/i;
 const SECRET_VALUE: [RegExp, string][] = [
   [/EAA[A-Za-z0-9_-]{16,}/g, "[REDACTED]"], // Facebook user/page tokens
+  [/stk_live_[A-Za-z0-9]{4,}/g, "[REDACTED]"], // our API keys (also as a Bearer header value)
   // A credential has a digit or punctuation in it: "OAuth Provider returned an error" stays readable.
   [/\b(Bearer|OAuth)\s+(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}/gi, "[REDACTED]"],
   [/(access_token|client_secret|fb_exchange_token|input_token|appsecret_proof|code)=([^&\s"']+)/gi, "$1=[REDACTED]"],

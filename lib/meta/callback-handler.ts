@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { env } from "../env";
 import { logger } from "../log/logger";
 import { errorResponse, jsonResponse } from "../http/respond";
+import { publicOrigin } from "../http/public-origin";
 import { deauthorizeFacebookUser, deleteFacebookUserData } from "./forget-facebook-user";
 import { SignedRequestError, verifySignedRequest, type SignedRequestPayload } from "./signed-request";
 
@@ -40,12 +41,6 @@ async function verifiedPayload(request: Request, now: Date | undefined, event: s
     logger.warn(`${event}.rejected`, { problem: err.problem });
     return bad(err.message, err.problem);
   }
-}
-
-/** The public base URL for links we hand to Meta: AUTH_URL's origin when set, else the request's own origin. */
-function publicOrigin(request: Request): string {
-  const configured = env().AUTH_URL;
-  return configured ? new URL(configured).origin : new URL(request.url).origin;
 }
 
 export async function handleDeauthorize(request: Request, opts: HandlerOptions = {}): Promise<Response> {

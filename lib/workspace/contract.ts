@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isUuid } from "../db/uuid";
 import { ROLES, type Permission } from "../tenancy/roles";
+import { API_SCOPES } from "../api-keys/scopes";
 import type { WorkspaceRouteName } from "./routes";
 
 /**
@@ -75,6 +76,28 @@ export const workspaceContract = {
       /** When the revoke failed: what happened and what the person can do. */
       revokeMessage: z.string().nullable(),
     }),
+  },
+  createApiKey: {
+    permission: "apiKeys.manage",
+    params: z.object({}),
+    body: z
+      .object({
+        name: text(80, "Give the key a name (e.g. the automation that will use it).", "Keep the name under 80 characters."),
+        scopes: z.array(z.enum(API_SCOPES, { error: "Pick scopes from the list." })).min(1, "Pick at least one scope."),
+        /** ISO date-time; absent or null: the key does not expire. */
+        expiresAt: z.iso.datetime({ offset: true, error: "Pick a valid expiry date." }).nullable().default(null),
+        /** Our Page ids the key is limited to; empty: every Page. */
+        pageIds: z.array(uuidParam).max(500, "Pick at most 500 Pages, or none for every Page.").default([]),
+      })
+      .strict(),
+    /** `key` is the full key: shown once, never again. */
+    response: z.object({ id: z.string(), name: z.string(), prefix: z.string(), key: z.string() }),
+  },
+  revokeApiKey: {
+    permission: "apiKeys.manage",
+    params: z.object({ keyId: uuidParam }),
+    body: noBody,
+    response: z.object({ id: z.string(), name: z.string() }),
   },
 } as const satisfies Record<WorkspaceRouteName, EndpointSpec>;
 

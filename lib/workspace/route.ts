@@ -1,6 +1,7 @@
 import "server-only";
 import { sessionUserOf, type SessionUser } from "../auth/session-cookie";
 import { errorResponse, failureResponse, jsonResponse, notFoundError, respondToError } from "../http/respond";
+import { readJsonBody } from "../http/json-body";
 import type { Result } from "../http/result";
 import { refusalFailure, withMembership, type WorkspaceAccess } from "../tenancy/membership";
 import type { Permission } from "../tenancy/roles";
@@ -44,13 +45,9 @@ export function workspaceRoute<K extends WorkspaceRouteName>(name: K, handler: (
       const params = spec.params.safeParse(rawParams);
       if (!params.success) throw notFoundError();
 
-      let json: unknown;
-      try {
-        json = await req.json();
-      } catch {
-        return errorResponse(400, "bad_request", "The request body is not valid JSON.");
-      }
-      const body = spec.body.safeParse(json);
+      const json = await readJsonBody(req);
+      if (!json.ok) return errorResponse(400, "bad_request", json.message);
+      const body = spec.body.safeParse(json.value);
       if (!body.success) return errorResponse(422, "invalid", body.error.issues[0]?.message ?? "Some fields are not valid.");
 
       let access: WorkspaceAccess | null = null;

@@ -9,6 +9,8 @@ export const workspaceRoutes = {
   checkToken: { method: "POST", path: "/api/t/{slug}/tokens/{tokenId}/check" },
   disconnectPage: { method: "POST", path: "/api/t/{slug}/pages/{pageId}/disconnect" },
   disconnectIdentity: { method: "POST", path: "/api/t/{slug}/identities/{identityId}/disconnect" },
+  createApiKey: { method: "POST", path: "/api/t/{slug}/api-keys" },
+  revokeApiKey: { method: "POST", path: "/api/t/{slug}/api-keys/{keyId}/revoke" },
 } as const;
 
 export type WorkspaceRouteName = keyof typeof workspaceRoutes;

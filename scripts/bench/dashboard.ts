@@ -43,7 +43,7 @@ const MAX_SECONDS_PER_RUN = 60;
 const AUTH_SECRET = "bench-auth-secret-that-is-long-enough-0123456789";
 const SESSION_COOKIE = "authjs.session-token";
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -120,7 +120,7 @@ async function seed(db: TestDatabase): Promise<Seeded> {
   return { userId, slug: mainSlug };
 }
 
-async function startServer(port: number, env: Record<string, string>): Promise<{ child: ChildProcess; log: string[] }> {
+export async function startServer(port: number, env: Record<string, string>): Promise<{ child: ChildProcess; log: string[] }> {
   const log: string[] = [];
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
@@ -152,7 +152,7 @@ async function startServer(port: number, env: Record<string, string>): Promise<{
   }
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
+export async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   child.kill("SIGTERM");
@@ -161,7 +161,7 @@ async function stopServer(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i] as number;

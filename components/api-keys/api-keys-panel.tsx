@@ -1,0 +1,253 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import type { ApiKeyView } from "@/lib/api-keys/manage-keys";
+import { API_SCOPES, SCOPE_LABEL, type ApiScope } from "@/lib/api-keys/scopes";
+import { api, errorMessage } from "../api";
+import { ConfirmDialog } from "../confirm-dialog";
+import { formatDate, formatDateTime } from "../format";
+import { useToast } from "../toast";
+
+/** Create a key (shown once), list keys (prefix only), revoke with a confirmation. */
+export function ApiKeysPanel({ slug, keys, pages }: { slug: string; keys: ApiKeyView[]; pages: { id: string; name: string }[] }) {
+  const router = useRouter();
+  const [, startTransition] = useTransition();
+  const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
+  const refresh = () => startTransition(() => router.refresh());
+  return (
+    <div className="space-y-6">
+      {created ? (
+        <NewKey created={created} onDone={() => setCreated(null)} />
+      ) : (
+        <CreateKeyForm
+          slug={slug}
+          pages={pages}
+          onCreated={(c) => {
+            setCreated(c);
+            refresh();
+          }}
+        />
+      )}
+      <KeyList slug={slug} keys={keys} onRevoked={refresh} />
+    </div>
+  );
+}
+
+function NewKey({ created, onDone }: { created: { name: string; key: string }; onDone: () => void }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <section
+      aria-label="Your new API key"
+      className="space-y-3 rounded-xl border border-emerald-300 bg-emerald-50 p-4"
+      data-testid="new-api-key"
+    >
+      <p className="font-semibold">Key “{created.name}” created. Copy it now: it is shown only this once.</p>
+      <div className="flex flex-col gap-2 sm:flex-row">
+        <input
+          readOnly
+          value={created.key}
+          aria-label="New API key"
+          data-testid="new-api-key-value"
+          onFocus={(e) => e.currentTarget.select()}
+          className="w-full rounded-lg border border-slate-300 bg-white px-3 py-2 font-mono text-sm"
+        />
+        <button
+          type="button"
+          onClick={() => {
+            void navigator.clipboard.writeText(created.key).then(
+              () => setCopied(true),
+              () => setCopied(false),
+            );
+          }}
+          className="rounded-lg bg-slate-900 px-4 py-2 font-semibold text-white hover:bg-slate-700"
+        >
+          {copied ? "Copied" : "Copy"}
+        </button>
+      </div>
+      <p className="text-sm text-slate-700">Store it in your automation&apos;s secrets. We keep only a hash: nobody can show it again.</p>
+      <button
+        type="button"
+        onClick={onDone}
+        className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+      >
+        Done
+      </button>
+    </section>
+  );
+}
+
+function CreateKeyForm({
+  slug,
+  pages,
+  onCreated,
+}: {
+  slug: string;
+  pages: { id: string; name: string }[];
+  onCreated: (c: { name: string; key: string }) => void;
+}) {
+  const [name, setName] = useState("");
+  const [scopes, setScopes] = useState<ApiScope[]>(["pages:read", "tokens:read"]);
+  const [expires, setExpires] = useState("");
+  const [limit, setLimit] = useState(false);
+  const [pageIds, setPageIds] = useState<string[]>([]);
+  const [problem, setProblem] = useState<string | null>(null);
+  const create = useMutation({
+    mutationFn: () =>
+      api.createApiKey({
+        slug,
+        body: {
+          name,
+          scopes,
+          expiresAt: expires ? new Date(`${expires}T23:59:59Z`).toISOString() : null,
+          pageIds: limit ? pageIds : [],
+        },
+      }),
+    onMutate: () => setProblem(null),
+    onSuccess: (res) => {
+      setName("");
+      setPageIds([]);
+      setLimit(false);
+      setExpires("");
+      onCreated({ name: res.name, key: res.key });
+    },
+    onError: (err) => setProblem(errorMessage(err)),
+  });
+  const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
+  return (
+    <form
+      aria-label="Create an API key"
+      className="space-y-4 rounded-xl border border-slate-200 bg-white p-4"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!name.trim()) return setProblem("Give the key a name (e.g. the automation that will use it).");
+        if (scopes.length === 0) return setProblem("Pick at least one scope.");
+        if (limit && pageIds.length === 0) return setProblem("Pick the Pages this key may reach, or untick the limit.");
+        create.mutate();
+      }}
+    >
+      <h2 className="font-semibold">Create a key</h2>
+      <label className="block space-y-1">
+        <span className="text-sm font-medium">Name</span>
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="Post scheduler"
+          maxLength={80}
+          className="w-full rounded-lg border border-slate-300 px-3 py-2"
+        />
+      </label>
+      <fieldset className="space-y-1">
+        <legend className="text-sm font-medium">Scopes</legend>
+        {API_SCOPES.map((s) => (
+          <label key={s} className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={scopes.includes(s)} onChange={() => setScopes(toggle(scopes, s))} />
+            <code>{s}</code> — {SCOPE_LABEL[s]}
+          </label>
+        ))}
+      </fieldset>
+      <label className="block space-y-1">
+        <span className="text-sm font-medium">Expires (optional)</span>
+        <input
+          type="date"
+          value={expires}
+          onChange={(e) => setExpires(e.target.value)}
+          className="rounded-lg border border-slate-300 px-3 py-2"
+        />
+      </label>
+      <fieldset className="space-y-1">
+        <label className="flex items-center gap-2 text-sm font-medium">
+          <input type="checkbox" checked={limit} onChange={() => setLimit(!limit)} />
+          Only some Pages
+        </label>
+        {limit && (
+          <div className="max-h-48 space-y-1 overflow-y-auto rounded-lg border border-slate-200 p-2">
+            {pages.length === 0 && <p className="text-sm text-slate-600">No Pages connected yet.</p>}
+            {pages.map((p) => (
+              <label key={p.id} className="flex items-center gap-2 text-sm">
+                <input type="checkbox" checked={pageIds.includes(p.id)} onChange={() => setPageIds(toggle(pageIds, p.id))} />
+                {p.name}
+              </label>
+            ))}
+          </div>
+        )}
+      </fieldset>
+      {problem && (
+        <p role="alert" className="text-sm text-red-700">
+          {problem}
+        </p>
+      )}
+      <button
+        type="submit"
+        disabled={create.isPending}
+        className="rounded-lg bg-slate-900 px-4 py-2 font-semibold text-white hover:bg-slate-700 disabled:opacity-60"
+      >
+        {create.isPending ? "Creating…" : "Create key"}
+      </button>
+    </form>
+  );
+}
+
+function KeyList({ slug, keys, onRevoked }: { slug: string; keys: ApiKeyView[]; onRevoked: () => void }) {
+  const toast = useToast();
+  const [target, setTarget] = useState<ApiKeyView | null>(null);
+  const revoke = useMutation({
+    mutationFn: (k: ApiKeyView) => api.revokeApiKey({ slug, keyId: k.id }),
+    onSuccess: (res) => {
+      toast.success(`Revoked “${res.name}”. Automations using it now get 401.`);
+      setTarget(null);
+      onRevoked();
+    },
+    onError: (err) => {
+      toast.error(errorMessage(err));
+      setTarget(null);
+    },
+  });
+  if (keys.length === 0)
+    return <p className="rounded-xl border border-slate-200 bg-white p-6 text-center text-slate-600">No API keys yet.</p>;
+  return (
+    <>
+      <ul data-testid="api-keys" className="divide-y divide-slate-200 overflow-hidden rounded-xl border border-slate-200 bg-white">
+        {keys.map((k) => (
+          <li key={k.id} data-testid="api-key-row" data-key-name={k.name} className="flex flex-wrap items-start gap-3 px-4 py-3">
+            <div className="min-w-0 flex-1 space-y-0.5 text-sm">
+              <p className="font-medium">
+                {k.name} <code className="text-slate-500">{k.prefix}…</code>
+                {k.revokedAt && (
+                  <span className="ml-2 rounded bg-red-100 px-1.5 text-xs text-red-800">revoked {formatDate(k.revokedAt)}</span>
+                )}
+              </p>
+              <p className="text-slate-600">
+                {k.scopes.join(", ")} · {k.pages.length === 0 ? "every Page" : k.pages.map((p) => p.name).join(", ")}
+              </p>
+              <p className="text-xs text-slate-500">
+                Created {formatDate(k.createdAt)} by {k.createdByName ?? "someone"} · last used{" "}
+                {k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "never"} · {k.expiresAt ? `expires ${formatDate(k.expiresAt)}` : "no expiry"}
+              </p>
+            </div>
+            {!k.revokedAt && (
+              <button
+                type="button"
+                onClick={() => setTarget(k)}
+                className="rounded-lg border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50"
+              >
+                Revoke
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <ConfirmDialog
+        open={target !== null}
+        title={`Revoke “${target?.name ?? ""}”?`}
+        confirmLabel="Revoke key"
+        pendingLabel="Revoking…"
+        pending={revoke.isPending}
+        onConfirm={() => target && revoke.mutate(target)}
+        onCancel={() => setTarget(null)}
+      >
+        <p>Automations using this key get 401 from their next request. This cannot be undone; create a new key if you need one.</p>
+      </ConfirmDialog>
+    </>
+  );
+}

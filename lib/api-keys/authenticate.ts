@@ -1,0 +1,66 @@
+import "server-only";
+import type { Db } from "../db/client";
+import { db } from "../db/client";
+import { withTenant } from "../db/tenant-transaction";
+import { hashApiKey, sameHash } from "./key-format";
+import type { ApiScope } from "./scopes";
+
+/**
+ * From a presented API key to the caller: the key's hash goes to the narrow SECURITY DEFINER function
+ * api_key_workspace() (the app role cannot read api_keys without a workspace context; the function answers only a
+ * workspace id and key id for a live key), then the key's row is read under that workspace's RLS context and its
+ * hash compared again in constant time. Every presented string is hashed and looked up, malformed or not, so a
+ * malformed, unknown, revoked or expired key all cost the same and get the same answer (null).
+ */
+
+export interface ApiCaller {
+  keyId: string;
+  tenantId: string;
+  slug: string;
+  name: string;
+  prefix: string;
+  scopes: ApiScope[];
+  /** Our Page ids the key may reach; empty = every Page. */
+  pageIds: string[];
+}
+
+interface KeyRow {
+  name: string;
+  prefix: string;
+  key_hash: Uint8Array;
+  scopes: ApiScope[];
+  page_ids: string[];
+  slug: string;
+}
+
+/** Seconds between two writes of a key's last_used_at (every use would turn each read into a write). */
+const LAST_USED_RESOLUTION_SECONDS = 60;
+
+export async function authenticateApiKey(presented: string, opts: { client?: Db } = {}): Promise<ApiCaller | null> {
+  const hash = hashApiKey(presented);
+  const client = opts.client ?? db();
+  const [found] = await client.$queryRaw<{ tenant_id: string; key_id: string }[]>`
+    SELECT tenant_id, key_id FROM api_key_workspace(${hash})`;
+  if (!found) return null;
+  const { tenant_id: tenantId, key_id: keyId } = found;
+  const row = await withTenant(
+    tenantId,
+    async (tx) => {
+      // The key again, now under RLS (it may have been revoked since the lookup); last_used_at at most once a minute
+      // (a data-modifying WITH runs whether or not the SELECT reads it).
+      const [key] = await tx.$queryRaw<KeyRow[]>`
+        WITH touched AS (
+          UPDATE api_keys SET last_used_at = now()
+           WHERE id = ${keyId}::uuid AND revoked_at IS NULL
+             AND (last_used_at IS NULL OR last_used_at < now() - ${LAST_USED_RESOLUTION_SECONDS}::int * interval '1 second')
+          RETURNING id)
+        SELECT k.name, k.prefix, k.key_hash, k.scopes, k.page_ids::text[] AS page_ids, t.slug
+          FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+         WHERE k.id = ${keyId}::uuid AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())`;
+      return key ?? null;
+    },
+    { client },
+  );
+  if (!row || !sameHash(row.key_hash, hash)) return null;
+  return { keyId, tenantId, slug: row.slug, name: row.name, prefix: row.prefix, scopes: row.scopes, pageIds: row.page_ids };
+}

@@ -1,0 +1,139 @@
+import "server-only";
+import { Prisma } from "../db/generated/client";
+import type { TokenStatus, TokenType } from "../db/generated/enums";
+import { withTenant } from "../db/tenant-transaction";
+import { checkTokensNow } from "../health/check-tokens-now";
+import { fail, NOT_FOUND } from "../http/result";
+import { logger } from "../log/logger";
+import type { ApiCaller } from "../api-keys/authenticate";
+import { handOutToken, UNUSABLE_STATUSES, unusableReason, type HandOutCandidate } from "../tokens/hand-out";
+import { allowedPages, BEST_TOKEN_ORDER, pageRefSql } from "./pages";
+import type { ApiResult } from "./route";
+import type { TokenView } from "./spec";
+
+/**
+ * POST /api/v1/pages/{id}/token and /identities/{id}/token. The token is chosen under the workspace's RLS context
+ * (and the key's Page restriction), checked first with debug_token when asked (`verify`, through lib/health, which
+ * stores the result), refused with 409 when known to be dead, else decrypted and handed out with an audit event in
+ * the same transaction: one statement to choose, one to record.
+ */
+
+interface CandidateRow {
+  id: string;
+  token_type: TokenType;
+  status: TokenStatus;
+  expires_at: Date | null;
+  last_checked_at: Date | null;
+  scopes: string[];
+  ciphertext: Uint8Array;
+  key_id: string;
+  facebook_page_id: string | null;
+  facebook_user_id: string;
+  tasks: string[];
+}
+
+type Target = { kind: "page"; ref: string } | { kind: "user"; identityId: string };
+
+function candidateQuery(caller: ApiCaller, target: Target): Prisma.Sql {
+  if (target.kind === "page") {
+    return Prisma.sql`
+      SELECT t.id, t.token_type, t.status, t.expires_at, t.last_checked_at, t.scopes, t.ciphertext, t.key_id,
+             p.page_id AS facebook_page_id, s.external_user_id AS facebook_user_id, p.tasks
+        FROM facebook_pages p
+        JOIN ad_tokens t ON t.facebook_page_id = p.id AND t.deleted_at IS NULL AND t.token_type = 'page'
+        JOIN social_identities s ON s.id = t.social_identity_id
+       WHERE p.deleted_at IS NULL AND ${allowedPages(caller)} AND ${pageRefSql(target.ref)}
+       ORDER BY ${BEST_TOKEN_ORDER} LIMIT 1`;
+  }
+  return Prisma.sql`
+    SELECT t.id, t.token_type, t.status, t.expires_at, t.last_checked_at, t.scopes, t.ciphertext, t.key_id,
+           NULL::text AS facebook_page_id, s.external_user_id AS facebook_user_id, ARRAY[]::text[] AS tasks
+      FROM social_identities s
+      JOIN ad_tokens t ON t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'user'
+     WHERE s.deleted_at IS NULL AND s.id = ${target.identityId}::uuid
+     ORDER BY ${BEST_TOKEN_ORDER} LIMIT 1`;
+}
+
+const candidate = (r: CandidateRow): HandOutCandidate => ({
+  id: r.id,
+  tokenType: r.token_type,
+  status: r.status,
+  expiresAt: r.expires_at,
+  lastCheckedAt: r.last_checked_at,
+  scopes: r.scopes,
+  ciphertext: r.ciphertext,
+  keyId: r.key_id,
+});
+
+const REASON_WORDS = {
+  revoked: "Facebook revoked this token (the person removed the app, changed their password or lost their role).",
+  expired: "This token has expired.",
+  invalid: "Facebook no longer accepts this token.",
+} as const;
+
+const NOT_VERIFIED = {
+  code: "facebook" as const,
+  message: "Facebook could not be asked about this token right now (verify: true). Nothing was handed out; try again in a minute.",
+};
+
+const RESTRICTED_USER_TOKENS =
+  "This API key is limited to some Pages; a user token reaches every Page of its person. Use a key without a Page restriction.";
+
+export async function tokenFor(
+  caller: ApiCaller,
+  target: Target,
+  opts: { verify: boolean; dashboardUrl: string },
+): Promise<ApiResult<TokenView>> {
+  if (target.kind === "user" && caller.pageIds.length > 0) return fail({ code: "forbidden", message: RESTRICTED_USER_TOKENS });
+  const query = candidateQuery(caller, target);
+
+  if (opts.verify) {
+    const [row] = await withTenant(caller.tenantId, (tx) => tx.$queryRaw<Pick<CandidateRow, "id">[]>(query));
+    if (!row) return fail(NOT_FOUND);
+    let checked: Awaited<ReturnType<typeof checkTokensNow>>[number] | undefined;
+    try {
+      [checked] = await checkTokensNow({ tenantId: caller.tenantId, actorUserId: null, tokenIds: [row.id] });
+    } catch (err) {
+      logger.error("api.verify.failed", { tenantId: caller.tenantId, tokenId: row.id, error: err });
+      return fail(NOT_VERIFIED);
+    }
+    // A usable status with an error means Facebook was not asked (outage, rate limit): verify was not done.
+    if (checked && !UNUSABLE_STATUSES.has(checked.status) && checked.lastError !== null) return fail(NOT_VERIFIED);
+  }
+
+  return withTenant(caller.tenantId, async (tx): Promise<ApiResult<TokenView>> => {
+    const [row] = await tx.$queryRaw<CandidateRow[]>(query);
+    if (!row) return fail(NOT_FOUND);
+    const reason = unusableReason({ status: row.status, expiresAt: row.expires_at });
+    if (reason) {
+      return {
+        ok: false,
+        refusal: {
+          status: 409,
+          code: `token_${reason}`,
+          message: `${REASON_WORDS[reason]} It is not handed out. A member reconnects Facebook on the dashboard: ${opts.dashboardUrl}`,
+          extra: { reconnect_url: opts.dashboardUrl },
+        },
+      };
+    }
+    const token = await handOutToken(tx, caller.tenantId, candidate(row), {
+      apiKeyId: caller.keyId,
+      apiKeyName: caller.name,
+      apiKeyPrefix: caller.prefix,
+    });
+    return {
+      ok: true,
+      value: {
+        token,
+        token_type: row.token_type,
+        expires_at: row.expires_at ? row.expires_at.toISOString() : null,
+        tasks: row.tasks,
+        scopes: row.scopes,
+        status: row.status,
+        checked_at: row.last_checked_at ? row.last_checked_at.toISOString() : null,
+        facebook_page_id: row.facebook_page_id,
+        facebook_user_id: row.facebook_user_id,
+      },
+    };
+  });
+}

@@ -1,0 +1,156 @@
+/**
+ * Token hand-out benchmark: POST /api/v1/pages/{id}/token (key lookup, rate limit, one statement to choose the token,
+ * one decrypt, one audit row) at 32 concurrent clients on a production build (`next start`), next to a floor measured
+ * in the same run: POST /api/v1/bench-floor, one transaction with one trivial statement through the same pool
+ * (enabled only here, by BENCH_ROUTES=true). Prints p50/p99 latency (full response), hand-outs per second and the
+ * ratios; asserts nothing.
+ *
+ *   npx tsx --conditions=react-server scripts/bench/token-api.ts   (alone; needs `next build` first)
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ChildProcess } from "node:child_process";
+import { createTestDatabase } from "../../test/support/test-database";
+import { generateApiKey } from "../../lib/api-keys/key-format";
+import { generateKeySpec, parseKeyRing, seal } from "../../lib/tokens/key-ring";
+import { freePort, percentile, startServer, stopServer } from "./dashboard";
+
+const PAGES = 200;
+const CONCURRENCY = 32;
+const REQUESTS = 3_000;
+const WARMUP = 200;
+
+interface Run {
+  p50: number;
+  p99: number;
+  rps: number;
+  errors: number;
+}
+
+async function load(urls: string[], headers: Record<string, string>, requests = REQUESTS): Promise<Run> {
+  const times: number[] = [];
+  let errors = 0;
+  let issued = 0;
+  const t0 = performance.now();
+  async function worker() {
+    while (issued < requests) {
+      const url = urls[issued++ % urls.length]!;
+      const s = performance.now();
+      try {
+        const res = await fetch(url, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: "{}" });
+        await res.arrayBuffer();
+        if (res.status !== 200) errors++;
+        times.push(performance.now() - s);
+      } catch {
+        errors++;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99), rps: times.length / seconds, errors };
+}
+
+export async function runTokenApiBench(): Promise<Record<string, number | string>> {
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  if (!existsSync(path.join(distDir, "BUILD_ID"))) throw new Error(`No production build in ${distDir}/: run \`npx next build\` first.`);
+  const db = await createTestDatabase({ poolMax: 2 });
+  db.owner.on("error", () => {});
+  let server: ChildProcess | null = null;
+  try {
+    const keys = generateKeySpec("bench1");
+    const ring = parseKeyRing(keys);
+    const o = db.owner;
+    const userId = randomUUID();
+    const tenantId = randomUUID();
+    await o.query(`INSERT INTO users (id, name) VALUES ($1, 'Bench Owner')`, [userId]);
+    await o.query(`INSERT INTO tenants (id, slug, name) VALUES ($1, $2, 'Bench Agency')`, [tenantId, `bench-${tenantId.slice(0, 6)}`]);
+    await o.query(`INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'owner')`, [tenantId, userId]);
+    const identityId = randomUUID();
+    await o.query(
+      `INSERT INTO social_identities (id, tenant_id, user_id, platform, external_user_id, name) VALUES ($1, $2, $3, 'facebook', '1000001', 'Bench Person')`,
+      [identityId, tenantId, userId],
+    );
+    const { rows: pages } = await o.query<{ id: string }>(
+      `INSERT INTO facebook_pages (tenant_id, page_id, name, tasks)
+       SELECT $1, (6000000 + g)::text, 'Bench Page ' || g, ARRAY['CREATE_CONTENT','MANAGE'] FROM generate_series(1, $2::int) g RETURNING id`,
+      [tenantId, PAGES],
+    );
+    for (const p of pages) {
+      const sealed = seal(ring, tenantId, `EAA${randomUUID().replaceAll("-", "")}benchtoken`);
+      await o.query(
+        `INSERT INTO ad_tokens (tenant_id, user_id, platform, token_type, social_identity_id, facebook_page_id, ciphertext, key_id, status)
+         VALUES ($1, $2, 'facebook', 'page', $3, $4, $5, $6, 'active')`,
+        [tenantId, userId, identityId, p.id, Buffer.from(sealed.ciphertext), sealed.keyId],
+      );
+    }
+    const key = generateApiKey();
+    await o.query(
+      `INSERT INTO api_keys (tenant_id, name, prefix, key_hash, scopes, created_by) VALUES ($1, 'Bench', $2, $3, ARRAY['tokens:read'], $4)`,
+      [tenantId, key.prefix, key.hash, userId],
+    );
+    await o.query(`ANALYZE`);
+
+    const port = await freePort();
+    const base = `http://localhost:${port}`;
+    const started = await startServer(port, {
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: db.appUrl,
+      DATABASE_POOL_MAX: "10",
+      AUTH_SECRET: "bench-auth-secret-that-is-long-enough-0123456789",
+      AUTH_URL: base,
+      FACEBOOK_APP_ID: "1234567890",
+      FACEBOOK_APP_SECRET: "bench-app-secret-not-used",
+      FACEBOOK_GRAPH_URL: "http://127.0.0.1:9",
+      FACEBOOK_DIALOG_URL: "http://127.0.0.1:9",
+      TOKEN_ENCRYPTION_KEYS: keys,
+      API_RATE_LIMIT_POINTS: "1000000",
+      BENCH_ROUTES: "true",
+      LOG_LEVEL: "warn",
+    });
+    server = started.child;
+    const auth = { authorization: `Bearer ${key.key}` };
+    const handOut = pages.map((p) => `${base}/api/v1/pages/${p.id}/token`);
+    const floor = [`${base}/api/v1/bench-floor`];
+    const probe = await fetch(handOut[0]!, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: "{}" });
+    const body = (await probe.json()) as { token?: string };
+    if (probe.status !== 200 || !body.token?.endsWith("benchtoken"))
+      throw new Error(`hand-out failed (HTTP ${probe.status}):\n${started.log.join("").slice(-2000)}`);
+
+    await load(floor, {}, WARMUP);
+    await load(handOut, auth, WARMUP);
+    const f = await load(floor, {});
+    const t = await load(handOut, auth);
+    const f2 = await load(floor, {});
+    const { rows: audit } = await o.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'token.handed_out'`);
+    return {
+      load: `${CONCURRENCY} concurrent clients, ${REQUESTS} requests per run, ${PAGES} Pages`,
+      "hand-out p50 ms": t.p50,
+      "hand-out p99 ms": t.p99,
+      "hand-outs per second": t.rps,
+      "hand-out errors": t.errors,
+      "floor p50 ms (1 tx, SELECT 1)": f.p50,
+      "floor p99 ms": f.p99,
+      "floor req/s": f.rps,
+      "floor again after (p50 / p99 ms)": `${f2.p50.toFixed(2)} / ${f2.p99.toFixed(2)}`,
+      "ratio p50 (hand-out / floor)": t.p50 / f.p50,
+      "ratio p99 (hand-out / floor)": t.p99 / f.p99,
+      "audit rows written (token.handed_out)": audit[0]?.n ?? 0,
+    };
+  } finally {
+    if (server) await stopServer(server).catch(() => {});
+    await db.drop().catch((err: unknown) => console.error("could not drop the benchmark database:", err));
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const figures = await runTokenApiBench();
+  const width = Math.max(...Object.keys(figures).map((k) => k.length));
+  console.log("\n== token hand-out (32 concurrent)");
+  for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(width)}  ${typeof v === "number" ? Number(v.toFixed(2)) : v}`);
+  process.exit(0);
+}
