@@ -71,6 +71,13 @@ const schema = z.object({
     .string()
     .regex(/^[^\r\n]+<[^@\s<>]+@[^@\s<>]+>$|^[^@\s<>]+@[^@\s<>]+$/, "must be an address, e.g. Social Tokens <alerts@example.com>")
     .default("Social Tokens <no-reply@localhost>"),
+  // How many workspaces one person may create (their personal one included).
+  MAX_WORKSPACES_PER_PERSON: z.coerce
+    .number({ error: "must be a whole number such as 20" })
+    .int("must be a whole number such as 20")
+    .min(1, "must be at least 1")
+    .max(10_000)
+    .default(20),
 });
 
 export type Env = z.infer<typeof schema>;
