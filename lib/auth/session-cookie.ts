@@ -114,7 +114,10 @@ async function verified(session: SessionPerson | null, verify: boolean): Promise
  * checks the session in its own statement (the workspace route wrapper).
  */
 export async function sessionUserOf(req: Request, opts: { verify?: boolean } = {}): Promise<SessionUser | null> {
-  const session = await readSessionCookie(req.headers.get("cookie"), { secret: env().AUTH_SECRET, secure: secureCookies(req.headers, req.url) });
+  const session = await readSessionCookie(req.headers.get("cookie"), {
+    secret: env().AUTH_SECRET,
+    secure: secureCookies(req.headers, req.url),
+  });
   return verified(session, opts.verify ?? true);
 }
 

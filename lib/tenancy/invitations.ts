@@ -116,18 +116,37 @@ export async function inviteMember(
         ? (
             await tx.invitation.update({
               where: { id: open.id },
-              data: { role: input.role, tokenHash: hashToken(token), expiresAt: expiry(now), lastSentAt: now, sentCount: { increment: 1 }, invitedBy: access.userId },
+              data: {
+                role: input.role,
+                tokenHash: hashToken(token),
+                expiresAt: expiry(now),
+                lastSentAt: now,
+                sentCount: { increment: 1 },
+                invitedBy: access.userId,
+              },
               select: { id: true },
             })
           ).id
         : (
             await tx.invitation.create({
-              data: { tenantId: access.tenantId, email, role: input.role, tokenHash: hashToken(token), invitedBy: access.userId, expiresAt: expiry(now) },
+              data: {
+                tenantId: access.tenantId,
+                email,
+                role: input.role,
+                tokenHash: hashToken(token),
+                invitedBy: access.userId,
+                expiresAt: expiry(now),
+              },
               select: { id: true },
             })
           ).id;
       await appendAudit(tx, access.tenantId, access.userId, [
-        { action: open ? "invitation.resent" : "invitation.created", targetType: "invitation", targetId: id, details: { email, role: input.role } },
+        {
+          action: open ? "invitation.resent" : "invitation.created",
+          targetType: "invitation",
+          targetId: id,
+          details: { email, role: input.role },
+        },
       ]);
       return ok({ resent: Boolean(open) });
     },
@@ -141,7 +160,8 @@ export async function inviteMember(
 async function sendInvitationMail(access: WorkspaceAccess, m: { email: string; role: Role; link: string }, deps: { client?: Db }) {
   const inviter = await withUser(
     access.userId,
-    async (tx) => (await tx.$queryRaw<{ name: string | null }[]>`SELECT name FROM users WHERE id = ${access.userId}::uuid`)[0]?.name ?? null,
+    async (tx) =>
+      (await tx.$queryRaw<{ name: string | null }[]>`SELECT name FROM users WHERE id = ${access.userId}::uuid`)[0]?.name ?? null,
     { client: deps.client },
   );
   try {
@@ -340,7 +360,9 @@ export async function acceptInvitation(
         membershipId = existing.id;
         role = existing.role;
       } else if (existing) {
-        membershipId = (await tx.membership.update({ where: { id: existing.id }, data: { deletedAt: null, role: row.role }, select: { id: true } })).id;
+        membershipId = (
+          await tx.membership.update({ where: { id: existing.id }, data: { deletedAt: null, role: row.role }, select: { id: true } })
+        ).id;
       } else {
         membershipId = (await tx.membership.create({ data: { tenantId: row.tenantId, userId, role: row.role }, select: { id: true } })).id;
       }
@@ -349,7 +371,14 @@ export async function acceptInvitation(
         { action: "invitation.accepted", targetType: "invitation", targetId: row.id, details: { email: row.email, role: row.role } },
         ...(existing && !existing.deletedAt
           ? []
-          : [{ action: "member.joined", targetType: "membership" as const, targetId: membershipId, details: { role: row.role, invitationId: row.id } }]),
+          : [
+              {
+                action: "member.joined",
+                targetType: "membership" as const,
+                targetId: membershipId,
+                details: { role: row.role, invitationId: row.id },
+              },
+            ]),
       ]);
       const [t] = await tx.$queryRaw<{ slug: string }[]>`SELECT slug FROM tenants WHERE id = ${row.tenantId}::uuid`;
       return ok({ slug: t?.slug ?? "", role });

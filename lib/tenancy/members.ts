@@ -128,10 +128,15 @@ export async function removeMember(
       await lockMembers(tx, access.tenantId);
       const target = await activeMembership(tx, input.membershipId);
       if (!target) return fail(NOT_FOUND);
-      if (target.userId === access.userId)
-        return fail({ code: "invalid", message: "To remove yourself, use Leave workspace." });
+      if (target.userId === access.userId) return fail({ code: "invalid", message: "To remove yourself, use Leave workspace." });
       if (target.role === "owner" && (await ownerCount(tx)) <= 1) return fail({ code: "conflict", message: LAST_OWNER });
-      const done = await endMembership(tx, { tenantId: access.tenantId, actorUserId: access.userId }, target, input.connections, "member.removed");
+      const done = await endMembership(
+        tx,
+        { tenantId: access.tenantId, actorUserId: access.userId },
+        target,
+        input.connections,
+        "member.removed",
+      );
       return ok({ membershipId: target.id, connections: input.connections, identitiesDisconnected: done.identitiesDisconnected });
     },
     { client: deps.client, userId: access.userId },

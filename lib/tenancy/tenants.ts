@@ -49,7 +49,12 @@ export async function createWorkspaceFor(userId: string, name: string, client?: 
 }
 
 /** Creates a tenant with the person as owner, in one transaction (null when the person is at the cap). */
-export async function createTenant(userId: string, name: string, client?: Db, max = env().MAX_WORKSPACES_PER_PERSON): Promise<Membership | null> {
+export async function createTenant(
+  userId: string,
+  name: string,
+  client?: Db,
+  max = env().MAX_WORKSPACES_PER_PERSON,
+): Promise<Membership | null> {
   return withUser(
     userId,
     async (tx) => {

@@ -199,7 +199,9 @@ describe("dashboard actions", () => {
       ok: true,
     });
     // Admins invite members only.
-    expect(await inviteAsMember({ userId: admin.userId, slug: c.member.slug, email: "x@example.test", role: "owner" }, deps())).toMatchObject({
+    expect(
+      await inviteAsMember({ userId: admin.userId, slug: c.member.slug, email: "x@example.test", role: "owner" }, deps()),
+    ).toMatchObject({
       ok: false,
       error: { code: "forbidden" },
     });

@@ -143,7 +143,10 @@ describe("workspace route wrapper", () => {
     );
     const bad = await expectError(
       await inviteMember(
-        request(`/api/t/${c.member.slug}/invitations`, { cookie: c.cookie, body: JSON.stringify({ email: "x@example.test", role: "king" }) }),
+        request(`/api/t/${c.member.slug}/invitations`, {
+          cookie: c.cookie,
+          body: JSON.stringify({ email: "x@example.test", role: "king" }),
+        }),
         params({ slug: c.member.slug }),
       ),
       422,
