@@ -1,12 +1,13 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "./lib/env";
-import { ALLOWED_METHODS, buildCsp, hasMalformedPercentEncoding } from "./lib/http/csp";
+import { ALLOWED_METHODS, buildCsp, hasMalformedPercentEncoding, isCrossSiteServerAction } from "./lib/http/csp";
 import { errorResponse } from "./lib/http/respond";
 
 /**
  * Next.js 16's proxy (formerly middleware), before every request:
  * - a method the app does not answer (TRACE, CONNECT, …) → 405 with Allow, instead of Next's 500;
  * - a path with malformed percent-encoding (`/t/%ZZ`) → 400, instead of Next's 500;
+ * - a server action posted from another site → 403, instead of Next's 500;
  * - otherwise a fresh CSP nonce: the policy goes on the request (Next.js reads the nonce from it and puts it on its
  *   own scripts) and on the response.
  */
@@ -18,6 +19,9 @@ export function proxy(request: NextRequest): NextResponse | Response {
   }
   if (hasMalformedPercentEncoding(request.nextUrl.pathname)) {
     return errorResponse(400, "bad_request", "The address is not valid (malformed percent-encoding). Check the link and try again.");
+  }
+  if (isCrossSiteServerAction(request)) {
+    return errorResponse(403, "cross_site", "This action can only be sent from the app's own pages. Open the app and try again.");
   }
   const e = env();
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64");

@@ -48,3 +48,19 @@ export function hasMalformedPercentEncoding(pathname: string): boolean {
 
 /** Methods the app answers; anything else (TRACE, CONNECT, …) is 405 before it reaches Next. */
 export const ALLOWED_METHODS = ["GET", "HEAD", "POST", "OPTIONS"] as const;
+
+/**
+ * A server action posted from another site: Next.js refuses it by throwing (a 500). The proxy answers 403 first.
+ * A request without Origin is left to Next (same-site form posts from old browsers).
+ */
+export function isCrossSiteServerAction(h: { method: string; headers: Headers }): boolean {
+  if (h.method !== "POST" || !h.headers.has("next-action")) return false;
+  const origin = h.headers.get("origin");
+  if (!origin) return false;
+  const host = (h.headers.get("x-forwarded-host") ?? h.headers.get("host") ?? "").split(",")[0]?.trim();
+  try {
+    return origin === "null" || new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
