@@ -8,6 +8,9 @@ export const metadata: Metadata = {
   description: "Connect clients' Facebook Pages once; keep their tokens healthy, encrypted and isolated per tenant.",
 };
 
+// Every page is rendered per request: its scripts carry that request's CSP nonce (proxy.ts).
+export const dynamic = "force-dynamic";
+
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

@@ -79,6 +79,13 @@ const schema = z.object({
     .enum(["true", "false"], { error: "must be true or false (only the benchmark sets it)" })
     .default("false")
     .transform((v) => v === "true"),
+  // How many workspaces one person may create (their personal one included).
+  MAX_WORKSPACES_PER_PERSON: z.coerce
+    .number({ error: "must be a whole number such as 20" })
+    .int("must be a whole number such as 20")
+    .min(1, "must be at least 1")
+    .max(10_000)
+    .default(20),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -3,6 +3,7 @@
  *  - no DATABASE_URL → embedded PostgreSQL (PGlite, persisted in .data/pglite), migrated, app connected as a
  *    non-owner role so row-level security behaves as on a server;
  *  - no FACEBOOK_GRAPH_URL → the Facebook emulator (emulators/facebook) on port 4010;
+ *  - no SMTP_URL → the local mail catcher (emulators/mail): invitations land in its inbox on port 4030;
  *  - secrets it needs (AUTH_SECRET, TOKEN_ENCRYPTION_KEYS) generated once into .data/demo-secrets.json.
  * Then `next dev` on PORT (default 3000).
  */
@@ -15,6 +16,7 @@ import { migrate } from "../lib/db/migrate";
 import { ensureAppLoginRole, withCredentials } from "../lib/db/provision";
 import { generateKeySpec } from "../lib/tokens/key-ring";
 import { startFacebookEmulator } from "../emulators/facebook/server";
+import { startMailCapture } from "../emulators/mail/server";
 
 const DATA = path.join(process.cwd(), ".data");
 const port = Number(process.env.PORT ?? 3000);
@@ -68,6 +70,13 @@ async function main() {
     env.FACEBOOK_GRAPH_URL = fb.url;
     env.FACEBOOK_DIALOG_URL = fb.url;
     console.log(`Facebook emulator on ${fb.url} (test people: Alice Admin — 3 Pages, Bob Bulk — 250 Pages, Nina NoPages, Carol Second).`);
+  }
+
+  if (!env.SMTP_URL) {
+    const mail = await startMailCapture({ smtpPort: Number(env.MAIL_SMTP_PORT ?? 2525), httpPort: Number(env.MAIL_HTTP_PORT ?? 4030) });
+    cleanups.push(() => mail.close());
+    env.SMTP_URL = mail.smtpUrl;
+    console.log(`Local inbox on ${mail.url}: invitation emails land there (nothing leaves this machine).`);
   }
 
   const next = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "dev", "-p", String(port)], {

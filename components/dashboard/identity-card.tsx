@@ -45,8 +45,12 @@ export function IdentityCard({
         <div className="min-w-0 flex-1">
           <p className="truncate font-semibold text-slate-900">{name}</p>
           <p className="text-sm text-slate-600">
-            Connected by {i.connectedById === viewerId ? "you" : (i.connectedByName ?? "a former member")} ·{" "}
-            <span title={formatDateTime(i.connectedAt)}>{formatDate(i.connectedAt)}</span>
+            {i.connectedByFormerMember ? (
+              <span data-testid="former-member">Connected by a former member{i.connectedByName ? ` (${i.connectedByName})` : ""}</span>
+            ) : (
+              <>Connected by {i.connectedById === viewerId ? "you" : (i.connectedByName ?? "a former member")}</>
+            )}{" "}
+            · <span title={formatDateTime(i.connectedAt)}>{formatDate(i.connectedAt)}</span>
           </p>
           <p className="text-sm text-slate-600">{plural(i.pageCount, "Page")} through this login</p>
         </div>

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { Membership } from "@/lib/tenancy/membership";
 import { can, ROLE_LABEL } from "@/lib/tenancy/roles";
-import { signOutAction } from "@/lib/auth/actions";
+import { signOutAction, signOutEverywhereAction } from "@/lib/auth/actions";
 import { CreateWorkspaceButton } from "./create-workspace";
 
 export type TenantTab = "pages" | "members" | "audit" | "api-keys";
@@ -81,6 +81,11 @@ export function TenantHeader({
           <span className="hidden text-slate-600 md:inline">Signed in as {userName ?? "you"}</span>
           <form action={signOutAction}>
             <button className="rounded-lg border border-slate-300 px-3 py-1.5 hover:bg-slate-50">Sign out</button>
+          </form>
+          <form action={signOutEverywhereAction}>
+            <button className="rounded-lg border border-slate-300 px-3 py-1.5 hover:bg-slate-50" title="Ends your sessions on every device">
+              Sign out everywhere
+            </button>
           </form>
         </div>
       </div>

@@ -154,8 +154,8 @@ test("another tenant's slug, ids and payloads answer 404 on every page, route ha
   await post("disconnect B's identity (and revoke) via B's slug", `/api/t/${slugB}/identities/${B.identityId}/disconnect`, {
     revokeOnFacebook: true,
   });
-  await post("add A to B's workspace as owner", `/api/t/${slugB}/members`, { email: aEmail, role: "owner" });
-  await post("add A to B's workspace by tenant id", `/api/t/${B.tenantId}/members`, { email: aEmail, role: "admin" });
+  await post("invite A to B's workspace as owner", `/api/t/${slugB}/invitations`, { email: aEmail, role: "owner" });
+  await post("invite A to B's workspace by tenant id", `/api/t/${B.tenantId}/invitations`, { email: aEmail, role: "admin" });
   await post("disconnect B's Page via B's tenant id", `/api/t/${B.tenantId}/pages/${B.pageIds[2]}/disconnect`);
   // A's own ids through B's slug (A is not a member there either).
   await post("check A's token via B's slug", `/api/t/${slugB}/tokens/${A.pageTokenIds[0]}/check`);
@@ -211,7 +211,7 @@ test("a signed-out request to any workspace route changes nothing and reveals no
       anon.post(`/api/t/${slug}/pages/${facts.pageIds[0]}/disconnect`, { data: {} }),
       anon.post(`/api/t/${slug}/tokens/${facts.pageTokenIds[0]}/check`, { data: {} }),
       anon.post(`/api/t/${slug}/identities/${facts.identityId}/disconnect`, { data: { revokeOnFacebook: true } }),
-      anon.post(`/api/t/${slug}/members`, { data: { email: "x@example.test", role: "owner" } }),
+      anon.post(`/api/t/${slug}/invitations`, { data: { email: "x@example.test", role: "owner" } }),
       anon.post(`/api/t`, { data: { name: "Sneaky" } }),
     ];
     for (const res of await Promise.all(apiCalls)) {

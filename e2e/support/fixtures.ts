@@ -10,6 +10,8 @@ export interface Stack {
   ownerUrl: string;
   emulatorUrl: string;
   appUrl: string;
+  /** The stack's mail catcher (HTTP inbox): read it with MailInbox. */
+  mailUrl: string;
 }
 
 export function readStack(): Stack {

@@ -9,6 +9,7 @@ import path from "node:path";
 import { createTestDatabase } from "../../test/support/test-database";
 import { generateKeySpec } from "../../lib/tokens/key-ring";
 import { startFacebookEmulator } from "../../emulators/facebook/server";
+import { startMailCapture } from "../../emulators/mail/server";
 import { E2E } from "./ports";
 
 const database = await createTestDatabase();
@@ -19,9 +20,14 @@ const emulator = await startFacebookEmulator({
   apiVersion: "v24.0",
   requireAppsecretProof: true,
 });
+// One mail catcher per stack: the app sends through it (SMTP_URL); specs read it over HTTP (stack file's mailUrl).
+const mail = await startMailCapture();
 const keys = generateKeySpec("e2e1");
 mkdirSync(path.dirname(E2E.stackFile), { recursive: true });
-writeFileSync(E2E.stackFile, JSON.stringify({ ownerUrl: database.ownerUrl, emulatorUrl: emulator.url, appUrl: E2E.appUrl, keys }, null, 2));
+writeFileSync(
+  E2E.stackFile,
+  JSON.stringify({ ownerUrl: database.ownerUrl, emulatorUrl: emulator.url, appUrl: E2E.appUrl, mailUrl: mail.url, keys }, null, 2),
+);
 
 const logFile = E2E.appLog;
 const app = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(E2E.appPort)], {
@@ -40,6 +46,7 @@ const app = spawn(process.execPath, [path.join("node_modules", "next", "dist", "
     FACEBOOK_TIMEOUT_MS: "3000",
     TOKEN_ENCRYPTION_KEYS: keys,
     CRON_SECRET: "e2e-cron-secret-0123456789",
+    SMTP_URL: mail.smtpUrl,
     NEXT_TELEMETRY_DISABLED: "1",
   },
 });
@@ -57,6 +64,7 @@ async function stop(code: number) {
   stopping = true;
   app.kill("SIGTERM");
   await emulator.close().catch(() => {});
+  await mail.close().catch(() => {});
   await database.drop().catch(() => {});
   process.exit(code);
 }

@@ -1,6 +1,10 @@
 "use server";
 import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
 import { signOut } from "./auth";
+import { acceptInvitation, declineInvitation, isPlausibleInvitationToken } from "../tenancy/invitations";
+import { currentUser } from "./session-cookie";
+import { endAllSessions, endSession } from "./session-generation";
 import { CONNECT_INTENT_COOKIE } from "./connect-intent";
 import { beginFacebookConnect, beginFacebookSignIn } from "./facebook-connect-flow";
 
@@ -19,7 +23,40 @@ export async function startFacebookConnect(slug: string): Promise<void> {
   await beginFacebookConnect(slug);
 }
 
+/** The invitation page, signed out: sign in with Facebook, then come back to the same invitation. */
+export async function signInForInvitation(token: string): Promise<void> {
+  await beginFacebookSignIn(isPlausibleInvitationToken(token) ? `/invite/${token}` : "/start");
+}
+
+/** Accept an invitation: the person joins with the invited role, then lands in the workspace. */
+export async function acceptInvitationAction(token: string): Promise<void> {
+  const user = await currentUser();
+  if (!user) redirect("/");
+  const accepted = await acceptInvitation(user.id, token);
+  // A refusal (expired, already answered, withdrawn) is shown by the invitation page itself.
+  redirect(accepted.ok ? `/t/${accepted.value.slug}` : isPlausibleInvitationToken(token) ? `/invite/${token}` : "/start");
+}
+
+/** Decline an invitation: nothing is joined; the page then says it was declined. */
+export async function declineInvitationAction(token: string): Promise<void> {
+  const user = await currentUser();
+  if (!user) redirect("/");
+  await declineInvitation(user.id, token);
+  redirect(isPlausibleInvitationToken(token) ? `/invite/${token}` : "/start");
+}
+
+/** Signs out here: this session ends on the server too (a copied cookie stops working). */
 export async function signOutAction(): Promise<void> {
+  const session = await currentUser({ verify: false });
+  if (session) await endSession(session);
+  (await cookies()).delete(CONNECT_INTENT_COOKIE);
+  await signOut({ redirectTo: "/" });
+}
+
+/** "Sign out everywhere": every session of this person ends, on every device. */
+export async function signOutEverywhereAction(): Promise<void> {
+  const session = await currentUser();
+  if (session) await endAllSessions(session.id);
   (await cookies()).delete(CONNECT_INTENT_COOKIE);
   await signOut({ redirectTo: "/" });
 }

@@ -9,6 +9,8 @@ import { appsecretProof } from "../facebook/graph-client";
 import { createAuthAdapter } from "./adapter";
 import { completeFacebookSignIn } from "./complete-facebook-sign-in";
 import { safeRedirect } from "./safe-redirect";
+import { currentSessionGeneration } from "./session-generation";
+import { randomUUID } from "node:crypto";
 
 interface FacebookProfile {
   id: string;
@@ -65,8 +67,14 @@ function config(): NextAuthConfig {
     ],
     callbacks: {
       redirect: ({ url, baseUrl }) => safeRedirect(url, baseUrl),
-      jwt({ token, user }) {
-        if (user?.id) token.sub = user.id;
+      // At sign-in the session gets its own id and the person's current session generation (see
+      // session-generation.ts): signing out ends this id, "sign out everywhere" bumps the generation.
+      async jwt({ token, user }) {
+        if (user?.id) {
+          token.sub = user.id;
+          token.sid = randomUUID();
+          token.gen = await currentSessionGeneration(user.id);
+        }
         return token;
       },
       session({ session, token }) {

@@ -4,7 +4,7 @@ import { connectFacebook, recordRefusedConnect } from "../connect/connect-facebo
 import { ConnectError } from "../connect/connect-error";
 import { ensurePersonalTenant } from "../tenancy/tenants";
 import { logger } from "../log/logger";
-import { CONNECT_INTENT_COOKIE, checkConnectIntent } from "./connect-intent";
+import { CONNECT_INTENT_COOKIE, checkConnectIntent, consumeConnectIntent } from "./connect-intent";
 
 /**
  * Runs inside Auth.js's signIn event, after Auth.js created or found the user and linked the account.
@@ -31,7 +31,9 @@ export async function completeFacebookSignIn(input: {
     const check = checkConnectIntent(jar.get(CONNECT_INTENT_COOKIE)?.value);
     if (check.state !== "none") jar.delete(CONNECT_INTENT_COOKIE);
 
-    if (check.state === "valid" && check.intent.userId === input.userId) {
+    // Single use on the server too: a copied or replayed cookie finds its id already used and connects nothing.
+    const used = check.state === "valid" && check.intent.userId === input.userId && !(await consumeConnectIntent(check.intent));
+    if (check.state === "valid" && check.intent.userId === input.userId && !used) {
       await connectFacebook({ tenantId: check.intent.tenantId, userId: input.userId, shortLivedToken: input.shortLivedToken });
       return;
     }
@@ -44,18 +46,20 @@ export async function completeFacebookSignIn(input: {
     // Expired, forged, or another login's: connect nothing. Tell the person in the workspace they started from
     // when we know it authentically (an expired cookie we signed for them), else in their own workspace.
     const tenantId =
-      check.state === "expired" && check.intent.userId === input.userId
+      (check.state === "expired" || used) && check.intent.userId === input.userId
         ? check.intent.tenantId
         : (await ensurePersonalTenant(input.userId, input.userName)).tenantId;
-    logger.warn("facebook.connect.intent_refused", { userId: input.userId, state: check.state });
+    logger.warn("facebook.connect.intent_refused", { userId: input.userId, state: used ? "used" : check.state });
     await recordRefusedConnect(
       { tenantId, userId: input.userId },
       new ConnectError(
         "save",
-        check.state === "expired" ? "intent_expired" : "intent_invalid",
-        check.state === "expired"
-          ? "The connection request took longer than 15 minutes, so nothing was saved. Connect again from this workspace."
-          : "This connection request was not started from this login, so nothing was saved. Connect again from the workspace you want to connect.",
+        used ? "intent_used" : check.state === "expired" ? "intent_expired" : "intent_invalid",
+        used
+          ? "This connection request was already used once, so nothing was saved. Connect again from this workspace."
+          : check.state === "expired"
+            ? "The connection request took longer than 15 minutes, so nothing was saved. Connect again from this workspace."
+            : "This connection request was not started from this login, so nothing was saved. Connect again from the workspace you want to connect.",
       ),
     );
   } catch (err) {

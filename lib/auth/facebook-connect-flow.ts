@@ -20,7 +20,7 @@ export async function beginFacebookConnect(slug: string): Promise<void> {
 }
 
 /** Sign in (or up) from the landing page: no workspace is bound; a new person's connection goes to their own. */
-export async function beginFacebookSignIn(): Promise<void> {
+export async function beginFacebookSignIn(redirectTo: `/${string}` = "/start"): Promise<void> {
   (await cookies()).delete(CONNECT_INTENT_COOKIE);
-  await signIn("facebook", { redirectTo: "/start" });
+  await signIn("facebook", { redirectTo });
 }

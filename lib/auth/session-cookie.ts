@@ -3,6 +3,9 @@ import { headers } from "next/headers";
 import { decode } from "next-auth/jwt";
 import { env } from "../env";
 import { isUuid } from "../db/uuid";
+import type { Db } from "../db/client";
+import { withUser } from "../db/tenant-transaction";
+import { sessionIsLiveIn } from "./session-generation";
 
 /**
  * Reads the signed-in person from Auth.js's session cookie without going through Auth.js's session endpoint (which
@@ -15,7 +18,15 @@ export interface SessionPerson {
   id: string;
   name: string | null;
   image: string | null;
+  /** This session's id (one per sign-in): signing out ends it. */
+  sid: string;
+  /** The person's session generation when this session began: "sign out everywhere" bumps it. */
+  gen: number;
+  /** When the cookie expires (seconds since the epoch). */
+  exp: number;
 }
+
+type SessionClaims = { sub?: unknown; name?: unknown; picture?: unknown; sid?: unknown; gen?: unknown; exp?: unknown };
 
 const BASE = "authjs.session-token";
 
@@ -53,19 +64,25 @@ export async function readSessionCookie(
   const name = opts.secure ? `__Secure-${BASE}` : BASE;
   const token = sessionCookieValue(parseCookies(cookieHeader), name);
   if (!token) return null;
-  let payload: { sub?: unknown; name?: unknown; picture?: unknown } | null;
+  let payload: SessionClaims | null;
   try {
-    payload = await decode<{ sub?: unknown; name?: unknown; picture?: unknown }>({ token, secret: opts.secret, salt: name });
+    payload = await decode<SessionClaims>({ token, secret: opts.secret, salt: name });
   } catch {
     return null;
   }
   // A session whose subject is not one of our user ids names nobody: signed out.
   const sub = payload?.sub;
   if (typeof sub !== "string" || !isUuid(sub)) return null;
+  // A session without an id and a generation was issued before sessions could end: it cannot be ended, so it is over.
+  const { sid, gen, exp } = payload ?? {};
+  if (typeof sid !== "string" || !isUuid(sid) || typeof gen !== "number" || !Number.isInteger(gen) || typeof exp !== "number") return null;
   return {
     id: sub,
     name: typeof payload?.name === "string" ? payload.name : null,
     image: typeof payload?.picture === "string" ? payload.picture : null,
+    sid,
+    gen,
+    exp,
   };
 }
 
@@ -79,13 +96,34 @@ function secureCookies(requestHeaders: Headers, requestUrl?: string): boolean {
   return proto.split(",")[0]?.trim() === "https";
 }
 
-/** The signed-in person of a request (route handlers), or null. */
-export async function sessionUserOf(req: Request): Promise<SessionUser | null> {
-  return readSessionCookie(req.headers.get("cookie"), { secret: env().AUTH_SECRET, secure: secureCookies(req.headers, req.url) });
+/**
+ * Whether the session has not been ended (signed out, "sign out everywhere", removed from every workspace): one
+ * statement. Inside a workspace the membership core checks this in its own statement instead (no extra query).
+ */
+export async function sessionIsLive(session: SessionPerson, client?: Db): Promise<boolean> {
+  return withUser(session.id, (tx) => sessionIsLiveIn(tx, session), { client });
+}
+
+async function verified(session: SessionPerson | null, verify: boolean): Promise<SessionPerson | null> {
+  if (!session || !verify) return session;
+  return (await sessionIsLive(session)) ? session : null;
+}
+
+/**
+ * The signed-in person of a request (route handlers), or null. `verify: false` only where the membership core
+ * checks the session in its own statement (the workspace route wrapper).
+ */
+export async function sessionUserOf(req: Request, opts: { verify?: boolean } = {}): Promise<SessionUser | null> {
+  const session = await readSessionCookie(req.headers.get("cookie"), {
+    secret: env().AUTH_SECRET,
+    secure: secureCookies(req.headers, req.url),
+  });
+  return verified(session, opts.verify ?? true);
 }
 
 /** The signed-in person of the current render or action (server components, server actions), or null. */
-export async function currentUser(): Promise<SessionUser | null> {
+export async function currentUser(opts: { verify?: boolean } = {}): Promise<SessionUser | null> {
   const h = await headers();
-  return readSessionCookie(h.get("cookie"), { secret: env().AUTH_SECRET, secure: secureCookies(h) });
+  const session = await readSessionCookie(h.get("cookie"), { secret: env().AUTH_SECRET, secure: secureCookies(h) });
+  return verified(session, opts.verify ?? true);
 }

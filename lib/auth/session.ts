@@ -24,8 +24,11 @@ export async function requireWorkspace<P extends Permission, T>(
   permission: P,
   fn: (tx: Tx, access: WorkspaceAccess<P>, user: SessionUser) => Promise<T>,
 ): Promise<{ access: WorkspaceAccess<P>; tenants: Membership[]; value: T; user: SessionUser }> {
-  const user = await requireUser();
-  const result = await withMembership(user.id, { slug }, permission, (tx, access) => fn(tx, access, user));
+  // The membership statement checks that the session was not ended: no separate query.
+  const user = await currentUser({ verify: false });
+  if (!user) redirect("/");
+  const result = await withMembership(user, { slug }, permission, (tx, access) => fn(tx, access, user));
+  if (!result.ok && result.reason === "signed_out") redirect("/");
   if (!result.ok) notFound();
   return { access: result.access, tenants: result.tenants, value: result.value, user };
 }

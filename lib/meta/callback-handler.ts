@@ -5,6 +5,7 @@ import { logger } from "../log/logger";
 import { errorResponse, jsonResponse } from "../http/respond";
 import { publicOrigin } from "../http/public-origin";
 import { deauthorizeFacebookUser, deleteFacebookUserData } from "./forget-facebook-user";
+import { claimSignedRequest, releaseSignedRequest } from "./replay";
 import { SignedRequestError, verifySignedRequest, type SignedRequestPayload } from "./signed-request";
 
 /**
@@ -23,7 +24,11 @@ function bad(message: string, problem: string): Response {
   return errorResponse(400, `signed_request_${problem}`, message);
 }
 
-async function verifiedPayload(request: Request, now: Date | undefined, event: string): Promise<SignedRequestPayload | Response> {
+async function verifiedPayload(
+  request: Request,
+  now: Date | undefined,
+  event: string,
+): Promise<{ payload: SignedRequestPayload; raw: string } | Response> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/x-www-form-urlencoded|^multipart\/form-data/i.test(type)) {
     return bad("Send the form field signed_request (application/x-www-form-urlencoded).", "missing");
@@ -35,7 +40,8 @@ async function verifiedPayload(request: Request, now: Date | undefined, event: s
     return bad("The request body is not a form.", "malformed");
   }
   try {
-    return verifySignedRequest(typeof raw === "string" ? raw : null, env().FACEBOOK_APP_SECRET, now);
+    const payload = verifySignedRequest(typeof raw === "string" ? raw : null, env().FACEBOOK_APP_SECRET, now);
+    return { payload, raw: raw as string };
   } catch (err) {
     if (!(err instanceof SignedRequestError)) throw err;
     logger.warn(`${event}.rejected`, { problem: err.problem });
@@ -44,8 +50,15 @@ async function verifiedPayload(request: Request, now: Date | undefined, event: s
 }
 
 export async function handleDeauthorize(request: Request, opts: HandlerOptions = {}): Promise<Response> {
-  const payload = await verifiedPayload(request, opts.now, "meta.deauthorize");
-  if (payload instanceof Response) return payload;
+  const verified = await verifiedPayload(request, opts.now, "meta.deauthorize");
+  if (verified instanceof Response) return verified;
+  const { payload, raw } = verified;
+  const claim = await claimSignedRequest(raw, "deauthorize", payload.issuedAt, { client: opts.client });
+  if (!claim.first) {
+    // A replay (or Meta's retry of a request already done): the same answer, nothing changes.
+    logger.info("meta.deauthorize.replayed", {});
+    return jsonResponse({ ok: true });
+  }
   try {
     const counts = await deauthorizeFacebookUser(payload.userId, { client: opts.client });
     // (Keys containing "token" are redacted by the logger, hence "credentialsSoftDeleted".)
@@ -57,16 +70,28 @@ export async function handleDeauthorize(request: Request, opts: HandlerOptions =
     });
     return jsonResponse({ ok: true });
   } catch (err) {
+    await releaseSignedRequest(raw, { client: opts.client }).catch(() => {});
     logger.error("meta.deauthorize.failed", { err });
     return errorResponse(500, "internal", "Could not process the deauthorization; Meta may retry.");
   }
 }
 
 export async function handleDataDeletion(request: Request, opts: HandlerOptions = {}): Promise<Response> {
-  const payload = await verifiedPayload(request, opts.now, "meta.data_deletion");
-  if (payload instanceof Response) return payload;
+  const verified = await verifiedPayload(request, opts.now, "meta.data_deletion");
+  if (verified instanceof Response) return verified;
+  const { payload, raw } = verified;
+  const claim = await claimSignedRequest(raw, "data_deletion", payload.issuedAt, { client: opts.client });
+  const statusUrl = (code: string) => `${publicOrigin(request)}/data-deletion/${code}`;
+  if (!claim.first && claim.confirmationCode) {
+    // A replay: answered as the first was (same confirmation code); nothing is deleted or recorded again.
+    logger.info("meta.data_deletion.replayed", {});
+    return jsonResponse({ url: statusUrl(claim.confirmationCode), confirmation_code: claim.confirmationCode });
+  }
   try {
-    const outcome = await deleteFacebookUserData(payload.userId, { client: opts.client });
+    const outcome = await deleteFacebookUserData(payload.userId, {
+      client: opts.client,
+      confirmationCode: claim.confirmationCode ?? undefined,
+    });
     logger.info("meta.data_deletion.done", {
       tenants: outcome.tenants,
       identities: outcome.identities,
@@ -74,9 +99,9 @@ export async function handleDataDeletion(request: Request, opts: HandlerOptions 
       identitiesErased: outcome.identitiesErased,
       accountsUnlinked: outcome.accountsUnlinked,
     });
-    const url = `${publicOrigin(request)}/data-deletion/${outcome.confirmationCode}`;
-    return jsonResponse({ url, confirmation_code: outcome.confirmationCode });
+    return jsonResponse({ url: statusUrl(outcome.confirmationCode), confirmation_code: outcome.confirmationCode });
   } catch (err) {
+    await releaseSignedRequest(raw, { client: opts.client }).catch(() => {});
     logger.error("meta.data_deletion.failed", { err });
     return errorResponse(500, "internal", "Could not process the data deletion request; Meta may retry.");
   }

@@ -118,9 +118,12 @@ export function newConfirmationCode(length = 20): string {
  * identity row (name, picture), their Auth.js account link for Facebook is deleted, and the request is recorded
  * under a confirmation code for the public status page.
  */
-export async function deleteFacebookUserData(externalUserId: string, opts: { client?: Db } = {}): Promise<DataDeletionOutcome> {
+export async function deleteFacebookUserData(
+  externalUserId: string,
+  opts: { client?: Db; confirmationCode?: string } = {},
+): Promise<DataDeletionOutcome> {
   const client = opts.client ?? db();
-  const confirmationCode = newConfirmationCode();
+  const confirmationCode = opts.confirmationCode ?? newConfirmationCode();
   const out: DataDeletionOutcome = {
     tenants: 0,
     identities: 0,

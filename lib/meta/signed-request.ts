@@ -33,7 +33,7 @@ export class SignedRequestError extends Error {
 /** issued_at older than this is refused (Meta calls right away; a replay a day later is not Meta). */
 export const MAX_AGE_SECONDS = 24 * 3600;
 /** Clock skew tolerated for issued_at in the future. */
-const FUTURE_SKEW_SECONDS = 5 * 60;
+export const FUTURE_SKEW_SECONDS = 5 * 60;
 /** Real signed requests are a few hundred characters. */
 const MAX_LENGTH = 8_192;
 

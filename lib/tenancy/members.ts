@@ -2,14 +2,15 @@ import "server-only";
 import type { Db } from "../db/client";
 import { withTenant, type Tx } from "../db/tenant-transaction";
 import { appendAudit } from "../audit/audit-log";
-import { fail, ok, type Result } from "../http/result";
+import { fail, NOT_FOUND, ok, type Result } from "../http/result";
+import { disconnectIdentity } from "../tokens/disconnect";
 import type { WorkspaceAccess } from "./membership";
 import type { Role } from "./roles";
 
 /**
  * Members of a workspace. Runs in the workspace's tenant transaction (the membership core's), so RLS limits every read and
- * write to that tenant's memberships. People (users) are global: a person signs in once with Facebook, then any
- * owner can add them to a workspace by the email Facebook gave us.
+ * write to that tenant's memberships. People join only by accepting an invitation (invitations.ts); owners change
+ * roles and remove members; anyone leaves. A workspace always keeps at least one owner.
  */
 
 export interface MemberView {
@@ -31,70 +32,134 @@ export async function listMembers(tx: Tx): Promise<MemberView[]> {
     ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, lower(coalesce(u.name, u.email, '')), m.id`;
 }
 
-export type AddMemberResult =
-  | { ok: true; member: { userId: string; name: string | null; email: string | null; role: Role } }
-  | { ok: false; reason: "no_such_person" | "already_member"; message: string };
-
-/**
- * Adds the person with this email (case-insensitive) to the workspace with the role, or revives their earlier
- * membership. Serialised per (tenant, person) so two owners adding the same person at once make one membership.
- */
-export async function addMemberByEmail(
-  tx: Tx,
-  ctx: { tenantId: string; actorUserId: string },
-  input: { email: string; role: Role },
-): Promise<AddMemberResult> {
-  const email = input.email.trim();
-  const [person] = await tx.$queryRaw<{ id: string; name: string | null; email: string | null }[]>`
-    SELECT id, name, email FROM users WHERE lower(email) = lower(${email}) ORDER BY (email = ${email}) DESC LIMIT 1`;
-  if (!person) {
-    return {
-      ok: false,
-      reason: "no_such_person",
-      message: `No one has signed in with ${email} yet. Ask them to open this app and continue with Facebook once, then add them again.`,
-    };
-  }
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`membership:${ctx.tenantId}:${person.id}`}))`;
-  const existing = await tx.membership.findFirst({
-    where: { userId: person.id },
-    orderBy: [{ deletedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
-    select: { id: true, role: true, deletedAt: true },
-  });
-  if (existing && !existing.deletedAt) {
-    return {
-      ok: false,
-      reason: "already_member",
-      message: `${person.name ?? email} is already a member of this workspace (${existing.role}).`,
-    };
-  }
-  const membership = existing
-    ? await tx.membership.update({ where: { id: existing.id }, data: { deletedAt: null, role: input.role }, select: { id: true } })
-    : await tx.membership.create({ data: { tenantId: ctx.tenantId, userId: person.id, role: input.role }, select: { id: true } });
-  await appendAudit(tx, ctx.tenantId, ctx.actorUserId, [
-    {
-      action: "member.added",
-      targetType: "membership",
-      targetId: membership.id,
-      details: { userId: person.id, role: input.role, revived: Boolean(existing) },
-    },
-  ]);
-  return { ok: true, member: { userId: person.id, name: person.name, email: person.email, role: input.role } };
+/** Serialises every change to a workspace's members (role changes, removals, leaving): the last-owner rule holds. */
+async function lockMembers(tx: Tx, tenantId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`members:${tenantId}`}))`;
 }
 
-/** An owner adds a person to the workspace (the route's action). */
-export async function addMember(
+interface Target {
+  id: string;
+  userId: string;
+  role: Role;
+}
+
+async function activeMembership(tx: Tx, membershipId: string): Promise<Target | null> {
+  const [row] = await tx.$queryRaw<Target[]>`
+    SELECT id, user_id AS "userId", role::text AS role FROM memberships WHERE id = ${membershipId}::uuid AND deleted_at IS NULL`;
+  return row ?? null;
+}
+
+async function ownerCount(tx: Tx): Promise<number> {
+  const [row] = await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM memberships WHERE role = 'owner' AND deleted_at IS NULL`;
+  return row?.n ?? 0;
+}
+
+const LAST_OWNER = "A workspace needs at least one owner. Make someone else an owner first.";
+
+/** An owner changes a member's role. The last owner cannot be demoted (checked under the workspace's members lock). */
+export async function changeMemberRole(
   access: WorkspaceAccess<"members.manage">,
-  input: { email: string; role: Role },
+  input: { membershipId: string; role: Role },
   deps: { client?: Db } = {},
-): Promise<Result<{ name: string | null; email: string | null; role: Role }>> {
-  const added = await withTenant(
+): Promise<Result<{ membershipId: string; role: Role }>> {
+  return withTenant(
     access.tenantId,
-    (tx) => addMemberByEmail(tx, { tenantId: access.tenantId, actorUserId: access.userId }, input),
-    {
-      client: deps.client,
-      userId: access.userId,
+    async (tx) => {
+      await lockMembers(tx, access.tenantId);
+      const target = await activeMembership(tx, input.membershipId);
+      if (!target) return fail(NOT_FOUND);
+      if (target.role === input.role) return ok({ membershipId: target.id, role: target.role });
+      if (target.role === "owner" && (await ownerCount(tx)) <= 1) return fail({ code: "conflict", message: LAST_OWNER });
+      await tx.membership.update({ where: { id: target.id }, data: { role: input.role } });
+      await appendAudit(tx, access.tenantId, access.userId, [
+        { action: "member.role_changed", targetType: "membership", targetId: target.id, details: { from: target.role, to: input.role } },
+      ]);
+      return ok({ membershipId: target.id, role: input.role });
     },
+    { client: deps.client, userId: access.userId },
   );
-  if (!added.ok) return fail({ code: "invalid", message: added.message });
-  return ok({ name: added.member.name, email: added.member.email, role: added.member.role });
+}
+
+/** What happens to the Facebook accounts a removed member connected to this workspace. */
+export type ConnectionsChoice = "keep" | "disconnect";
+
+/**
+ * Ends a membership, in one transaction with what happens to the Facebook accounts the person connected here:
+ * "keep" leaves them working (the dashboard marks them "connected by a former member"), "disconnect" disconnects them
+ * now. If it was the person's last workspace, their sessions end too.
+ */
+async function endMembership(
+  tx: Tx,
+  ctx: { tenantId: string; actorUserId: string },
+  target: Target,
+  connections: ConnectionsChoice,
+  action: "member.removed" | "member.left",
+): Promise<{ identitiesDisconnected: number; sessionsEnded: boolean }> {
+  await tx.membership.update({ where: { id: target.id }, data: { deletedAt: new Date() } });
+  let identitiesDisconnected = 0;
+  if (connections === "disconnect") {
+    const identities = await tx.socialIdentity.findMany({ where: { userId: target.userId, deletedAt: null }, select: { id: true } });
+    for (const identity of identities) {
+      identitiesDisconnected += (await disconnectIdentity(tx, ctx.tenantId, ctx.actorUserId, identity.id)).identities;
+    }
+  }
+  const [ended] = await tx.$queryRaw<{ ended: boolean }[]>`SELECT end_sessions_if_no_workspace(${target.userId}::uuid) AS ended`;
+  const sessionsEnded = ended?.ended === true;
+  await appendAudit(tx, ctx.tenantId, ctx.actorUserId, [
+    {
+      action,
+      targetType: "membership",
+      targetId: target.id,
+      details: { userId: target.userId, role: target.role, connections, identitiesDisconnected },
+    },
+  ]);
+  return { identitiesDisconnected, sessionsEnded };
+}
+
+/** An owner removes a member (not the last owner; not themselves: that is leaving). */
+export async function removeMember(
+  access: WorkspaceAccess<"members.manage">,
+  input: { membershipId: string; connections: ConnectionsChoice },
+  deps: { client?: Db } = {},
+): Promise<Result<{ membershipId: string; connections: ConnectionsChoice; identitiesDisconnected: number }>> {
+  return withTenant(
+    access.tenantId,
+    async (tx) => {
+      await lockMembers(tx, access.tenantId);
+      const target = await activeMembership(tx, input.membershipId);
+      if (!target) return fail(NOT_FOUND);
+      if (target.userId === access.userId) return fail({ code: "invalid", message: "To remove yourself, use Leave workspace." });
+      if (target.role === "owner" && (await ownerCount(tx)) <= 1) return fail({ code: "conflict", message: LAST_OWNER });
+      const done = await endMembership(
+        tx,
+        { tenantId: access.tenantId, actorUserId: access.userId },
+        target,
+        input.connections,
+        "member.removed",
+      );
+      return ok({ membershipId: target.id, connections: input.connections, identitiesDisconnected: done.identitiesDisconnected });
+    },
+    { client: deps.client, userId: access.userId },
+  );
+}
+
+/** Anyone leaves a workspace, except its last owner. Their connections keep working, marked as a former member's. */
+export async function leaveWorkspace(
+  access: WorkspaceAccess<"workspace.view">,
+  deps: { client?: Db } = {},
+): Promise<Result<{ left: true }>> {
+  return withTenant(
+    access.tenantId,
+    async (tx) => {
+      await lockMembers(tx, access.tenantId);
+      const [mine] = await tx.$queryRaw<Target[]>`
+        SELECT id, user_id AS "userId", role::text AS role FROM memberships WHERE user_id = ${access.userId}::uuid AND deleted_at IS NULL`;
+      if (!mine) return fail(NOT_FOUND);
+      if (mine.role === "owner" && (await ownerCount(tx)) <= 1)
+        return fail({ code: "conflict", message: "You are the last owner: make someone else an owner before you leave." });
+      await endMembership(tx, { tenantId: access.tenantId, actorUserId: access.userId }, mine, "keep", "member.left");
+      return ok({ left: true as const });
+    },
+    { client: deps.client, userId: access.userId },
+  );
 }

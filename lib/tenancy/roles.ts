@@ -14,7 +14,9 @@ export const PERMISSIONS = {
   "workspace.view": ["owner", "admin", "member"],
   /** Connect, check and disconnect Facebook accounts and Pages. */
   "connections.manage": ["owner", "admin"],
-  /** Add, remove and change members. */
+  /** Invite people (admins: as members only, see mayInviteAs). */
+  "members.invite": ["owner", "admin"],
+  /** Change roles, remove members, invite owners and admins. */
   "members.manage": ["owner"],
   /** Create, list and revoke API keys for the token API. */
   "apiKeys.manage": ["owner", "admin"],
@@ -29,6 +31,7 @@ export function can(role: Role, permission: Permission): boolean {
 const WHO: Record<Permission, string> = {
   "workspace.view": "members",
   "connections.manage": "owners and admins",
+  "members.invite": "owners and admins",
   "members.manage": "owners",
   "apiKeys.manage": "owners and admins",
 };
@@ -36,7 +39,8 @@ const WHO: Record<Permission, string> = {
 const WHAT: Record<Permission, string> = {
   "workspace.view": "see this workspace",
   "connections.manage": "check, connect or disconnect",
-  "members.manage": "add members",
+  "members.invite": "invite people",
+  "members.manage": "change or remove members",
   "apiKeys.manage": "create or revoke API keys",
 };
 
@@ -45,4 +49,9 @@ export function refusalMessage(permission: Permission, role: Role): string {
   const who = WHO[permission];
   const you = role === "admin" ? "an admin" : role === "owner" ? "an owner" : "a member";
   return `Only ${who} can ${WHAT[permission]}; you are ${you} here. Ask an owner of this workspace.`;
+}
+
+/** Owners invite with any role; admins invite members only (never someone with more rights than a member). */
+export function mayInviteAs(actor: Role, invitedRole: Role): boolean {
+  return can(actor, "members.manage") || (can(actor, "members.invite") && invitedRole === "member");
 }

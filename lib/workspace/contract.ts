@@ -19,6 +19,18 @@ export const text = (max: number, empty: string, long: string) =>
     .max(max, long)
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "Remove control characters (such as a pasted tab or NUL) and try again.");
 
+/** An email address people type: no control characters (a NUL would reach PostgreSQL), one clear message. */
+export const email = () =>
+  z
+    .string()
+    .trim()
+    .max(320, "Keep the email address under 320 characters.")
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "Remove control characters (such as a pasted tab or NUL) and try again.")
+    .pipe(z.email("Enter the email address of the person to invite."));
+
+/** What inviting answers: the same bytes whether or not the address has an account here. */
+const inviteAnswer = z.object({ email: z.string(), role: z.enum(ROLES), expiresInDays: z.number() });
+
 /** An id in a path: anything that is not a UUID names nothing (answered 404 like a missing id). */
 export const uuidParam = z.string().refine(isUuid);
 
@@ -40,16 +52,52 @@ export const workspaceContract = {
     body: z.object({ name: text(80, "Give the workspace a name.", "Keep the name under 80 characters.") }).strict(),
     response: z.object({ slug: z.string(), name: z.string() }),
   },
-  addMember: {
-    permission: "members.manage",
+  inviteMember: {
+    permission: "members.invite",
     params: z.object({}),
     body: z
       .object({
-        email: z.email("Enter the email address the person signs in to Facebook with.").max(320),
+        email: email(),
         role: z.enum(ROLES, { error: "Pick a role: owner, admin or member." }),
       })
       .strict(),
-    response: z.object({ name: z.string().nullable(), email: z.string().nullable(), role: z.enum(ROLES) }),
+    response: inviteAnswer,
+  },
+  resendInvitation: {
+    permission: "members.invite",
+    params: z.object({ invitationId: uuidParam }),
+    body: noBody,
+    response: inviteAnswer,
+  },
+  revokeInvitation: {
+    permission: "members.invite",
+    params: z.object({ invitationId: uuidParam }),
+    body: noBody,
+    response: z.object({ id: z.string(), email: z.string() }),
+  },
+  changeMemberRole: {
+    permission: "members.manage",
+    params: z.object({ membershipId: uuidParam }),
+    body: z.object({ role: z.enum(ROLES, { error: "Pick a role: owner, admin or member." }) }).strict(),
+    response: z.object({ membershipId: z.string(), role: z.enum(ROLES) }),
+  },
+  removeMember: {
+    permission: "members.manage",
+    params: z.object({ membershipId: uuidParam }),
+    body: z
+      .object({
+        connections: z.enum(["keep", "disconnect"], {
+          error: "Say what happens to the Facebook accounts this person connected: keep or disconnect.",
+        }),
+      })
+      .strict(),
+    response: z.object({ membershipId: z.string(), connections: z.enum(["keep", "disconnect"]), identitiesDisconnected: z.number() }),
+  },
+  leaveWorkspace: {
+    permission: "workspace.view",
+    params: z.object({}),
+    body: noBody,
+    response: z.object({ left: z.literal(true) }),
   },
   checkToken: {
     permission: "connections.manage",

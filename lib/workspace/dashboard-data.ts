@@ -58,6 +58,8 @@ export interface IdentityView {
   externalUserId: string;
   connectedById: string;
   connectedByName: string | null;
+  /** The person who connected it is no longer a member here (removed or left); the connection kept working. */
+  connectedByFormerMember: boolean;
   /** When the current connection was made (the active user token's creation), else the identity's. */
   connectedAt: string;
   declinedScopes: string[];
@@ -223,6 +225,7 @@ export async function listIdentitiesAndAttempt(
         SELECT json_agg(json_build_object(
                  'id', s.id, 'name', s.name, 'pictureUrl', s.picture_url, 'externalUserId', s.external_user_id,
                  'connectedById', s.user_id, 'connectedByName', u.name,
+                 'connectedByFormerMember', NOT EXISTS (SELECT 1 FROM memberships cm WHERE cm.user_id = s.user_id AND cm.deleted_at IS NULL),
                  'connectedAt', COALESCE(ut.created_at, s.created_at), 'declinedScopes', s.declined_scopes,
                  'pageCount', (SELECT count(*) FROM ad_tokens pt
                                WHERE pt.social_identity_id = s.id AND pt.deleted_at IS NULL AND pt.token_type = 'page'),

@@ -38,10 +38,12 @@ type RawParams = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 const schema = z.object({
+  // Search text comes from the URL: control characters (a NUL would make PostgreSQL refuse the statement) are dropped,
+  // like any other junk in a search box, rather than failing the page.
   q: z
     .string()
-    .trim()
-    .max(100)
+    .transform((s) => s.replace(/[\u0000-\u001f\u007f]/g, ""))
+    .pipe(z.string().trim().max(100))
     .transform((s) => (s === "" ? null : s))
     .nullable()
     .catch(null),

@@ -3,7 +3,7 @@ import { startConnectHarness, type ConnectHarness, type Member } from "../../tes
 import * as manage from "./manage";
 import { ok, type Result } from "../http/result";
 import { asMember, type WorkspaceAccess } from "../tenancy/membership";
-import { addMember } from "../tenancy/members";
+import { inviteMember } from "../tenancy/invitations";
 import { createTenant } from "../tenancy/tenants";
 import type { Permission, Role } from "../tenancy/roles";
 
@@ -65,7 +65,8 @@ const disconnectPageAsMember = (i: As & { pageId: string }, d: Deps) =>
   as(i, "connections.manage", (a) => manage.disconnectPageAsMember(a, i.pageId, d), d);
 const disconnectIdentityAsMember = (i: As & { identityId: string; revokeOnFacebook: boolean }, d: Deps) =>
   as(i, "connections.manage", (a) => manage.disconnectIdentityAsMember(a, i, d), d);
-const addMemberAsOwner = (i: As & { email: string; role: Role }, d: Deps) => as(i, "members.manage", (a) => addMember(a, i, d), d);
+const inviteAsMember = (i: As & { email: string; role: Role }, d: Deps) =>
+  as(i, "members.invite", (a) => inviteMember(a, { ...i, origin: "http://localhost:3000" }, d), d);
 const createWorkspace = async (i: { userId: string; name: string }, d: Deps): Promise<Result<unknown>> =>
   ok(await createTenant(i.userId, i.name.trim(), d.client));
 
@@ -135,7 +136,7 @@ describe("dashboard actions", () => {
         { ...asMe, slug: theirs.member.slug, identityId: theirs.identityId, revokeOnFacebook: true },
         deps(),
       ),
-      await addMemberAsOwner({ ...asMe, slug: theirs.member.slug, email: "nobody@example.test", role: "owner" }, deps()),
+      await inviteAsMember({ ...asMe, slug: theirs.member.slug, email: "nobody@example.test", role: "owner" }, deps()),
     ];
     for (const r of results) expect(r).toMatchObject({ ok: false, error: { code: "not_found" } });
     expect(await snapshot(theirs.member.tenantId)).toEqual(before);
@@ -183,7 +184,7 @@ describe("dashboard actions", () => {
       await checkTokenNow({ ...asViewer, tokenId: c.pageTokenIds[0]! }, deps()),
       await disconnectPageAsMember({ ...asViewer, pageId: c.pageIds[0]! }, deps()),
       await disconnectIdentityAsMember({ ...asViewer, identityId: c.identityId, revokeOnFacebook: true }, deps()),
-      await addMemberAsOwner({ ...asViewer, email: "x@example.test", role: "owner" }, deps()),
+      await inviteAsMember({ ...asViewer, email: "x@example.test", role: "owner" }, deps()),
     ]) {
       expect(r).toMatchObject({ ok: false, error: { code: "forbidden", message: expect.stringMatching(/^Only owners/) } });
     }
@@ -197,34 +198,13 @@ describe("dashboard actions", () => {
     expect(await disconnectPageAsMember({ userId: admin.userId, slug: c.member.slug, pageId: c.pageIds[1]! }, deps())).toMatchObject({
       ok: true,
     });
+    // Admins invite members only.
     expect(
-      await addMemberAsOwner({ userId: admin.userId, slug: c.member.slug, email: "x@example.test", role: "member" }, deps()),
+      await inviteAsMember({ userId: admin.userId, slug: c.member.slug, email: "x@example.test", role: "owner" }, deps()),
     ).toMatchObject({
       ok: false,
       error: { code: "forbidden" },
     });
-  });
-
-  it("adds an existing person by email (case-insensitive) once, and says who is missing", async () => {
-    const owner = await h.seedMember("owner");
-    const other = await h.seedMember("owner");
-    await h.db.owner.query(`UPDATE users SET email = 'Casey@Example.test', name = 'Casey' WHERE id = $1`, [other.userId]);
-    const add = (email: string, role: "owner" | "admin" | "member" = "admin") =>
-      addMemberAsOwner({ userId: owner.userId, slug: owner.slug, email, role }, deps());
-    expect(await add("nobody@example.test")).toMatchObject({
-      ok: false,
-      error: { code: "invalid", message: expect.stringContaining("No one has signed in with nobody@example.test") },
-    });
-    expect(await add("casey@example.TEST")).toMatchObject({ ok: true, value: { name: "Casey", role: "admin" } });
-    expect(await add("casey@example.test")).toMatchObject({
-      ok: false,
-      error: { code: "invalid", message: expect.stringContaining("already a member") },
-    });
-    const { rows } = await h.db.owner.query<{ role: string }>(`SELECT role FROM memberships WHERE tenant_id = $1 AND user_id = $2`, [
-      owner.tenantId,
-      other.userId,
-    ]);
-    expect(rows).toEqual([{ role: "admin" }]);
   });
 
   it("creates a workspace with its creator as owner", async () => {

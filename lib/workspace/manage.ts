@@ -1,4 +1,5 @@
 import "server-only";
+import { consume, tooManyRequests, type RateLimitPolicy } from "../rate-limit/limiter";
 import type { Db } from "../db/client";
 import { withTenant } from "../db/tenant-transaction";
 import { GraphClient } from "../facebook/graph-client";
@@ -29,7 +30,12 @@ const inWorkspace = <T>(access: Manager, fn: Parameters<typeof withTenant<T>>[1]
   withTenant(access.tenantId, fn, { client: deps.client, userId: access.userId });
 
 /** "Check now" for one token of this workspace (a Page token or an identity's user token). */
+/** "Check now" calls Facebook: per person and workspace, across instances. */
+export const CHECK_NOW_POLICY: RateLimitPolicy = { name: "check-now", points: 30, durationSeconds: 60 };
+
 export async function checkTokenNow(access: Manager, tokenId: string, deps: ActionDeps = {}): Promise<Result<ResponseOf<"checkToken">>> {
+  const decision = await consume(CHECK_NOW_POLICY, `${access.tenantId}:${access.userId}`);
+  if (!decision.allowed) throw tooManyRequests(decision, "You have checked many tokens in the last minute. Wait, then check again.");
   const token = await inWorkspace(
     access,
     (tx) => tx.adToken.findFirst({ where: { id: tokenId, deletedAt: null }, select: { id: true } }),

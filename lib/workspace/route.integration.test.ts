@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as checkToken } from "@/app/api/t/[slug]/tokens/[tokenId]/check/route";
 import { POST as disconnectPage } from "@/app/api/t/[slug]/pages/[pageId]/disconnect/route";
-import { POST as addMember } from "@/app/api/t/[slug]/members/route";
+import { POST as inviteMember } from "@/app/api/t/[slug]/invitations/route";
 import { POST as createWorkspace } from "@/app/api/t/route";
 import { startConnectHarness, type ConnectHarness } from "../../test/support/connect-harness";
 import { sessionCookie } from "../../test/support/session";
@@ -137,13 +137,16 @@ describe("workspace route wrapper", () => {
     const c = await connected();
     const before = await state(c.member.tenantId);
     await expectError(
-      await addMember(request(`/api/t/${c.member.slug}/members`, { cookie: c.cookie, body: "{" }), params({ slug: c.member.slug })),
+      await inviteMember(request(`/api/t/${c.member.slug}/invitations`, { cookie: c.cookie, body: "{" }), params({ slug: c.member.slug })),
       400,
       "bad_request",
     );
     const bad = await expectError(
-      await addMember(
-        request(`/api/t/${c.member.slug}/members`, { cookie: c.cookie, body: JSON.stringify({ email: "x@example.test", role: "king" }) }),
+      await inviteMember(
+        request(`/api/t/${c.member.slug}/invitations`, {
+          cookie: c.cookie,
+          body: JSON.stringify({ email: "x@example.test", role: "king" }),
+        }),
         params({ slug: c.member.slug }),
       ),
       422,

@@ -3,7 +3,7 @@ import { sessionUserOf, type SessionUser } from "../auth/session-cookie";
 import { errorResponse, failureResponse, jsonResponse, notFoundError, respondToError } from "../http/respond";
 import { readJsonBody } from "../http/json-body";
 import type { Result } from "../http/result";
-import { refusalFailure, withMembership, type WorkspaceAccess } from "../tenancy/membership";
+import { isSignedOut, refusalFailure, SIGNED_OUT_MESSAGE, withMembership, type WorkspaceAccess } from "../tenancy/membership";
 import type { Permission } from "../tenancy/roles";
 import { workspaceContract, type ParamsOf, type ParsedBodyOf, type ResponseOf, type WorkspaceContract } from "./contract";
 import { workspaceRoutes, type WorkspaceRouteName } from "./routes";
@@ -37,8 +37,9 @@ export function workspaceRoute<K extends WorkspaceRouteName>(name: K, handler: (
 
   return async function handle(req: Request, next: NextContext): Promise<Response> {
     try {
-      const user = await sessionUserOf(req);
-      if (!user) return errorResponse(401, "signed_out", "You are signed out. Sign in again, then retry.");
+      // Inside a workspace the membership statement checks that the session was not ended; outside, the reader does.
+      const user = await sessionUserOf(req, { verify: spec.permission === null });
+      if (!user) return errorResponse(401, "signed_out", SIGNED_OUT_MESSAGE);
       if (!isSameOriginJson(req)) return errorResponse(415, "bad_request", "Send this request from the app (JSON, same origin).");
 
       const { slug, ...rawParams } = (await next?.params) ?? {};
@@ -53,7 +54,8 @@ export function workspaceRoute<K extends WorkspaceRouteName>(name: K, handler: (
       let access: WorkspaceAccess | null = null;
       if (spec.permission) {
         if (typeof slug !== "string") throw notFoundError();
-        const membership = await withMembership(user.id, { slug }, spec.permission);
+        const membership = await withMembership(user, { slug }, spec.permission);
+        if (!membership.ok && isSignedOut(membership)) return errorResponse(401, "signed_out", SIGNED_OUT_MESSAGE);
         if (!membership.ok) return failureResponse(refusalFailure(membership, spec.permission));
         access = membership.access;
       }

@@ -5,7 +5,12 @@
 
 export const workspaceRoutes = {
   createWorkspace: { method: "POST", path: "/api/t" },
-  addMember: { method: "POST", path: "/api/t/{slug}/members" },
+  inviteMember: { method: "POST", path: "/api/t/{slug}/invitations" },
+  resendInvitation: { method: "POST", path: "/api/t/{slug}/invitations/{invitationId}/resend" },
+  revokeInvitation: { method: "POST", path: "/api/t/{slug}/invitations/{invitationId}/revoke" },
+  changeMemberRole: { method: "POST", path: "/api/t/{slug}/members/{membershipId}/role" },
+  removeMember: { method: "POST", path: "/api/t/{slug}/members/{membershipId}/remove" },
+  leaveWorkspace: { method: "POST", path: "/api/t/{slug}/leave" },
   checkToken: { method: "POST", path: "/api/t/{slug}/tokens/{tokenId}/check" },
   disconnectPage: { method: "POST", path: "/api/t/{slug}/pages/{pageId}/disconnect" },
   disconnectIdentity: { method: "POST", path: "/api/t/{slug}/identities/{identityId}/disconnect" },

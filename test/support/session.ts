@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { encode } from "next-auth/jwt";
 import { HARNESS_AUTH_SECRET } from "./connect-harness";
 
@@ -7,11 +8,12 @@ import { HARNESS_AUTH_SECRET } from "./connect-harness";
  */
 export async function sessionCookie(
   sub: string,
-  opts: { secret?: string; maxAgeSeconds?: number; name?: string; secure?: boolean } = {},
+  opts: { secret?: string; maxAgeSeconds?: number; name?: string; secure?: boolean; sid?: string; gen?: number } = {},
 ): Promise<string> {
   const cookieName = `${opts.secure ? "__Secure-" : ""}authjs.session-token`;
   const value = await encode({
-    token: { sub, name: opts.name ?? "Test Person" },
+    // sid and gen as Auth.js's jwt callback (lib/auth/auth.ts) puts them at sign-in.
+    token: { sub, name: opts.name ?? "Test Person", sid: opts.sid ?? randomUUID(), gen: opts.gen ?? 0 },
     secret: opts.secret ?? HARNESS_AUTH_SECRET,
     salt: cookieName,
     maxAge: opts.maxAgeSeconds ?? 3600,

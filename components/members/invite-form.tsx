@@ -2,22 +2,29 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import type { Role } from "@/lib/tenancy/roles";
 import { api, errorMessage } from "../api";
 import { useToast } from "../toast";
 
-/** Owners add a person who has signed in once, by the email Facebook shared, with a role. */
-export function AddMemberForm({ slug }: { slug: string }) {
+const LABEL: Record<Role, string> = {
+  member: "Member — views",
+  admin: "Admin — connects, checks, disconnects",
+  owner: "Owner — also manages members",
+};
+
+/** Invite someone by email. Owners pick any role; admins invite members only. */
+export function InviteForm({ slug, roles }: { slug: string; roles: readonly Role[] }) {
   const router = useRouter();
   const toast = useToast();
   const [, startTransition] = useTransition();
   const [email, setEmail] = useState("");
-  const [role, setRole] = useState<"member" | "admin" | "owner">("member");
+  const [role, setRole] = useState<Role>("member");
   const [problem, setProblem] = useState<string | null>(null);
-  const add = useMutation({
-    mutationFn: () => api.addMember({ slug, body: { email, role } }),
+  const invite = useMutation({
+    mutationFn: () => api.inviteMember({ slug, body: { email, role } }),
     onMutate: () => setProblem(null),
-    onSuccess: (m) => {
-      toast.success(`Added ${m.name ?? m.email ?? email} as ${m.role}.`);
+    onSuccess: (r) => {
+      toast.success(`Invitation sent to ${r.email} (${r.role}). The link works for ${r.expiresInDays} days.`);
       setEmail("");
       startTransition(() => router.refresh());
     },
@@ -25,12 +32,12 @@ export function AddMemberForm({ slug }: { slug: string }) {
   });
   return (
     <form
-      aria-label="Add a member"
+      aria-label="Invite someone"
       className="space-y-3 rounded-xl border border-slate-200 bg-white p-4"
       onSubmit={(e) => {
         e.preventDefault();
         if (!email.trim()) return setProblem("Enter the person's email address.");
-        add.mutate();
+        invite.mutate();
       }}
     >
       <div className="flex flex-col gap-2 sm:flex-row">
@@ -48,20 +55,22 @@ export function AddMemberForm({ slug }: { slug: string }) {
         </label>
         <select
           value={role}
-          onChange={(e) => setRole(e.target.value as typeof role)}
+          onChange={(e) => setRole(e.target.value as Role)}
           aria-label="Role"
           className="rounded-lg border border-slate-300 bg-white px-2 py-2"
         >
-          <option value="member">Member — views</option>
-          <option value="admin">Admin — connects, checks, disconnects</option>
-          <option value="owner">Owner — also adds members</option>
+          {roles.map((r) => (
+            <option key={r} value={r}>
+              {LABEL[r]}
+            </option>
+          ))}
         </select>
         <button
           type="submit"
-          disabled={add.isPending}
+          disabled={invite.isPending}
           className="rounded-lg bg-slate-900 px-4 py-2 font-semibold text-white hover:bg-slate-700 disabled:opacity-60"
         >
-          {add.isPending ? "Adding…" : "Add member"}
+          {invite.isPending ? "Sending…" : "Send invitation"}
         </button>
       </div>
       {problem && (
@@ -70,7 +79,8 @@ export function AddMemberForm({ slug }: { slug: string }) {
         </p>
       )}
       <p className="text-xs text-slate-500">
-        The person must have opened this app and continued with Facebook once, and Facebook must have shared their email with us.
+        They get an email with a link that works once, for 7 days. They sign in with Facebook and accept or decline; nobody joins without
+        accepting.
       </p>
     </form>
   );
