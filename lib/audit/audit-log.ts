@@ -4,7 +4,7 @@ import type { Tx } from "../db/tenant-transaction";
 
 export interface AuditEntry {
   action: string;
-  targetType: "tenant" | "membership" | "social_identity" | "facebook_page" | "ad_token" | "connect";
+  targetType: "tenant" | "membership" | "social_identity" | "facebook_page" | "ad_token" | "connect" | "webhook_endpoint";
   targetId?: string | null;
   details?: Prisma.InputJsonObject;
 }

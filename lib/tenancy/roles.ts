@@ -16,6 +16,8 @@ export const PERMISSIONS = {
   "connections.manage": ["owner", "admin"],
   /** Add, remove and change members. */
   "members.manage": ["owner"],
+  /** Webhook endpoints: add, change, delete, test, redeliver. */
+  "webhooks.manage": ["owner", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -28,12 +30,14 @@ const WHO: Record<Permission, string> = {
   "workspace.view": "members",
   "connections.manage": "owners and admins",
   "members.manage": "owners",
+  "webhooks.manage": "owners and admins",
 };
 
 const WHAT: Record<Permission, string> = {
   "workspace.view": "see this workspace",
   "connections.manage": "check, connect or disconnect",
   "members.manage": "add members",
+  "webhooks.manage": "manage webhooks",
 };
 
 /** Why a member's action is refused, in words that say who can do it instead. */
