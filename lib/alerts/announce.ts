@@ -1,12 +1,15 @@
 import "server-only";
 import type { Tx } from "../db/tenant-transaction";
 import type { TokenStatus, TokenType } from "../db/generated/enums";
+import { env } from "../env";
 import { emitWebhookEvents, type WebhookEvent } from "../webhooks/events";
+import { queueAlert } from "./alert-queue";
 
 /**
  * Where token health changes become alerts, inside the same tenant transaction that wrote them: a
- * `token.status_changed` webhook event per change (recoveries included), and the email alert queue for changes a
- * person must act on (revoked, expired, invalid).
+ * `token.status_changed` webhook event per change (recoveries included), `token.expiring` when a token enters its
+ * warning window (TOKEN_EXPIRY_WARNING_DAYS ahead), and the email alerts for changes a person must act on
+ * (revoked, expired, invalid, and a user token expiring).
  */
 
 export interface StatusChange {
@@ -40,5 +43,23 @@ export async function announceStatusChanges(
       via,
     },
   }));
+  const warningDays = env().TOKEN_EXPIRY_WARNING_DAYS;
+  for (const c of changes.filter((x) => x.status === "expiring")) {
+    events.push({
+      type: "token.expiring",
+      data: {
+        tokenId: c.id,
+        tokenType: c.tokenType,
+        socialIdentityId: c.socialIdentityId,
+        expiresAt: c.expiresAt?.toISOString() ?? null,
+        daysLeft: c.expiresAt ? Math.max(0, Math.floor((c.expiresAt.getTime() - Date.now()) / 86_400_000)) : null,
+        warningDays,
+      },
+    });
+  }
   await emitWebhookEvents(tx, tenantId, events);
+  for (const kind of ["revoked", "expired", "invalid", "expiring"] as const) {
+    const ids = changes.filter((c) => c.status === kind && (kind !== "expiring" || c.tokenType === "user")).map((c) => c.id);
+    if (ids.length > 0) await queueAlert(tx, tenantId, kind, ids);
+  }
 }

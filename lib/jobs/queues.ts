@@ -14,7 +14,7 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export interface JobPayloads {
   health_sweep: Record<string, never>;
   webhook_deliver: { tenantId: string; deliveryId: string };
-  alert_email: { tenantId: string; alertId: string };
+  alert_email: { tenantId: string; alertId: string; phase: "immediate" | "digest" };
 }
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUES);

@@ -7,6 +7,7 @@ import { appendAudit } from "../audit/audit-log";
 import type { JobMeta } from "../jobs/run-due";
 import { logger } from "../log/logger";
 import { openWebhookSecret } from "../tokens/webhook-secret";
+import { queueAlert } from "../alerts/alert-queue";
 import { postWebhook, type PostOutcome } from "./http-post";
 import type { UrlPolicy } from "./url-policy";
 
@@ -133,5 +134,6 @@ async function disableEndpoint(
   await appendAudit(tx, tenantId, null, [
     { action: "webhook_endpoint.disabled", targetType: "webhook_endpoint", targetId: endpointId, details: { reason: "sustained_failure" } },
   ]);
+  await queueAlert(tx, tenantId, "webhook_disabled", []);
   logger.warn("webhook.endpoint_disabled", { tenantId, endpointId });
 }

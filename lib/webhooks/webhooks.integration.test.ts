@@ -339,7 +339,7 @@ describe("the job engine's tables give the app role no way around RLS", () => {
     const keys = await h.db.owner.query(
       `SELECT DISTINCT jsonb_object_keys(data) AS k FROM pgboss.job WHERE data IS NOT NULL AND jsonb_typeof(data) = 'object' ORDER BY 1`,
     );
-    expect(keys.rows.map((r) => r.k).every((k: string) => ["tenantId", "deliveryId", "alertId"].includes(k))).toBe(true);
+    expect(keys.rows.map((r) => r.k).every((k: string) => ["tenantId", "deliveryId", "alertId", "phase"].includes(k))).toBe(true);
     // The app role reading delivery rows without a workspace context sees none (the engine's ids lead nowhere).
     const other = await h.db.app.webhookDelivery.count();
     expect(other).toBe(0);

@@ -308,6 +308,8 @@ CREATE TABLE "alert_emails" (
     "day" DATE NOT NULL,
     "token_ids" UUID[] NOT NULL,
     "sent_at" TIMESTAMPTZ(3),
+    "immediate_count" INTEGER NOT NULL DEFAULT 0,
+    "digest_sent_at" TIMESTAMPTZ(3),
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "alert_emails_pkey" PRIMARY KEY ("id")
 );
