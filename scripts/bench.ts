@@ -2,7 +2,9 @@
  * npm run bench — prints figures and ratios (never asserts):
  *  - dashboard: p50/p95 TTFB and req/s under concurrent load on a production build with 1,000 Pages, next to a
  *    static route in the same run; SQL statements per dashboard render; first-load JS (gzip);
- *  - sweep: tokens/s and Graph HTTP requests per 1,000 tokens for 10,000 tokens.
+ *  - sweep: tokens/s and Graph HTTP requests per 1,000 tokens for 10,000 tokens;
+ *  - scale: nothing-due sweep and deauthorize at 1,000 vs 100,000 workspaces, claiming 10,000 due tokens, webhook
+ *    fan-out (scripts/bench/scale.ts; alone: npm run bench:scale).
  * Builds the app first when there is no production build.
  */
 import { spawnSync } from "node:child_process";
@@ -10,6 +12,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { runDashboardBench } from "./bench/dashboard";
 import { runSweepBench } from "./bench/sweep";
+import { runScaleBench } from "./bench/scale";
 
 const distDir = process.env.NEXT_DIST_DIR || ".next";
 if (!existsSync(path.join(distDir, "BUILD_ID"))) {
@@ -29,4 +32,5 @@ function print(title: string, figures: Record<string, number | string>) {
 
 print("dashboard (1,000 Pages)", await runDashboardBench());
 print("health sweep (10,000 tokens)", await runSweepBench());
+print("scale (1,000 vs 100,000 workspaces)", await runScaleBench());
 process.exit(0);

@@ -4,6 +4,7 @@ import { withTenant, type Tx } from "../db/tenant-transaction";
 import { env } from "../env";
 import { logger } from "../log/logger";
 import { sendMail } from "../mail/send-mail";
+import { ok, type Result } from "../http/result";
 import type { AlertKind } from "./alert-queue";
 import { unsubscribeToken } from "./unsubscribe-token";
 
@@ -167,4 +168,19 @@ export async function setEmailMode(client: Db | undefined, tenantId: string, use
       }),
     { client },
   );
+}
+
+/** The dashboard's "my alert emails for this workspace" setting (any member may set their own). */
+export async function setMyEmailMode(
+  access: { tenantId: string; userId: string },
+  mode: EmailMode,
+  deps: { client?: Db } = {},
+): Promise<Result<{ mode: EmailMode }>> {
+  await setEmailMode(deps.client, access.tenantId, access.userId, mode);
+  return ok({ mode });
+}
+
+export async function myEmailMode(tx: Tx, userId: string): Promise<EmailMode> {
+  const row = await tx.notificationPreference.findFirst({ where: { userId }, select: { emailMode: true } });
+  return (row?.emailMode as EmailMode | undefined) ?? "immediate";
 }

@@ -9,6 +9,12 @@ export const workspaceRoutes = {
   checkToken: { method: "POST", path: "/api/t/{slug}/tokens/{tokenId}/check" },
   disconnectPage: { method: "POST", path: "/api/t/{slug}/pages/{pageId}/disconnect" },
   disconnectIdentity: { method: "POST", path: "/api/t/{slug}/identities/{identityId}/disconnect" },
+  createWebhookEndpoint: { method: "POST", path: "/api/t/{slug}/webhooks" },
+  updateWebhookEndpoint: { method: "POST", path: "/api/t/{slug}/webhooks/{endpointId}" },
+  deleteWebhookEndpoint: { method: "POST", path: "/api/t/{slug}/webhooks/{endpointId}/delete" },
+  testWebhookEndpoint: { method: "POST", path: "/api/t/{slug}/webhooks/{endpointId}/test" },
+  redeliverWebhook: { method: "POST", path: "/api/t/{slug}/webhook-deliveries/{deliveryId}/redeliver" },
+  setNotificationMode: { method: "POST", path: "/api/t/{slug}/notifications" },
 } as const;
 
 export type WorkspaceRouteName = keyof typeof workspaceRoutes;
