@@ -11,6 +11,11 @@ export const AUDIT_LABEL: Record<string, string> = {
   "identity.revoked_on_facebook": "App access revoked on Facebook",
   "identity.revoke_failed": "Revoke on Facebook failed",
   "tokens.reencrypted": "Tokens re-encrypted under a new key",
+  "webhook_endpoint.created": "Webhook endpoint added",
+  "webhook_endpoint.updated": "Webhook endpoint changed",
+  "webhook_endpoint.enabled": "Webhook endpoint enabled",
+  "webhook_endpoint.disabled": "Webhook endpoint disabled",
+  "webhook_endpoint.deleted": "Webhook endpoint deleted",
 };
 
 /** A short, token-free summary of an event's details. */
@@ -22,6 +27,9 @@ export function auditSummary(action: string, details: unknown): string | null {
   }
   if (action === "facebook.connected" && typeof d.pages === "number") return `${d.pages} Page${d.pages === 1 ? "" : "s"}`;
   if (action === "member.added" && typeof d.role === "string") return `as ${d.role}`;
+  if (action.startsWith("webhook_endpoint.") && typeof d.host === "string") {
+    return `${d.host}${d.reason === "sustained_failure" ? " (failed for about a day)" : ""}`;
+  }
   if (action === "identity.disconnected" && typeof d.tokensSoftDeleted === "number") return `${d.tokensSoftDeleted} token(s) disconnected`;
   return null;
 }

@@ -4,7 +4,7 @@ import { ROLE_LABEL } from "@/lib/tenancy/roles";
 import { signOutAction } from "@/lib/auth/actions";
 import { CreateWorkspaceButton } from "./create-workspace";
 
-export type TenantTab = "pages" | "members" | "audit";
+export type TenantTab = "pages" | "members" | "audit" | "settings";
 
 /**
  * The bar on every workspace screen: workspace switcher (the person's memberships, read in the same statement that
@@ -26,6 +26,7 @@ export function TenantHeader({
     { key: "pages", label: "Pages", href: base },
     { key: "members", label: "Members", href: `${base}/members` },
     { key: "audit", label: "Audit log", href: `${base}/audit` },
+    { key: "settings", label: "Settings", href: `${base}/settings/webhooks` },
   ];
   return (
     <header className="border-b border-slate-200 bg-white">

@@ -81,7 +81,7 @@ async function seedTarget(db: TestDatabase, userId: string, ext: string): Promis
      s AS (INSERT INTO social_identities (id, tenant_id, user_id, platform, external_user_id, name)
            SELECT gen_random_uuid(), t.id, $1::uuid, 'facebook', $2, 'Target' FROM t RETURNING id, tenant_id)
      INSERT INTO ad_tokens (tenant_id, user_id, platform, token_type, social_identity_id, ciphertext, key_id, status, next_check_at)
-     SELECT s.tenant_id, gen_random_uuid(), 'facebook', 'user', s.id, '\\x00', 'k1', 'active', now() + interval '1 day' FROM s`,
+     SELECT s.tenant_id, $1::uuid, 'facebook', 'user', s.id, '\\x00', 'k1', 'active', now() + interval '1 day' FROM s`,
     [userId, ext],
   );
 }
