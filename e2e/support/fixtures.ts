@@ -10,6 +10,8 @@ export interface Stack {
   ownerUrl: string;
   emulatorUrl: string;
   appUrl: string;
+  /** The mail capture's inbox (HTTP). */
+  mailUrl: string;
 }
 
 export function readStack(): Stack {

@@ -9,6 +9,7 @@ import path from "node:path";
 import { createTestDatabase } from "../../test/support/test-database";
 import { generateKeySpec } from "../../lib/tokens/key-ring";
 import { startFacebookEmulator } from "../../emulators/facebook/server";
+import { startMailCapture } from "../../emulators/mail/server";
 import { E2E } from "./ports";
 
 const database = await createTestDatabase();
@@ -19,9 +20,14 @@ const emulator = await startFacebookEmulator({
   apiVersion: "v24.0",
   requireAppsecretProof: true,
 });
+// One mail capture per stack: every email the app sends (alerts, invitations) lands in its inbox.
+const mail = await startMailCapture({ smtpPort: E2E.mailSmtpPort, httpPort: E2E.mailHttpPort });
 const keys = generateKeySpec("e2e1");
 mkdirSync(path.dirname(E2E.stackFile), { recursive: true });
-writeFileSync(E2E.stackFile, JSON.stringify({ ownerUrl: database.ownerUrl, emulatorUrl: emulator.url, appUrl: E2E.appUrl, keys }, null, 2));
+writeFileSync(
+  E2E.stackFile,
+  JSON.stringify({ ownerUrl: database.ownerUrl, emulatorUrl: emulator.url, appUrl: E2E.appUrl, keys, mailUrl: mail.url }, null, 2),
+);
 
 const logFile = E2E.appLog;
 const app = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(E2E.appPort)], {
@@ -39,7 +45,11 @@ const app = spawn(process.execPath, [path.join("node_modules", "next", "dist", "
     FACEBOOK_DIALOG_URL: emulator.url,
     FACEBOOK_TIMEOUT_MS: "3000",
     TOKEN_ENCRYPTION_KEYS: keys,
-    CRON_SECRET: "e2e-cron-secret-0123456789",
+    CRON_SECRET: E2E.cronSecret,
+    SMTP_URL: mail.smtpUrl,
+    // Webhook receivers in the e2e specs listen on 127.0.0.1 over http; retries 1 s × 2^n instead of 15 s.
+    WEBHOOK_ALLOW_INSECURE_URLS: "true",
+    WEBHOOK_RETRY_DELAY_SECONDS: "1",
     NEXT_TELEMETRY_DISABLED: "1",
   },
 });
@@ -57,6 +67,7 @@ async function stop(code: number) {
   stopping = true;
   app.kill("SIGTERM");
   await emulator.close().catch(() => {});
+  await mail.close().catch(() => {});
   await database.drop().catch(() => {});
   process.exit(code);
 }
