@@ -5,6 +5,8 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { runStartupChecksOrExit } = await import("./lib/startup");
     await runStartupChecksOrExit();
+    const { startInProcessJobsIfEnabled } = await import("./lib/jobs/in-process");
+    startInProcessJobsIfEnabled();
   }
 }
 

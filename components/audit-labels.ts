@@ -14,6 +14,11 @@ export const AUDIT_LABEL: Record<string, string> = {
   "api_key.created": "API key created",
   "api_key.revoked": "API key revoked",
   "token.handed_out": "Token handed out to an automation",
+  "webhook_endpoint.created": "Webhook endpoint added",
+  "webhook_endpoint.updated": "Webhook endpoint changed",
+  "webhook_endpoint.enabled": "Webhook endpoint enabled",
+  "webhook_endpoint.disabled": "Webhook endpoint disabled",
+  "webhook_endpoint.deleted": "Webhook endpoint deleted",
 };
 
 /** A short, token-free summary of an event's details. */
@@ -29,6 +34,9 @@ export function auditSummary(action: string, details: unknown): string | null {
     return `${d.tokenType === "user" ? "user token" : "Page token"} via API key “${d.apiKeyName}”${typeof d.apiKeyPrefix === "string" ? ` (${d.apiKeyPrefix}…)` : ""}`;
   }
   if ((action === "api_key.created" || action === "api_key.revoked") && typeof d.prefix === "string") return `${d.prefix}…`;
+  if (action.startsWith("webhook_endpoint.") && typeof d.host === "string") {
+    return `${d.host}${d.reason === "sustained_failure" ? " (failed for about a day)" : ""}`;
+  }
   if (action === "identity.disconnected" && typeof d.tokensSoftDeleted === "number") return `${d.tokensSoftDeleted} token(s) disconnected`;
   return null;
 }

@@ -67,6 +67,18 @@ const schema = z.object({
     .string()
     .regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465")
     .optional(),
+  // Webhooks (lib/webhooks). http:// and loopback targets only for local development and tests.
+  WEBHOOK_ALLOW_INSECURE_URLS: z
+    .enum(["true", "false"], { error: "must be true or false (true only for local development and tests)" })
+    .default("false")
+    .transform((v) => v === "true"),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(30_000).default(10_000),
+  WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3_600).default(15),
+  // The demo (and a single-process deployment) runs due jobs inside the web server; see README "Alerts".
+  JOBS_IN_PROCESS: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
   MAIL_FROM: z
     .string()
     .regex(/^[^\r\n]+<[^@\s<>]+@[^@\s<>]+>$|^[^@\s<>]+@[^@\s<>]+$/, "must be an address, e.g. Social Tokens <alerts@example.com>")

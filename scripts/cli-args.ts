@@ -9,3 +9,8 @@ export function intArg(name: string): number | undefined {
   }
   return n;
 }
+
+/** `--name` present on the command line. */
+export function flagArg(name: string): boolean {
+  return process.argv.includes(`--${name}`);
+}

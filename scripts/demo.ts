@@ -3,8 +3,9 @@
  *  - no DATABASE_URL → embedded PostgreSQL (PGlite, persisted in .data/pglite), migrated, app connected as a
  *    non-owner role so row-level security behaves as on a server;
  *  - no FACEBOOK_GRAPH_URL → the Facebook emulator (emulators/facebook) on port 4010;
- *  - no SMTP_URL → the local mail catcher (emulators/mail): invitations land in its inbox on port 4030;
- *  - secrets it needs (AUTH_SECRET, TOKEN_ENCRYPTION_KEYS) generated once into .data/demo-secrets.json.
+ *  - secrets it needs (AUTH_SECRET, TOKEN_ENCRYPTION_KEYS) generated once into .data/demo-secrets.json;
+ *  - no SMTP_URL → a local mail catcher (emulators/mail; inbox on port 4030);
+ *  - the job engine runs inside the web server (JOBS_IN_PROCESS), webhooks may target http://localhost.
  * Then `next dev` on PORT (default 3000).
  */
 import { spawn } from "node:child_process";
@@ -73,11 +74,18 @@ async function main() {
   }
 
   if (!env.SMTP_URL) {
-    const mail = await startMailCapture({ smtpPort: Number(env.MAIL_SMTP_PORT ?? 2525), httpPort: Number(env.MAIL_HTTP_PORT ?? 4030) });
+    const mail = await startMailCapture({
+      smtpPort: Number(env.MAIL_SMTP_PORT ?? 2525),
+      httpPort: Number(env.MAIL_HTTP_PORT ?? 4030),
+    });
     cleanups.push(() => mail.close());
     env.SMTP_URL = mail.smtpUrl;
-    console.log(`Local inbox on ${mail.url}: invitation emails land there (nothing leaves this machine).`);
+    console.log(`Mail catcher: every email the demo sends (alerts, invitations) is in the inbox at ${mail.url}`);
   }
+  // The web server runs the job engine in-process (health sweep every minute, webhook deliveries, email alerts):
+  // the embedded database serves one connection, so a separate `npm run worker` could not connect beside it.
+  env.JOBS_IN_PROCESS ??= "true";
+  env.WEBHOOK_ALLOW_INSECURE_URLS ??= "true";
 
   const next = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "dev", "-p", String(port)], {
     stdio: "inherit",

@@ -4,7 +4,7 @@ import { can, ROLE_LABEL } from "@/lib/tenancy/roles";
 import { signOutAction, signOutEverywhereAction } from "@/lib/auth/actions";
 import { CreateWorkspaceButton } from "./create-workspace";
 
-export type TenantTab = "pages" | "members" | "audit" | "api-keys";
+export type TenantTab = "pages" | "members" | "audit" | "api-keys" | "settings";
 
 /**
  * The bar on every workspace screen: workspace switcher (the person's memberships, read in the same statement that
@@ -27,6 +27,7 @@ export function TenantHeader({
     { key: "members", label: "Members", href: `${base}/members` },
     { key: "audit", label: "Audit log", href: `${base}/audit` },
     ...(can(current.role, "apiKeys.manage") ? [{ key: "api-keys" as const, label: "API keys", href: `${base}/settings/api-keys` }] : []),
+    { key: "settings", label: "Settings", href: `${base}/settings/webhooks` },
   ];
   return (
     <header className="border-b border-slate-200 bg-white">

@@ -10,7 +10,7 @@ export interface Stack {
   ownerUrl: string;
   emulatorUrl: string;
   appUrl: string;
-  /** The stack's mail catcher (HTTP inbox): read it with MailInbox. */
+  /** The mail capture's inbox (HTTP). */
   mailUrl: string;
 }
 

@@ -6,12 +6,18 @@
 const offset = Number(process.env.E2E_PORT_OFFSET ?? 0);
 const appPort = 3200 + offset;
 const emulatorPort = 4110 + offset;
+const mailSmtpPort = 4510 + offset;
+const mailHttpPort = 4610 + offset;
 
 export const E2E = {
   appPort,
   appUrl: `http://localhost:${appPort}`,
   emulatorPort,
   emulatorUrl: `http://127.0.0.1:${emulatorPort}`,
+  /** The local mail capture (emulators/mail): the app's SMTP_URL, and its inbox over HTTP. */
+  mailSmtpPort,
+  mailHttpPort,
+  cronSecret: "e2e-cron-secret-0123456789",
   stackFile: `.data/e2e-stack${offset ? `-${offset}` : ""}.json`,
   appLog: `.data/e2e-app${offset ? `-${offset}` : ""}.log`,
   appId: "1234567890",

@@ -20,13 +20,13 @@ const emulator = await startFacebookEmulator({
   apiVersion: "v24.0",
   requireAppsecretProof: true,
 });
-// One mail catcher per stack: the app sends through it (SMTP_URL); specs read it over HTTP (stack file's mailUrl).
-const mail = await startMailCapture();
+// One mail capture per stack: every email the app sends (alerts, invitations) lands in its inbox.
+const mail = await startMailCapture({ smtpPort: E2E.mailSmtpPort, httpPort: E2E.mailHttpPort });
 const keys = generateKeySpec("e2e1");
 mkdirSync(path.dirname(E2E.stackFile), { recursive: true });
 writeFileSync(
   E2E.stackFile,
-  JSON.stringify({ ownerUrl: database.ownerUrl, emulatorUrl: emulator.url, appUrl: E2E.appUrl, mailUrl: mail.url, keys }, null, 2),
+  JSON.stringify({ ownerUrl: database.ownerUrl, emulatorUrl: emulator.url, appUrl: E2E.appUrl, keys, mailUrl: mail.url }, null, 2),
 );
 
 const logFile = E2E.appLog;
@@ -45,8 +45,11 @@ const app = spawn(process.execPath, [path.join("node_modules", "next", "dist", "
     FACEBOOK_DIALOG_URL: emulator.url,
     FACEBOOK_TIMEOUT_MS: "3000",
     TOKEN_ENCRYPTION_KEYS: keys,
-    CRON_SECRET: "e2e-cron-secret-0123456789",
+    CRON_SECRET: E2E.cronSecret,
     SMTP_URL: mail.smtpUrl,
+    // Webhook receivers in the e2e specs listen on 127.0.0.1 over http; retries 1 s × 2^n instead of 15 s.
+    WEBHOOK_ALLOW_INSECURE_URLS: "true",
+    WEBHOOK_RETRY_DELAY_SECONDS: "1",
     NEXT_TELEMETRY_DISABLED: "1",
   },
 });

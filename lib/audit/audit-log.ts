@@ -4,7 +4,8 @@ import type { Tx } from "../db/tenant-transaction";
 
 export interface AuditEntry {
   action: string;
-  targetType: "tenant" | "membership" | "invitation" | "social_identity" | "facebook_page" | "ad_token" | "connect" | "api_key";
+  targetType:
+    "tenant" | "membership" | "invitation" | "social_identity" | "facebook_page" | "ad_token" | "connect" | "api_key" | "webhook_endpoint";
   targetId?: string | null;
   details?: Prisma.InputJsonObject;
 }

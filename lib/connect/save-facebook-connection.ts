@@ -2,6 +2,7 @@ import "server-only";
 import { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/tenant-transaction";
 import { appendAudit } from "../audit/audit-log";
+import { emitWebhookEvents } from "../webhooks/events";
 import { encryptToken } from "../tokens/encryption";
 import { hidePagesWithoutActiveTokens } from "../tokens/disconnect";
 import { deriveStatus } from "../tokens/status";
@@ -152,6 +153,19 @@ export async function saveFacebookConnection(
       ? [{ action: "token.rotated", targetType: "ad_token" as const, targetId: userToken.id, details: { tokenType: "user" } }]
       : []),
     ...removedPageUuids.map((id) => ({ action: "page.no_longer_shared", targetType: "facebook_page" as const, targetId: id })),
+  ]);
+
+  await emitWebhookEvents(tx, tenantId, [
+    {
+      type: "connection.created",
+      data: {
+        socialIdentityId: identity.id,
+        platform: "facebook",
+        pages: pages.length,
+        reconnect: replaced.length > 0,
+        userTokenId: userToken.id,
+      },
+    },
   ]);
 
   return {

@@ -10,14 +10,15 @@ import { checkBatch, type BatchCheck } from "./check-batch";
 import { classifyContext } from "./check-context";
 import { GRAPH_BATCH_LIMIT } from "../facebook/debug-token-batch";
 import { ATTENTION_STATUSES, logExpiryNotifier, type ExpiryNotifier, type TokenAttention } from "./expiry-notifier";
-import { claimDueTokens, writeCheckResults, type ClaimedToken, type WrittenToken } from "./token-store";
+import { writeCheckResults, type ClaimedToken, type WrittenToken } from "./token-store";
+import { claimDueTokensEverywhere } from "./due-schedule";
 
 /**
  * The health sweep: checks every active token that is due (next_check_at passed) with debug_token, in Graph
  * batches of 50 filled across tenants.
  *
- * Each round: claim up to `concurrency × 50` due tokens, walking the tenant directory with the tenant's RLS context
- * (WITH due AS (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) UPDATE … SET check_lease_until … RETURNING …), COMMIT,
+ * Each round: claim up to `concurrency × 50` due tokens from the global schedule (due-schedule.ts: one indexed
+ * statement with FOR UPDATE SKIP LOCKED and a lease, then each workspace's tokens under its RLS context), COMMIT,
  * then call Facebook, then write each tenant's results with one UPDATE and its audit events with one INSERT.
  * Two sweeps never hold the same token (row locks, then the committed lease); a sweep that dies leaves leases that
  * simply run out, and the next sweep picks those tokens up again.
@@ -50,8 +51,6 @@ export interface SweepOptions {
   /** Injectable clock for the time budget (ms). */
   clock?: () => number;
   notifier?: ExpiryNotifier;
-  /** Tenants walked in one claim transaction at most (default 50). */
-  tenantsPerTransaction?: number;
 }
 
 export interface SweepResult {
@@ -136,7 +135,6 @@ export async function runTokenSweep(opts: SweepOptions = {}): Promise<SweepResul
   const timeBudgetMs = opts.timeBudgetMs ?? Number.POSITIVE_INFINITY;
   const backoffMs = opts.backoffMs ?? 15_000;
   const maxPauses = opts.maxPauses ?? 2;
-  const tenantsPerTx = Math.max(1, opts.tenantsPerTransaction ?? 50);
   // A round lasts at most about one Graph timeout (one wave of `concurrency` batches) plus database time.
   const roundReserveMs = graph.config.timeoutMs + 2_000;
   const started = clock();
@@ -158,39 +156,17 @@ export async function runTokenSweep(opts: SweepOptions = {}): Promise<SweepResul
     durationMs: 0,
   };
 
-  // The tenant directory is global (readable without a tenant context); tenant-owned rows are reached per tenant.
-  const tenants = (await client.tenant.findMany({ where: { deletedAt: null }, select: { id: true }, orderBy: { id: "asc" } })).map(
-    (t) => t.id,
-  );
-  result.tenants = tenants.length;
-  let cursor = 0;
+  // Due tokens come from the global schedule (one indexed statement), not from walking every workspace.
+  const tenantsSeen = new Set<string>();
   let claimedTotal = 0;
   let pausesInARow = 0;
 
-  /** Claims up to `want` due tokens, moving through the tenants; commits before returning. */
+  /** Claims up to `want` due tokens across all workspaces; commits before returning. */
   const claimRound = async (want: number): Promise<ClaimedToken[]> => {
-    const out: ClaimedToken[] = [];
-    while (out.length < want && cursor < tenants.length) {
-      let localCursor = cursor;
-      const got = await withTenant(
-        tenants[localCursor] as string,
-        async (tx) => {
-          const claimed: ClaimedToken[] = [];
-          for (let n = 0; n < tenantsPerTx && out.length + claimed.length < want && localCursor < tenants.length; n++) {
-            if (n > 0) await setTenant(tx, tenants[localCursor] as string);
-            const ask = want - out.length - claimed.length;
-            const rows = await claimDueTokens(tx, ask, leaseSeconds);
-            claimed.push(...rows);
-            if (rows.length < ask) localCursor++; // this tenant has nothing more due (or another sweep has it)
-          }
-          return claimed;
-        },
-        { client },
-      );
-      cursor = localCursor;
-      out.push(...got);
-    }
-    return out;
+    const claimed = await claimDueTokensEverywhere(client, want, leaseSeconds);
+    for (const t of claimed) tenantsSeen.add(t.tenantId);
+    result.tenants = tenantsSeen.size;
+    return claimed;
   };
 
   /** Writes a round's results: one transaction, per tenant one UPDATE (+ one audit INSERT when statuses changed). */

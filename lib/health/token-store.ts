@@ -3,6 +3,7 @@ import type { TokenStatus, TokenType } from "../db/generated/enums";
 import type { Tx } from "../db/tenant-transaction";
 import { appendAudit, type AuditEntry } from "../audit/audit-log";
 import type { TokenWrite } from "./classify";
+import { announceStatusChanges } from "../alerts/announce";
 
 /**
  * The health check's SQL. Every function runs inside the caller's tenant transaction (RLS context set); each
@@ -158,5 +159,6 @@ export async function writeCheckResults(
       details: { from: w.previousStatus, to: w.status, tokenType: w.tokenType, via, ...(w.lastError ? { reason: w.lastError } : {}) },
     }));
   await appendAudit(tx, tenantId, actorUserId, changes);
+  await announceStatusChanges(tx, tenantId, written, via);
   return written;
 }

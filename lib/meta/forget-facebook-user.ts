@@ -6,8 +6,8 @@ import { appendAudit } from "../audit/audit-log";
 import { disconnectIdentity } from "../tokens/disconnect";
 
 /**
- * What Meta's callbacks do to a person (by app-scoped user id) in EVERY tenant: the tenant directory is global, and
- * each tenant's rows are reached with that tenant's RLS context (one transaction per chunk of tenants, switching the
+ * What Meta's callbacks do to a person (by app-scoped user id) in every tenant where they have an identity: the
+ * tenants come from an indexed lookup (ids only), and each tenant's rows are reached with that tenant's RLS context (one transaction per chunk of tenants, switching the
  * context with setTenant), never by bypassing row-level security.
  */
 
@@ -35,8 +35,11 @@ const TENANTS_PER_TRANSACTION = 100;
 type PerTenant = (tx: Tx, tenantId: string, identityIds: string[]) => Promise<void>;
 
 async function forEachTenantWithIdentity(client: Db, externalUserId: string, fn: PerTenant): Promise<number> {
-  // Soft-deleted tenants included: their rows still hold the person's data.
-  const tenants = (await client.tenant.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((t) => t.id);
+  // Only the workspaces where this person has an identity (soft-deleted ones included: their rows still hold the
+  // person's data), found through an index by a narrow SECURITY DEFINER function that returns ids only.
+  const tenants = (
+    await client.$queryRaw<{ tenant_id: string }[]>`SELECT tenant_id FROM tenants_of_external_user('facebook', ${externalUserId})`
+  ).map((t) => t.tenant_id);
   let found = 0;
   for (let i = 0; i < tenants.length; i += TENANTS_PER_TRANSACTION) {
     const chunk = tenants.slice(i, i + TENANTS_PER_TRANSACTION);

@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   "members.manage": ["owner"],
   /** Create, list and revoke API keys for the token API. */
   "apiKeys.manage": ["owner", "admin"],
+  /** Webhook endpoints: add, change, delete, test, redeliver. */
+  "webhooks.manage": ["owner", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -34,6 +36,7 @@ const WHO: Record<Permission, string> = {
   "members.invite": "owners and admins",
   "members.manage": "owners",
   "apiKeys.manage": "owners and admins",
+  "webhooks.manage": "owners and admins",
 };
 
 const WHAT: Record<Permission, string> = {
@@ -42,6 +45,7 @@ const WHAT: Record<Permission, string> = {
   "members.invite": "invite people",
   "members.manage": "change or remove members",
   "apiKeys.manage": "create or revoke API keys",
+  "webhooks.manage": "manage webhooks",
 };
 
 /** Why a member's action is refused, in words that say who can do it instead. */

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Tx } from "../db/tenant-transaction";
 import { appendAudit } from "../audit/audit-log";
+import { emitWebhookEvents } from "../webhooks/events";
 import { decryptToken } from "./encryption";
 
 /**
@@ -20,6 +21,9 @@ export async function disconnectPage(
   const tokens = await tx.adToken.updateMany({ where: { facebookPageId, deletedAt: null }, data: { deletedAt: new Date() } });
   await appendAudit(tx, tenantId, actorUserId, [
     { action: "page.disconnected", targetType: "facebook_page", targetId: facebookPageId, details: { tokensSoftDeleted: tokens.count } },
+  ]);
+  await emitWebhookEvents(tx, tenantId, [
+    { type: "connection.removed", data: { facebookPageId, scope: "page", reason: "member", tokensRemoved: tokens.count } },
   ]);
   return { pages: page.count, tokens: tokens.count };
 }
@@ -53,6 +57,10 @@ export async function disconnectIdentity(
       targetId: socialIdentityId,
       details: { reason, tokensSoftDeleted: tokens.count, pagesHidden: pages },
     },
+  ]);
+  await emitWebhookEvents(tx, tenantId, [
+    ...(reason === "member" ? [] : [{ type: "facebook.deauthorized" as const, data: { socialIdentityId, reason } }]),
+    { type: "connection.removed", data: { socialIdentityId, scope: "identity", reason, tokensRemoved: tokens.count, pagesHidden: pages } },
   ]);
   return { identities: identity.count, tokens: tokens.count, pages };
 }

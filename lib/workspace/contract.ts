@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isUuid } from "../db/uuid";
 import { ROLES, type Permission } from "../tenancy/roles";
 import { API_SCOPES } from "../api-keys/scopes";
+import { WEBHOOK_EVENT_TYPES } from "../webhooks/event-types";
 import type { WorkspaceRouteName } from "./routes";
 
 /**
@@ -36,6 +37,16 @@ export const uuidParam = z.string().refine(isUuid);
 
 const tokenStatus = z.enum(["unchecked", "active", "expiring", "expired", "revoked", "invalid"]);
 const noBody = z.object({}).strict();
+const webhookEndpoint = z.object({
+  id: z.string(),
+  url: z.string(),
+  description: z.string().nullable(),
+  eventTypes: z.array(z.string()),
+  enabled: z.boolean(),
+  disabledReason: z.string().nullable(),
+  failingSince: z.string().nullable(),
+  createdAt: z.string(),
+});
 
 interface EndpointSpec {
   /** null: no workspace involved (e.g. creating one). */
@@ -146,6 +157,60 @@ export const workspaceContract = {
     params: z.object({ keyId: uuidParam }),
     body: noBody,
     response: z.object({ id: z.string(), name: z.string() }),
+  },
+  createWebhookEndpoint: {
+    permission: "webhooks.manage",
+    params: z.object({}),
+    body: z
+      .object({
+        url: text(2000, "Enter the URL that should receive the events.", "Keep the URL under 2,000 characters."),
+        description: text(200, "Describe the endpoint or leave it empty.", "Keep the description under 200 characters.").nullish(),
+        eventTypes: z
+          .array(z.enum(WEBHOOK_EVENT_TYPES, { error: "Pick event types from the list." }))
+          .min(1, "Pick at least one event type."),
+      })
+      .strict(),
+    response: z.object({ endpoint: webhookEndpoint, secret: z.string() }),
+  },
+  updateWebhookEndpoint: {
+    permission: "webhooks.manage",
+    params: z.object({ endpointId: uuidParam }),
+    body: z
+      .object({
+        url: text(2000, "Enter the URL that should receive the events.", "Keep the URL under 2,000 characters.").optional(),
+        description: text(200, "Describe the endpoint or leave it empty.", "Keep the description under 200 characters.").nullish(),
+        eventTypes: z
+          .array(z.enum(WEBHOOK_EVENT_TYPES, { error: "Pick event types from the list." }))
+          .min(1)
+          .optional(),
+        enabled: z.boolean().optional(),
+      })
+      .strict(),
+    response: z.object({ endpoint: webhookEndpoint }),
+  },
+  deleteWebhookEndpoint: {
+    permission: "webhooks.manage",
+    params: z.object({ endpointId: uuidParam }),
+    body: noBody,
+    response: z.object({ deleted: z.literal(true) }),
+  },
+  testWebhookEndpoint: {
+    permission: "webhooks.manage",
+    params: z.object({ endpointId: uuidParam }),
+    body: noBody,
+    response: z.object({ queued: z.number() }),
+  },
+  redeliverWebhook: {
+    permission: "webhooks.manage",
+    params: z.object({ deliveryId: uuidParam }),
+    body: noBody,
+    response: z.object({ deliveryId: z.string() }),
+  },
+  setNotificationMode: {
+    permission: "workspace.view",
+    params: z.object({}),
+    body: z.object({ mode: z.enum(["immediate", "digest", "off"], { error: "Pick immediate, daily digest or off." }) }).strict(),
+    response: z.object({ mode: z.enum(["immediate", "digest", "off"]) }),
   },
 } as const satisfies Record<WorkspaceRouteName, EndpointSpec>;
 

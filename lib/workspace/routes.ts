@@ -16,6 +16,12 @@ export const workspaceRoutes = {
   disconnectIdentity: { method: "POST", path: "/api/t/{slug}/identities/{identityId}/disconnect" },
   createApiKey: { method: "POST", path: "/api/t/{slug}/api-keys" },
   revokeApiKey: { method: "POST", path: "/api/t/{slug}/api-keys/{keyId}/revoke" },
+  createWebhookEndpoint: { method: "POST", path: "/api/t/{slug}/webhooks" },
+  updateWebhookEndpoint: { method: "POST", path: "/api/t/{slug}/webhooks/{endpointId}" },
+  deleteWebhookEndpoint: { method: "POST", path: "/api/t/{slug}/webhooks/{endpointId}/delete" },
+  testWebhookEndpoint: { method: "POST", path: "/api/t/{slug}/webhooks/{endpointId}/test" },
+  redeliverWebhook: { method: "POST", path: "/api/t/{slug}/webhook-deliveries/{deliveryId}/redeliver" },
+  setNotificationMode: { method: "POST", path: "/api/t/{slug}/notifications" },
 } as const;
 
 export type WorkspaceRouteName = keyof typeof workspaceRoutes;

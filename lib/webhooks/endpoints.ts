@@ -1,0 +1,337 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Db } from "../db/client";
+import { withTenant, type Tx } from "../db/tenant-transaction";
+import { env } from "../env";
+import { appendAudit } from "../audit/audit-log";
+import { enqueueInTx } from "../jobs/engine";
+import { QUEUES } from "../jobs/queues";
+import { fail, ok, NOT_FOUND, type Result } from "../http/result";
+import type { WorkspaceAccess } from "../tenancy/membership";
+import { newWebhookSecret, sealWebhookSecret } from "../tokens/webhook-secret";
+import { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./event-types";
+import { emitWebhookEvents } from "./events";
+import { checkWebhookUrl, type UrlPolicy } from "./url-policy";
+
+/**
+ * Managing a workspace's webhook endpoints (owners and admins). Everything under the workspace's RLS context; ids
+ * of another workspace answer not_found. The signing secret is returned once, by createEndpoint, and never again.
+ * The audit log records the endpoint's host (a URL's path or query may carry a customer's own secret), never the URL.
+ */
+
+type Manager = WorkspaceAccess<"webhooks.manage">;
+type Viewer = WorkspaceAccess;
+
+export interface EndpointDeps {
+  client?: Db;
+  resolve?: UrlPolicy["resolve"];
+}
+
+export interface EndpointView {
+  id: string;
+  url: string;
+  description: string | null;
+  eventTypes: string[];
+  enabled: boolean;
+  disabledReason: string | null;
+  failingSince: string | null;
+  createdAt: string;
+}
+
+export interface DeliveryView {
+  id: string;
+  messageId: string;
+  eventType: string;
+  status: string;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  log: { attempt: number; statusCode: number | null; latencyMs: number | null; error: string | null; at: string }[];
+}
+
+const MAX_ENDPOINTS = 20;
+
+const inWorkspace = <T>(access: WorkspaceAccess, fn: (tx: Tx) => Promise<T>, deps: EndpointDeps) =>
+  withTenant(access.tenantId, fn, { client: deps.client, userId: access.userId });
+
+const policy = (deps: EndpointDeps): UrlPolicy => ({ allowInsecure: env().WEBHOOK_ALLOW_INSECURE_URLS, resolve: deps.resolve });
+
+const hostOf = (url: string) => new URL(url).host;
+
+function toView(e: {
+  id: string;
+  url: string;
+  description: string | null;
+  eventTypes: string[];
+  enabled: boolean;
+  disabledReason: string | null;
+  failingSince: Date | null;
+  createdAt: Date;
+}): EndpointView {
+  return {
+    id: e.id,
+    url: e.url,
+    description: e.description,
+    eventTypes: e.eventTypes,
+    enabled: e.enabled,
+    disabledReason: e.disabledReason,
+    failingSince: e.failingSince?.toISOString() ?? null,
+    createdAt: e.createdAt.toISOString(),
+  };
+}
+
+const VIEW = {
+  id: true,
+  url: true,
+  description: true,
+  eventTypes: true,
+  enabled: true,
+  disabledReason: true,
+  failingSince: true,
+  createdAt: true,
+} as const;
+
+function checkEventTypes(types: readonly string[]): Result<WebhookEventType[]> {
+  const known = new Set<string>(WEBHOOK_EVENT_TYPES);
+  const unknown = types.filter((t) => !known.has(t));
+  if (unknown.length > 0)
+    return fail({
+      code: "invalid",
+      message: `Unknown event type(s): ${unknown.join(", ")}. Choose from ${WEBHOOK_EVENT_TYPES.join(", ")}.`,
+    });
+  if (types.length === 0) return fail({ code: "invalid", message: "Choose at least one event type." });
+  return ok([...new Set(types)] as WebhookEventType[]);
+}
+
+export async function listEndpoints(access: Viewer, deps: EndpointDeps = {}): Promise<Result<{ endpoints: EndpointView[] }>> {
+  const rows = await inWorkspace(
+    access,
+    (tx) => tx.webhookEndpoint.findMany({ where: { deletedAt: null }, select: VIEW, orderBy: { createdAt: "asc" } }),
+    deps,
+  );
+  return ok({ endpoints: rows.map(toView) });
+}
+
+export async function createEndpoint(
+  access: Manager,
+  input: { url: string; description?: string | null; eventTypes: readonly string[] },
+  deps: EndpointDeps = {},
+): Promise<Result<{ endpoint: EndpointView; secret: string }>> {
+  const types = checkEventTypes(input.eventTypes);
+  if (!types.ok) return types;
+  const url = await checkWebhookUrl(input.url, policy(deps));
+  if (!url.ok) return fail({ code: "invalid", message: url.message });
+  const id = randomUUID();
+  const secret = newWebhookSecret();
+  const sealed = sealWebhookSecret(access.tenantId, id, secret);
+  return inWorkspace(
+    access,
+    async (tx) => {
+      const count = await tx.webhookEndpoint.count({ where: { deletedAt: null } });
+      if (count >= MAX_ENDPOINTS)
+        return fail({ code: "conflict", message: `A workspace has at most ${MAX_ENDPOINTS} endpoints; delete one first.` });
+      const row = await tx.webhookEndpoint.create({
+        data: {
+          id,
+          tenantId: access.tenantId,
+          url: url.url.toString(),
+          description: input.description ?? null,
+          eventTypes: types.value,
+          secretCiphertext: sealed.ciphertext,
+          secretKeyId: sealed.keyId,
+          createdBy: access.userId,
+        },
+        select: VIEW,
+      });
+      await appendAudit(tx, access.tenantId, access.userId, [
+        {
+          action: "webhook_endpoint.created",
+          targetType: "webhook_endpoint",
+          targetId: id,
+          details: { host: hostOf(row.url), eventTypes: types.value },
+        },
+      ]);
+      return ok({ endpoint: toView(row), secret });
+    },
+    deps,
+  );
+}
+
+export async function updateEndpoint(
+  access: Manager,
+  endpointId: string,
+  input: { url?: string; description?: string | null; eventTypes?: readonly string[]; enabled?: boolean },
+  deps: EndpointDeps = {},
+): Promise<Result<{ endpoint: EndpointView }>> {
+  let eventTypes: WebhookEventType[] | undefined;
+  if (input.eventTypes) {
+    const t = checkEventTypes(input.eventTypes);
+    if (!t.ok) return t;
+    eventTypes = t.value;
+  }
+  let url: string | undefined;
+  if (input.url !== undefined) {
+    const v = await checkWebhookUrl(input.url, policy(deps));
+    if (!v.ok) return fail({ code: "invalid", message: v.message });
+    url = v.url.toString();
+  }
+  return inWorkspace(
+    access,
+    async (tx) => {
+      const before = await tx.webhookEndpoint.findFirst({ where: { id: endpointId, deletedAt: null }, select: VIEW });
+      if (!before) return fail(NOT_FOUND);
+      const row = await tx.webhookEndpoint.update({
+        where: { id: endpointId },
+        data: {
+          ...(url !== undefined ? { url } : {}),
+          ...(input.description !== undefined ? { description: input.description } : {}),
+          ...(eventTypes ? { eventTypes } : {}),
+          ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+          ...(input.enabled === true ? { disabledReason: null, failingSince: null } : {}),
+          ...(input.enabled === false ? { disabledReason: "Disabled by a member." } : {}),
+        },
+        select: VIEW,
+      });
+      const changed = [
+        ...(url !== undefined && url !== before.url ? ["url"] : []),
+        ...(eventTypes ? ["eventTypes"] : []),
+        ...(input.description !== undefined ? ["description"] : []),
+        ...(input.enabled !== undefined && input.enabled !== before.enabled ? ["enabled"] : []),
+      ];
+      const action =
+        input.enabled === false && before.enabled
+          ? "webhook_endpoint.disabled"
+          : input.enabled === true && !before.enabled
+            ? "webhook_endpoint.enabled"
+            : "webhook_endpoint.updated";
+      await appendAudit(tx, access.tenantId, access.userId, [
+        { action, targetType: "webhook_endpoint", targetId: endpointId, details: { host: hostOf(row.url), changed } },
+      ]);
+      return ok({ endpoint: toView(row) });
+    },
+    deps,
+  );
+}
+
+export async function deleteEndpoint(access: Manager, endpointId: string, deps: EndpointDeps = {}): Promise<Result<{ deleted: true }>> {
+  return inWorkspace(
+    access,
+    async (tx) => {
+      const row = await tx.webhookEndpoint.findFirst({ where: { id: endpointId, deletedAt: null }, select: { url: true } });
+      if (!row) return fail(NOT_FOUND);
+      await tx.webhookEndpoint.update({ where: { id: endpointId }, data: { deletedAt: new Date(), enabled: false } });
+      await appendAudit(tx, access.tenantId, access.userId, [
+        { action: "webhook_endpoint.deleted", targetType: "webhook_endpoint", targetId: endpointId, details: { host: hostOf(row.url) } },
+      ]);
+      return ok({ deleted: true as const });
+    },
+    deps,
+  );
+}
+
+/** Queues a `webhook.test` event to this one endpoint (even if it is not subscribed to anything else). */
+export async function sendTestEvent(access: Manager, endpointId: string, deps: EndpointDeps = {}): Promise<Result<{ queued: number }>> {
+  return inWorkspace(
+    access,
+    async (tx) => {
+      const row = await tx.webhookEndpoint.findFirst({ where: { id: endpointId, deletedAt: null }, select: { id: true } });
+      if (!row) return fail(NOT_FOUND);
+      const queued = await emitWebhookEvents(
+        tx,
+        access.tenantId,
+        [{ type: TEST_EVENT_TYPE, data: { message: "A test event from Social Tokens.", workspace: access.slug } }],
+        { onlyEndpointId: endpointId },
+      );
+      return ok({ queued });
+    },
+    deps,
+  );
+}
+
+/** Sends a past delivery's message again (same webhook-id, so receivers can de-duplicate), as a new delivery. */
+export async function redeliver(access: Manager, deliveryId: string, deps: EndpointDeps = {}): Promise<Result<{ deliveryId: string }>> {
+  return inWorkspace(
+    access,
+    async (tx) => {
+      const d = await tx.webhookDelivery.findUnique({
+        where: { id: deliveryId },
+        select: { endpointId: true, messageId: true, eventType: true, payload: true, endpoint: { select: { deletedAt: true } } },
+      });
+      if (!d || d.endpoint.deletedAt) return fail(NOT_FOUND);
+      const created = await tx.webhookDelivery.create({
+        data: {
+          tenantId: access.tenantId,
+          endpointId: d.endpointId,
+          messageId: d.messageId,
+          eventType: d.eventType,
+          payload: d.payload ?? {},
+        },
+        select: { id: true },
+      });
+      await enqueueInTx(tx, QUEUES.webhookDeliver, [{ tenantId: access.tenantId, deliveryId: created.id }], {
+        retryDelaySeconds: env().WEBHOOK_RETRY_DELAY_SECONDS,
+      });
+      return ok({ deliveryId: created.id });
+    },
+    deps,
+  );
+}
+
+/** An endpoint's latest deliveries with their attempt log (status, latency, attempt; never a secret). */
+export async function listDeliveries(
+  access: Viewer,
+  endpointId: string,
+  deps: EndpointDeps = {},
+  limit = 50,
+): Promise<Result<{ deliveries: DeliveryView[] }>> {
+  return inWorkspace(
+    access,
+    async (tx) => {
+      const ep = await tx.webhookEndpoint.findFirst({ where: { id: endpointId, deletedAt: null }, select: { id: true } });
+      if (!ep) return fail(NOT_FOUND);
+      const rows = await tx.webhookDelivery.findMany({
+        where: { endpointId },
+        orderBy: { createdAt: "desc" },
+        take: limit,
+        select: {
+          id: true,
+          messageId: true,
+          eventType: true,
+          status: true,
+          attempts: true,
+          lastStatusCode: true,
+          lastError: true,
+          createdAt: true,
+          deliveredAt: true,
+          attemptsLog: {
+            orderBy: { attempt: "asc" },
+            select: { attempt: true, statusCode: true, latencyMs: true, error: true, startedAt: true },
+          },
+        },
+      });
+      return ok({
+        deliveries: rows.map((r) => ({
+          id: r.id,
+          messageId: r.messageId,
+          eventType: r.eventType,
+          status: r.status,
+          attempts: r.attempts,
+          lastStatusCode: r.lastStatusCode,
+          lastError: r.lastError,
+          createdAt: r.createdAt.toISOString(),
+          deliveredAt: r.deliveredAt?.toISOString() ?? null,
+          log: r.attemptsLog.map((a) => ({
+            attempt: a.attempt,
+            statusCode: a.statusCode,
+            latencyMs: a.latencyMs,
+            error: a.error,
+            at: a.startedAt.toISOString(),
+          })),
+        })),
+      });
+    },
+    deps,
+  );
+}
