@@ -86,13 +86,18 @@ function reasonOfOne(err: unknown): string | null {
   return null;
 }
 
-/** Why the database is unavailable, in words, or null if err is not about availability (a bug, a constraint…). */
+/**
+ * Why the database is unavailable, in words, or null if err is not about availability (a bug, a constraint…).
+ * Follows `cause` chains, and Auth.js's `cause: { err }` wrapping.
+ */
 export function databaseUnavailableReason(err: unknown): string | null {
-  let current: unknown = err;
-  for (let depth = 0; depth < 6 && current != null; depth++) {
+  const queue: unknown[] = [err];
+  for (let seen = 0; queue.length && seen < 12; seen++) {
+    const current = queue.shift();
+    if (current == null) continue;
     const reason = reasonOfOne(current);
     if (reason) return reason;
-    current = prop(current, "cause");
+    queue.push(prop(current, "cause"), prop(current, "err"));
   }
   return null;
 }

@@ -22,6 +22,11 @@ export interface TestDatabase {
   app: Db;
   /** A raw pg pool as the owner, for setting up and inspecting rows behind the app's back. */
   owner: pg.Pool;
+  /**
+   * Simulates an outage and its end: false refuses every new connection to this database (ALLOW_CONNECTIONS false)
+   * and ends the open ones (the app's and the owner pool's); true accepts connections again.
+   */
+  setAvailable(available: boolean): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -54,12 +59,14 @@ export async function createTestDatabase(opts: { migrate?: boolean; poolMax?: nu
     appRole,
     app,
     owner,
+    setAvailable: (available) => setDatabaseAvailable(name, available),
     async drop() {
       await closePrismaClient(app).catch(() => {});
       await owner.end().catch(() => {});
       const c = new pg.Client({ connectionString: ADMIN_URL });
       await c.connect();
       try {
+        await c.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`).catch(() => {});
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         await c.query(`DROP ROLE IF EXISTS ${appRole}`);
       } finally {
@@ -67,4 +74,17 @@ export async function createTestDatabase(opts: { migrate?: boolean; poolMax?: nu
       }
     },
   };
+}
+
+/** See TestDatabase.setAvailable (also used by the e2e outage spec on a database it owns). */
+export async function setDatabaseAvailable(name: string, available: boolean): Promise<void> {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS ${available ? "true" : "false"}`);
+    if (!available)
+      await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+  } finally {
+    await c.end();
+  }
 }
