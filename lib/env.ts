@@ -20,7 +20,7 @@ const keyRingEntry = /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44}$/;
 
 /** An absolute http(s) URL: "localhost:3700" (no scheme), "javascript:…" or "ftp://…" break sign-in, so they are refused. */
 const httpUrl = (example: string) =>
-  z.url({ protocol: /^https?$/, error: `must be an http:// or https:// URL with a host, such as ${example}` });
+  z.url({ protocol: /^https?$/, error: `must be a URL starting with http:// or https://, such as ${example}` });
 
 const schema = z.object({
   DATABASE_URL: z
