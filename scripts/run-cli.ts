@@ -1,4 +1,4 @@
-import { closePrismaClient, db, useJobStatementTimeout } from "../lib/db/client";
+import { closePrismaClient, db, applyJobStatementTimeout } from "../lib/db/client";
 import { UnsafeDatabaseRoleError, assertAppRoleCannotBypassRls } from "../lib/db/assert-app-role";
 import { DatabaseNotReadyError, assertDatabaseReady } from "../lib/db/database-ready";
 import { databaseUnavailableReason } from "../lib/db/unavailable";
@@ -21,7 +21,7 @@ export async function runCli(
   knownErrors: (abstract new (...args: never[]) => Error)[] = [],
 ): Promise<never> {
   let exitCode = 0;
-  useJobStatementTimeout();
+  applyJobStatementTimeout();
   try {
     await assertAppRoleCannotBypassRls(db());
     await assertDatabaseReady(db());

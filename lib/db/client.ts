@@ -39,7 +39,7 @@ export function clientFacts(client: PrismaClient): ClientFacts | undefined {
 /** Which bound db() gives statements: "request" (pages, routes, sign-in) or "job" (the CLIs). Set before db() is first used. */
 let workload: "request" | "job" = "request";
 
-export function useJobStatementTimeout(): void {
+export function applyJobStatementTimeout(): void {
   workload = "job";
 }
 
