@@ -1,6 +1,6 @@
 import "server-only";
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { env } from "../env";
+import { openSignedValue, signValue } from "./signed-value";
 
 /**
  * Binds a Connect Facebook flow to the tenant it was started from, server-side: an httpOnly cookie holding
@@ -17,14 +17,10 @@ export interface ConnectIntent {
   exp: number;
 }
 
-function key(): Buffer {
-  return createHmac("sha256", env().AUTH_SECRET).update("connect-intent/v1").digest();
-}
+const PURPOSE = "connect-intent/v1";
 
 export function signConnectIntent(intent: Omit<ConnectIntent, "exp">, nowS = Math.floor(Date.now() / 1000)): string {
-  const payload = Buffer.from(JSON.stringify({ ...intent, exp: nowS + CONNECT_INTENT_TTL_S })).toString("base64url");
-  const sig = createHmac("sha256", key()).update(payload).digest("base64url");
-  return `${payload}.${sig}`;
+  return signValue(PURPOSE, { ...intent, exp: nowS + CONNECT_INTENT_TTL_S });
 }
 
 export type IntentCheck =
@@ -33,20 +29,11 @@ export type IntentCheck =
 /** Checks the cookie's signature and expiry. "expired" still carries the (authentic) workspace it named. */
 export function checkConnectIntent(value: string | undefined, nowS = Math.floor(Date.now() / 1000)): IntentCheck {
   if (!value) return { state: "none" };
-  const [payload, sig] = value.split(".");
-  if (!payload || !sig) return { state: "invalid" };
-  const expected = createHmac("sha256", key()).update(payload).digest();
-  const given = Buffer.from(sig, "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { state: "invalid" };
-  try {
-    const parsed = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Partial<ConnectIntent>;
-    if (typeof parsed.tenantId !== "string" || typeof parsed.userId !== "string" || typeof parsed.exp !== "number")
-      return { state: "invalid" };
-    const intent = { tenantId: parsed.tenantId, userId: parsed.userId, exp: parsed.exp };
-    return parsed.exp < nowS ? { state: "expired", intent } : { state: "valid", intent };
-  } catch {
+  const parsed = openSignedValue(PURPOSE, value) as Partial<ConnectIntent> | null;
+  if (!parsed || typeof parsed.tenantId !== "string" || typeof parsed.userId !== "string" || typeof parsed.exp !== "number")
     return { state: "invalid" };
-  }
+  const intent = { tenantId: parsed.tenantId, userId: parsed.userId, exp: parsed.exp };
+  return parsed.exp < nowS ? { state: "expired", intent } : { state: "valid", intent };
 }
 
 /** The intent when the cookie is authentic and unexpired, else null. */
