@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { test, expect, newPerson, approveOnFacebook } from "../support/fixtures";
 import { E2E } from "../support/ports";
@@ -90,7 +91,7 @@ test("the outage page tells the truth, sign-in during an outage blames our datab
 
     // A dashboard JSON route: 503 + Retry-After in the one error format.
     const slug = new URL(dashboard).pathname.split("/")[2]!;
-    const res = await page.request.post(`${app.url}/api/t/${slug}/pages/123456789/disconnect`, {
+    const res = await page.request.post(`${app.url}/api/t/${slug}/pages/${randomUUID()}/disconnect`, {
       headers: { "content-type": "application/json", "sec-fetch-site": "same-origin", origin: app.url },
       data: {},
     });
