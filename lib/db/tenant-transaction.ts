@@ -39,9 +39,8 @@ async function run<T>(context: { tenantId?: string; userId?: string }, fn: (tx: 
         // First statement of the transaction, transaction-local (is_local = true): safe behind PgBouncer
         // in transaction mode, and gone at COMMIT/ROLLBACK so a pooled connection never leaks a tenant. It also
         // bounds every statement of the transaction and tells us which backend runs it (to cancel it when overdue).
-        const [first] = await tx.$queryRaw<{ pid: number; started: string }[]>`
-          SELECT pg_backend_pid() AS pid, now()::text AS started,
-                 set_config('app.tenant_id', ${tenantId}, true) AS t, set_config('app.user_id', ${userId}, true) AS u${statementBound}`;
+        const [first] = await tx.$queryRaw<{ pid: number; started: string }[]>`SELECT set_config('app.tenant_id', ${tenantId}, true) AS t,
+          set_config('app.user_id', ${userId}, true) AS u, pg_backend_pid() AS pid, now()::text AS started${statementBound}`;
         const stop = first ? cancelWhenOverdue(client, first, timeoutMs) : () => {};
         try {
           return await fn(tx);
