@@ -25,7 +25,11 @@ describe("embedded PostgreSQL (npm run demo without DATABASE_URL)", () => {
     const first = await migrate(pg.ownerUrl);
     expect(first.applied.length).toBeGreaterThan(0);
     await ensureAppLoginRole(pg.ownerUrl, "social_demo", "x");
-    app = createPrismaClient(withCredentials(pg.ownerUrl, "social_demo", "x"), { max: 1, setRole: "social_demo", statementTimeoutMs: 5000 });
+    app = createPrismaClient(withCredentials(pg.ownerUrl, "social_demo", "x"), {
+      max: 1,
+      setRole: "social_demo",
+      statementTimeoutMs: 5000,
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -39,7 +43,11 @@ describe("embedded PostgreSQL (npm run demo without DATABASE_URL)", () => {
     await closePrismaClient(app);
     const again = await migrate(pg.ownerUrl);
     expect(again.applied).toEqual([]);
-    app = createPrismaClient(withCredentials(pg.ownerUrl, "social_demo", "x"), { max: 1, setRole: "social_demo", statementTimeoutMs: 5000 });
+    app = createPrismaClient(withCredentials(pg.ownerUrl, "social_demo", "x"), {
+      max: 1,
+      setRole: "social_demo",
+      statementTimeoutMs: 5000,
+    });
   });
 
   test("the app runs as a role that cannot bypass row-level security", async () => {
