@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { POST as disconnectPage } from "@/app/api/t/[slug]/pages/[pageId]/disconnect/route";
 import { POST as createWorkspace } from "@/app/api/t/route";
+import { GET as cron } from "@/app/api/cron/check-tokens/route";
+import { POST as deauthorize } from "@/app/api/facebook/deauthorize/route";
+import { signRequest } from "../meta/signed-request";
+import { HARNESS_APP_SECRET } from "../../test/support/connect-harness";
 import { startConnectHarness, type ConnectHarness } from "../../test/support/connect-harness";
 import { sessionCookie } from "../../test/support/session";
 import { withTenant } from "./tenant-transaction";
@@ -177,5 +181,42 @@ describe("statement bounds", () => {
     } finally {
       await closePrismaClient(nowhere);
     }
+  });
+
+  it("with the database down, the cron route and Meta's deauthorize callback answer 503 + Retry-After (Meta retries), not 500; nothing written", async () => {
+    const member = await connected();
+    const before = await state(member.member.tenantId);
+    h.setEnv({ CRON_SECRET: "statement-bounds-cron-secret-0123" });
+    const identity = await h.db.owner.query<{ external_user_id: string }>(
+      `SELECT external_user_id FROM social_identities WHERE tenant_id = $1`,
+      [member.member.tenantId],
+    );
+    const body = new URLSearchParams({
+      signed_request: signRequest(
+        { algorithm: "HMAC-SHA256", issued_at: Math.floor(Date.now() / 1000), user_id: identity.rows[0]!.external_user_id },
+        HARNESS_APP_SECRET,
+      ),
+    });
+    await h.db.setAvailable(false);
+    try {
+      const sweep = await cron(
+        new Request(`${ORIGIN}/api/cron/check-tokens`, { headers: { authorization: "Bearer statement-bounds-cron-secret-0123" } }),
+      );
+      expect(sweep.status).toBe(503);
+      expect(sweep.headers.get("retry-after")).toBe("30");
+      expect(((await sweep.json()) as { error: { code: string } }).error.code).toBe("database_unavailable");
+      const meta = await deauthorize(
+        new Request(`${ORIGIN}/api/facebook/deauthorize`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body,
+        }),
+      );
+      expect(meta.status).toBe(503);
+      expect(meta.headers.get("retry-after")).toBe("30");
+    } finally {
+      await h.db.setAvailable(true);
+    }
+    expect(await state(member.member.tenantId)).toEqual(before);
   });
 });

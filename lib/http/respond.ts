@@ -53,17 +53,24 @@ export function databaseUnavailableResponse(): Response {
 }
 
 /**
- * Maps anything thrown below a route to the one format. The database being unavailable (down, refusing
- * connections, a statement or transaction past its bound) is a 503 with Retry-After, logged as a warning with the
- * reason; unknown errors are logged once and answered 500.
+ * The 503 (logged as a warning with the reason) when err means the database is unavailable (down, refusing
+ * connections, a statement or transaction past its bound), else null. For routes with their own catch-all.
+ */
+export function databaseUnavailableAnswer(err: unknown, where: { route: string; method: string }): Response | null {
+  const reason = databaseUnavailableReason(err);
+  if (!reason) return null;
+  logger.warn("http.database_unavailable", { ...where, reason });
+  return databaseUnavailableResponse();
+}
+
+/**
+ * Maps anything thrown below a route to the one format: the database being unavailable is a 503 with Retry-After
+ * (databaseUnavailableAnswer); unknown errors are logged once and answered 500.
  */
 export function respondToError(err: unknown, where: { route: string; method: string }): Response {
   if (err instanceof HttpError) return errorResponse(err.status, err.code, err.message, err.headers);
-  const unavailable = databaseUnavailableReason(err);
-  if (unavailable) {
-    logger.warn("http.database_unavailable", { ...where, reason: unavailable });
-    return databaseUnavailableResponse();
-  }
+  const unavailable = databaseUnavailableAnswer(err, where);
+  if (unavailable) return unavailable;
   logger.error("http.unhandled", { ...where, error: err });
   return errorResponse(500, "internal", "Something went wrong on our side. Nothing was changed; try again in a minute.");
 }

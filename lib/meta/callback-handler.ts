@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import { env } from "../env";
 import { logger } from "../log/logger";
-import { errorResponse, jsonResponse } from "../http/respond";
+import { databaseUnavailableAnswer, errorResponse, jsonResponse } from "../http/respond";
 import { deauthorizeFacebookUser, deleteFacebookUserData } from "./forget-facebook-user";
 import { SignedRequestError, verifySignedRequest, type SignedRequestPayload } from "./signed-request";
 
@@ -62,6 +62,9 @@ export async function handleDeauthorize(request: Request, opts: HandlerOptions =
     });
     return jsonResponse({ ok: true });
   } catch (err) {
+    // 503 + Retry-After while our database is down: Meta retries.
+    const unavailable = databaseUnavailableAnswer(err, { route: "/api/facebook/deauthorize", method: "POST" });
+    if (unavailable) return unavailable;
     logger.error("meta.deauthorize.failed", { err });
     return errorResponse(500, "internal", "Could not process the deauthorization; Meta may retry.");
   }
@@ -82,6 +85,8 @@ export async function handleDataDeletion(request: Request, opts: HandlerOptions 
     const url = `${publicOrigin(request)}/data-deletion/${outcome.confirmationCode}`;
     return jsonResponse({ url, confirmation_code: outcome.confirmationCode });
   } catch (err) {
+    const unavailable = databaseUnavailableAnswer(err, { route: "/api/facebook/data-deletion", method: "POST" });
+    if (unavailable) return unavailable;
     logger.error("meta.data_deletion.failed", { err });
     return errorResponse(500, "internal", "Could not process the data deletion request; Meta may retry.");
   }
