@@ -2,7 +2,14 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { test, expect, newPerson, approveOnFacebook } from "../support/fixtures";
 import { E2E } from "../support/ports";
-import { createOwnDatabase, dropOwnDatabase, setDatabaseAvailable, startOwnApp, type OwnApp, type OwnDatabase } from "../support/own-app";
+import {
+  createOwnDatabase,
+  dropOwnDatabase,
+  setOwnDatabaseAvailable,
+  startOwnApp,
+  type OwnApp,
+  type OwnDatabase,
+} from "../support/own-app";
 
 /**
  * A database outage, in Chromium, against a production server and a database this spec owns (so the shared stack
@@ -72,7 +79,7 @@ test("the outage page tells the truth, sign-in during an outage blames our datab
   await other.getByRole("button", { name: "Continue with Facebook" }).click();
   await other.waitForURL(/\/dialog\/oauth/);
 
-  await setDatabaseAvailable(db, false);
+  await setOwnDatabaseAvailable(db, false);
   try {
     // The sign-in: Facebook answered, our database did not. The page says so, never that Facebook failed.
     await approveOnFacebook(other, late.name);
@@ -104,7 +111,7 @@ test("the outage page tells the truth, sign-in during an outage blames our datab
       },
     });
   } finally {
-    await setDatabaseAvailable(db, true);
+    await setOwnDatabaseAvailable(db, true);
   }
 
   // Back up: "Try again" renders the dashboard again; the failed sign-in wrote nothing.

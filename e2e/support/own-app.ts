@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
+import { setDatabaseAvailable } from "../../test/support/database-outage";
 
 /**
  * A production server of its own for specs that break its database on purpose (the shared stack must keep
@@ -37,11 +38,8 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /** false: refuse new connections and end the open ones (an outage); true: accept connections again. */
-export function setDatabaseAvailable(db: OwnDatabase, available: boolean): Promise<void> {
-  return admin(async (c) => {
-    await c.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS ${available ? "true" : "false"}`);
-    if (!available) await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [db.name]);
-  });
+export function setOwnDatabaseAvailable(db: OwnDatabase, available: boolean): Promise<void> {
+  return setDatabaseAvailable(ADMIN_URL, db.name, available);
 }
 
 export function dropOwnDatabase(db: OwnDatabase): Promise<void> {

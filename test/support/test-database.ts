@@ -4,6 +4,7 @@ import pg from "pg";
 import { migrate } from "../../lib/db/migrate";
 import { ensureAppLoginRole, withCredentials, withDatabase } from "../../lib/db/provision";
 import { closePrismaClient, createPrismaClient, type Db } from "../../lib/db/client";
+import { setDatabaseAvailable } from "./database-outage";
 
 /**
  * A throw-away database per test file, on the PostgreSQL server named by TEST_DATABASE_URL
@@ -59,7 +60,7 @@ export async function createTestDatabase(opts: { migrate?: boolean; poolMax?: nu
     appRole,
     app,
     owner,
-    setAvailable: (available) => setDatabaseAvailable(name, available),
+    setAvailable: (available) => setDatabaseAvailable(ADMIN_URL, name, available),
     async drop() {
       await closePrismaClient(app).catch(() => {});
       await owner.end().catch(() => {});
@@ -74,17 +75,4 @@ export async function createTestDatabase(opts: { migrate?: boolean; poolMax?: nu
       }
     },
   };
-}
-
-/** See TestDatabase.setAvailable (also used by the e2e outage spec on a database it owns). */
-export async function setDatabaseAvailable(name: string, available: boolean): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS ${available ? "true" : "false"}`);
-    if (!available)
-      await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
-  } finally {
-    await c.end();
-  }
 }
