@@ -18,11 +18,19 @@ function parsesAsKeyRing(spec: string): boolean {
 
 const keyRingEntry = /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44}$/;
 
+/** An absolute http(s) URL: "localhost:3700" (no scheme), "javascript:…" or "ftp://…" break sign-in, so they are refused. */
+const httpUrl = (example: string) =>
+  z.url({ protocol: /^https?$/, error: `must be a URL starting with http:// or https://, such as ${example}` });
+
 const schema = z.object({
   DATABASE_URL: z
     .string({ error: "set it to the app role's PostgreSQL URL, e.g. postgresql://social_app_login:pw@host/db" })
     .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL"),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(5),
+  // No statement may run forever: request paths (pages, routes, sign-in) get a short bound, the CLIs and jobs a
+  // longer one. A statement past its bound is cancelled by PostgreSQL and the request answers 503.
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  DATABASE_JOB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   // Embedded PGlite accepts any login as its superuser; the demo sets this so each connection then runs
   // SET ROLE to the non-owner app role and row-level security applies exactly as on a server.
   DATABASE_SET_ROLE: z
@@ -38,8 +46,8 @@ const schema = z.object({
     .string()
     .regex(/^v\d+\.\d+$/, "must look like v24.0")
     .default("v24.0"),
-  FACEBOOK_GRAPH_URL: z.url({ error: "must be a URL such as https://graph.facebook.com" }).default("https://graph.facebook.com"),
-  FACEBOOK_DIALOG_URL: z.url({ error: "must be a URL such as https://www.facebook.com" }).default("https://www.facebook.com"),
+  FACEBOOK_GRAPH_URL: httpUrl("https://graph.facebook.com").default("https://graph.facebook.com"),
+  FACEBOOK_DIALOG_URL: httpUrl("https://www.facebook.com").default("https://www.facebook.com"),
   FACEBOOK_APPSECRET_PROOF: z
     .enum(["true", "false"])
     .default("true")
@@ -60,7 +68,7 @@ const schema = z.object({
   CRON_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   // Auth.js reads AUTH_URL itself; we read it only to know whether cookies can be Secure (http:// in local runs).
-  AUTH_URL: z.url({ error: "must be the app's public URL, e.g. https://app.example.com" }).optional(),
+  AUTH_URL: httpUrl("https://app.example.com (the app's public URL)").optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   // Outgoing email (invitations, alerts). Without it nothing is sent and the log says so.
   SMTP_URL: z

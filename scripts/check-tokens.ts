@@ -6,7 +6,8 @@
  * options it runs until nothing is due or Facebook asks it to stop (rate limits); the rest stays due for next time.
  * Uses DATABASE_URL (the app role; row-level security applies, tenant by tenant) and the FACEBOOK_* settings.
  * Prints counts only. Exit codes: 0 finished or stopped by a budget/rate limit (run again later), 1 failed,
- * 2 bad arguments, 4 Facebook refused the app's credentials (FACEBOOK_APP_ID / FACEBOOK_APP_SECRET).
+ * 2 bad arguments, 4 Facebook refused the app's credentials (FACEBOOK_APP_ID / FACEBOOK_APP_SECRET), 5 the database
+ * was unavailable or the connection dropped (nothing half-written; run it again).
  */
 import { intArg } from "./cli-args";
 import { runCli } from "./run-cli";

@@ -6,7 +6,8 @@
  * keep the old ones after it, deploy, run this, and remove an old key only after a run reports 0 rows left on old keys.
  * Safe to interrupt and run again: every committed batch is done, the rest is still readable under its old key.
  * Uses DATABASE_URL (the app role; row-level security applies, so it works tenant by tenant).
- * Exit codes: 0 done, 3 stopped early (--max-batches) with rows left, 1 failed (nothing of the failing batch written).
+ * Exit codes: 0 done, 3 stopped early (--max-batches) with rows left, 1 failed (nothing of the failing batch written),
+ * 5 the database was unavailable or the connection dropped (nothing of the interrupted batch written; run it again).
  */
 import { intArg } from "./cli-args";
 import { runCli } from "./run-cli";

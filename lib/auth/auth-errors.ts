@@ -1,6 +1,14 @@
+import { OUTAGE_DETAIL, OUTAGE_TITLE } from "../http/outage";
+
+/** Our own code on the error page: the sign-in failed because the database was unavailable (lib/auth/auth.ts). */
+export const DATABASE_UNAVAILABLE_AUTH_ERROR = "DatabaseUnavailable";
+
 /** Auth.js error codes (the `error` query parameter) in words a person can act on. */
 export function describeAuthError(code: string | undefined): { title: string; detail: string } {
   switch (code) {
+    case DATABASE_UNAVAILABLE_AUTH_ERROR:
+      // Ours, not Facebook's: Facebook answered, we could not save the sign-in.
+      return { title: OUTAGE_TITLE, detail: OUTAGE_DETAIL };
     case "OAuthCallbackError":
     case "AccessDenied":
       return {

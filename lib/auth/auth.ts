@@ -1,4 +1,6 @@
 import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { NextRequest } from "next/server";
 import NextAuth, { customFetch, type NextAuthConfig } from "next-auth";
 import Facebook from "next-auth/providers/facebook";
 import { db } from "../db/client";
@@ -11,6 +13,13 @@ import { completeFacebookSignIn } from "./complete-facebook-sign-in";
 import { safeRedirect } from "./safe-redirect";
 import { currentSessionGeneration } from "./session-generation";
 import { randomUUID } from "node:crypto";
+import { databaseUnavailableReason } from "../db/unavailable";
+import { DATABASE_UNAVAILABLE_AUTH_ERROR } from "./auth-errors";
+
+const AUTH_ERROR_PAGE = "/auth/error";
+
+/** Per Auth.js request: whether it failed because the database was unavailable (set from Auth.js's error logger). */
+const authRequest = new AsyncLocalStorage<{ databaseUnavailable?: string }>();
 
 interface FacebookProfile {
   id: string;
@@ -29,7 +38,7 @@ function config(): NextAuthConfig {
     // Stateless sessions (a signed, encrypted cookie): no session query per request, fits Vercel.
     session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
     // Both kinds of Auth.js failure land on one page that says what happened and what to do.
-    pages: { signIn: "/auth/error", error: "/auth/error" },
+    pages: { signIn: AUTH_ERROR_PAGE, error: AUTH_ERROR_PAGE },
     providers: [
       Facebook({
         clientId: fb.appId,
@@ -94,11 +103,42 @@ function config(): NextAuthConfig {
       },
     },
     logger: {
-      error: (error) => logger.error("auth.error", { error }),
+      error: (error) => {
+        const store = authRequest.getStore();
+        const reason = databaseUnavailableReason(error);
+        if (store && reason) store.databaseUnavailable = reason;
+        logger.error("auth.error", { error });
+      },
       warn: (code) => logger.warn("auth.warn", { code }),
       debug: () => {},
     },
   };
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth(() => config());
+const nextAuth = NextAuth(() => config());
+export const { auth, signIn, signOut } = nextAuth;
+
+/**
+ * Auth.js sends every failure to the error page as "Configuration", which read as "Facebook did not answer as
+ * expected" when it was our database that failed (e.g. a sign-in during an outage). When the failure was the
+ * database being unavailable, the error page is told so, and says it.
+ */
+function namingOutages(handler: (req: NextRequest) => Promise<Response>) {
+  return (req: NextRequest) => {
+    const store: { databaseUnavailable?: string } = {};
+    return authRequest.run(store, async () => {
+      const res = await handler(req);
+      const location = res.headers.get("location");
+      if (!store.databaseUnavailable || !location) return res;
+      const url = new URL(location, req.url);
+      if (url.pathname !== AUTH_ERROR_PAGE) return res;
+      url.searchParams.set("error", DATABASE_UNAVAILABLE_AUTH_ERROR);
+      logger.warn("auth.database_unavailable", { reason: store.databaseUnavailable });
+      const headers = new Headers(res.headers);
+      headers.set("location", url.toString());
+      return new Response(null, { status: res.status, headers });
+    });
+  };
+}
+
+export const handlers = { GET: namingOutages(nextAuth.handlers.GET), POST: namingOutages(nextAuth.handlers.POST) };

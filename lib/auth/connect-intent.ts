@@ -1,13 +1,15 @@
 import "server-only";
-import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { env } from "../env";
 import { db, type Db } from "../db/client";
 import { isUuid } from "../db/uuid";
+import { openSignedValue, signValue } from "./signed-value";
 
 /**
  * Binds a Connect Facebook flow to the tenant it was started from, server-side: an httpOnly cookie holding
- * tenant + user + expiry, HMAC-signed with a key derived from AUTH_SECRET. The callback trusts only this cookie
- * (never a query parameter) and re-checks the membership before writing anything.
+ * tenant + user + expiry + a random id, HMAC-signed with a key derived from AUTH_SECRET. The callback trusts only
+ * this cookie (never a query parameter), records its id as used (so a copied cookie works once) and re-checks the
+ * membership before writing anything.
  */
 
 export const CONNECT_INTENT_COOKIE = "connect_intent";
@@ -21,14 +23,10 @@ export interface ConnectIntent {
   exp: number;
 }
 
-function key(): Buffer {
-  return createHmac("sha256", env().AUTH_SECRET).update("connect-intent/v1").digest();
-}
+const PURPOSE = "connect-intent/v1";
 
 export function signConnectIntent(intent: Omit<ConnectIntent, "exp" | "id">, nowS = Math.floor(Date.now() / 1000)): string {
-  const payload = Buffer.from(JSON.stringify({ id: randomUUID(), ...intent, exp: nowS + CONNECT_INTENT_TTL_S })).toString("base64url");
-  const sig = createHmac("sha256", key()).update(payload).digest("base64url");
-  return `${payload}.${sig}`;
+  return signValue(PURPOSE, { id: randomUUID(), ...intent, exp: nowS + CONNECT_INTENT_TTL_S });
 }
 
 export type IntentCheck =
@@ -37,32 +35,18 @@ export type IntentCheck =
 /** Checks the cookie's signature and expiry. "expired" still carries the (authentic) workspace it named. */
 export function checkConnectIntent(value: string | undefined, nowS = Math.floor(Date.now() / 1000)): IntentCheck {
   if (!value) return { state: "none" };
-  const [payload, sig] = value.split(".");
-  if (!payload || !sig) return { state: "invalid" };
-  const expected = createHmac("sha256", key()).update(payload).digest();
-  const given = Buffer.from(sig, "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { state: "invalid" };
-  try {
-    const parsed = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Partial<ConnectIntent>;
-    if (
-      typeof parsed.id !== "string" ||
-      !isUuid(parsed.id) ||
-      typeof parsed.tenantId !== "string" ||
-      typeof parsed.userId !== "string" ||
-      typeof parsed.exp !== "number"
-    )
-      return { state: "invalid" };
-    const intent = { id: parsed.id, tenantId: parsed.tenantId, userId: parsed.userId, exp: parsed.exp };
-    return parsed.exp < nowS ? { state: "expired", intent } : { state: "valid", intent };
-  } catch {
+  const parsed = openSignedValue(PURPOSE, value) as Partial<ConnectIntent> | null;
+  if (
+    !parsed ||
+    typeof parsed.id !== "string" ||
+    !isUuid(parsed.id) ||
+    typeof parsed.tenantId !== "string" ||
+    typeof parsed.userId !== "string" ||
+    typeof parsed.exp !== "number"
+  )
     return { state: "invalid" };
-  }
-}
-
-/** The intent when the cookie is authentic and unexpired, else null. */
-export function verifyConnectIntent(value: string | undefined, nowS = Math.floor(Date.now() / 1000)): ConnectIntent | null {
-  const check = checkConnectIntent(value, nowS);
-  return check.state === "valid" ? check.intent : null;
+  const intent = { id: parsed.id, tenantId: parsed.tenantId, userId: parsed.userId, exp: parsed.exp };
+  return parsed.exp < nowS ? { state: "expired", intent } : { state: "valid", intent };
 }
 
 export function connectIntentCookieOptions() {

@@ -1,5 +1,6 @@
 import "server-only";
 import { FacebookApiError, describeFacebookError } from "../facebook/errors";
+import { isDatabaseUnavailable } from "../db/unavailable";
 
 /** Which part of a connect failed; shown to the person and recorded with the attempt. */
 export type ConnectStep = "exchange" | "profile" | "permissions" | "pages" | "save";
@@ -31,6 +32,14 @@ export function toConnectError(step: ConnectStep, err: unknown): ConnectError {
   if (err instanceof FacebookApiError) {
     const code = err.info.transport ?? `facebook_${err.code ?? err.info.status}${err.subcode ? `_${err.subcode}` : ""}`;
     return new ConnectError(step, code, `Connecting failed while ${STEP_WORDS[step]}: ${describeFacebookError(err)}`);
+  }
+  if (isDatabaseUnavailable(err)) {
+    // Ours, not Facebook's: Facebook answered; our database did not.
+    return new ConnectError(
+      "save",
+      "database_unavailable",
+      "Connecting failed: Facebook answered, but we couldn't reach our database to save the connection, so nothing was saved. Connect again in a minute.",
+    );
   }
   if (step === "save") {
     return new ConnectError(step, "database", "Connecting failed while saving the connection; nothing was saved. Try again in a minute.");

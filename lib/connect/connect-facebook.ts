@@ -9,7 +9,9 @@ import { fetchFacebookConnection } from "./fetch-facebook-connection";
 import { saveFacebookConnection, type SavedConnection } from "./save-facebook-connection";
 
 export type ConnectResult =
-  { ok: true; saved: SavedConnection; declinedScopes: string[]; externalUserId: string } | { ok: false; error: ConnectError };
+  | { ok: true; saved: SavedConnection; declinedScopes: string[]; externalUserId: string }
+  /** recorded: false when the failed attempt could not be written either (the database is failing): tell the person another way. */
+  | { ok: false; error: ConnectError; recorded: boolean };
 
 export interface ConnectInput {
   tenantId: string;
@@ -83,14 +85,17 @@ export async function connectFacebook(input: ConnectInput): Promise<ConnectResul
   } catch (err) {
     const error = toConnectError("save", err);
     logger.warn("facebook.connect.failed", { tenantId: input.tenantId, userId: input.userId, step: error.step, errorCode: error.code });
-    await recordFailedAttempt(client, input, error, externalUserId);
-    return { ok: false, error };
+    const recorded = await recordFailedAttempt(client, input, error, externalUserId);
+    return { ok: false, error, recorded };
   }
 }
 
-/** Records a connect that was refused before it started (e.g. its connect-intent expired), for the dashboard. */
-export async function recordRefusedConnect(ctx: { tenantId: string; userId: string; client?: Db }, error: ConnectError): Promise<void> {
-  await recordFailedAttempt(ctx.client ?? db(), ctx, error, null);
+/**
+ * Records a connect that was refused before it started (e.g. its connect-intent expired), for the dashboard.
+ * False when it could not be written (the database is failing).
+ */
+export async function recordRefusedConnect(ctx: { tenantId: string; userId: string; client?: Db }, error: ConnectError): Promise<boolean> {
+  return recordFailedAttempt(ctx.client ?? db(), ctx, error, null);
 }
 
 async function recordFailedAttempt(
@@ -98,7 +103,7 @@ async function recordFailedAttempt(
   input: { tenantId: string; userId: string },
   error: ConnectError,
   externalUserId: string | null,
-): Promise<void> {
+): Promise<boolean> {
   try {
     await withTenant(
       input.tenantId,
@@ -118,8 +123,10 @@ async function recordFailedAttempt(
         }),
       { client, userId: input.userId },
     );
+    return true;
   } catch (err) {
-    // The database itself is failing: the log is all that is left.
+    // The database itself is failing: the caller passes the result on in a signed cookie (see unrecorded-result.ts).
     logger.error("facebook.connect.attempt_not_recorded", { tenantId: input.tenantId, error: err });
+    return false;
   }
 }

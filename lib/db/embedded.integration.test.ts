@@ -8,6 +8,7 @@ import { migrate } from "./migrate";
 import { ensureAppLoginRole, withCredentials } from "./provision";
 import { closePrismaClient, createPrismaClient, type Db } from "./client";
 import { inspectRole } from "./assert-app-role";
+import { assertDatabaseReady } from "./database-ready";
 import { withTenant } from "./tenant-transaction";
 
 // The demo's database: PGlite behind pglite-socket, migrated, the app connected as a non-owner role via SET ROLE.
@@ -24,7 +25,11 @@ describe("embedded PostgreSQL (npm run demo without DATABASE_URL)", () => {
     const first = await migrate(pg.ownerUrl);
     expect(first.applied.length).toBeGreaterThan(0);
     await ensureAppLoginRole(pg.ownerUrl, "social_demo", "x");
-    app = createPrismaClient(withCredentials(pg.ownerUrl, "social_demo", "x"), { max: 1, setRole: "social_demo" });
+    app = createPrismaClient(withCredentials(pg.ownerUrl, "social_demo", "x"), {
+      max: 1,
+      setRole: "social_demo",
+      statementTimeoutMs: 5000,
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -38,11 +43,17 @@ describe("embedded PostgreSQL (npm run demo without DATABASE_URL)", () => {
     await closePrismaClient(app);
     const again = await migrate(pg.ownerUrl);
     expect(again.applied).toEqual([]);
-    app = createPrismaClient(withCredentials(pg.ownerUrl, "social_demo", "x"), { max: 1, setRole: "social_demo" });
+    app = createPrismaClient(withCredentials(pg.ownerUrl, "social_demo", "x"), {
+      max: 1,
+      setRole: "social_demo",
+      statementTimeoutMs: 5000,
+    });
   });
 
   test("the app runs as a role that cannot bypass row-level security", async () => {
     await expect(inspectRole(app)).resolves.toBeUndefined();
+    // The demo passes the same start-up checks as a server: in social_app, every migration applied.
+    await expect(assertDatabaseReady(app)).resolves.toBeUndefined();
     const [who] = await app.$queryRaw<{ u: string }[]>`SELECT current_user AS u`;
     expect(who?.u).toBe("social_demo");
   });

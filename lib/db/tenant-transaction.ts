@@ -1,8 +1,11 @@
 import "server-only";
-import type { Prisma } from "./generated/client";
-import { db, type Db } from "./client";
+import pg from "pg";
+import { Prisma } from "./generated/client";
+import { clientFacts, db, type Db } from "./client";
 import { assertAppRoleCannotBypassRls } from "./assert-app-role";
+import { asDatabaseUnavailable } from "./unavailable";
 import { isUuid } from "./uuid";
+import { logger } from "../log/logger";
 
 /** The transaction client handed to callers: the only way app code reaches tenant-owned tables. */
 export type Tx = Prisma.TransactionClient;
@@ -10,7 +13,10 @@ export type Tx = Prisma.TransactionClient;
 export interface TxOptions {
   /** Defaults to the app's client; tests pass their own (still the app role). */
   client?: Db;
+  /** The whole transaction's bound (default 15 s): past it, the statement running is cancelled and the transaction fails. */
   timeoutMs?: number;
+  /** Overrides the client's per-statement bound for this transaction (transaction-local). */
+  statementTimeoutMs?: number;
   isolationLevel?: Prisma.TransactionIsolationLevel;
 }
 
@@ -21,18 +27,63 @@ function checkedUuid(value: string, what: string): string {
 
 async function run<T>(context: { tenantId?: string; userId?: string }, fn: (tx: Tx) => Promise<T>, opts: TxOptions): Promise<T> {
   const client = opts.client ?? db();
-  await assertAppRoleCannotBypassRls(client);
   const tenantId = context.tenantId ? checkedUuid(context.tenantId, "tenantId") : "";
   const userId = context.userId ? checkedUuid(context.userId, "userId") : "";
-  return client.$transaction(
-    async (tx) => {
-      // First statement of the transaction, transaction-local (is_local = true): safe behind PgBouncer
-      // in transaction mode, and gone at COMMIT/ROLLBACK so a pooled connection never leaks a tenant.
-      await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${userId}, true)`;
-      return fn(tx);
-    },
-    { timeout: opts.timeoutMs ?? 15_000, maxWait: 10_000, isolationLevel: opts.isolationLevel },
-  );
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const bound = opts.statementTimeoutMs ?? clientFacts(client)?.statementTimeoutMs;
+  const statementBound = bound ? Prisma.sql`, set_config('statement_timeout', ${String(Math.trunc(bound))}, true) AS st` : Prisma.empty;
+  try {
+    await assertAppRoleCannotBypassRls(client);
+    return await client.$transaction(
+      async (tx) => {
+        // First statement of the transaction, transaction-local (is_local = true): safe behind PgBouncer
+        // in transaction mode, and gone at COMMIT/ROLLBACK so a pooled connection never leaks a tenant. It also
+        // bounds every statement of the transaction and tells us which backend runs it (to cancel it when overdue).
+        const [first] = await tx.$queryRaw<{ pid: number; started: string }[]>`SELECT set_config('app.tenant_id', ${tenantId}, true) AS t,
+          set_config('app.user_id', ${userId}, true) AS u, pg_backend_pid() AS pid, now()::text AS started${statementBound}`;
+        const stop = first ? cancelWhenOverdue(client, first, timeoutMs) : () => {};
+        try {
+          return await fn(tx);
+        } finally {
+          stop();
+        }
+      },
+      { timeout: timeoutMs, maxWait: 10_000, isolationLevel: opts.isolationLevel },
+    );
+  } catch (err) {
+    throw asDatabaseUnavailable(err);
+  }
+}
+
+/**
+ * Prisma's transaction timeout only marks the transaction expired: the statement running keeps its connection (a
+ * 25-second lock wait held it 25 s). When the transaction is overdue, cancel that statement from a separate
+ * connection, only if the backend is still in this very transaction (same start time), so a connection already
+ * handed to someone else is never touched. Embedded PGlite has one connection and nothing to cancel with.
+ */
+function cancelWhenOverdue(client: Db, backend: { pid: number; started: string }, timeoutMs: number): () => void {
+  const facts = clientFacts(client);
+  if (!facts || facts.embedded) return () => {};
+  const timer = setTimeout(() => void cancelBackend(facts.connectionString, backend), timeoutMs);
+  timer.unref();
+  return () => clearTimeout(timer);
+}
+
+async function cancelBackend(connectionString: string, backend: { pid: number; started: string }): Promise<void> {
+  const c = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
+  c.on("error", () => {});
+  try {
+    await c.connect();
+    await c.query(`SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND xact_start = $2::timestamptz`, [
+      backend.pid,
+      backend.started,
+    ]);
+    logger.warn("db.transaction_overdue_cancelled", { pid: backend.pid });
+  } catch (err) {
+    logger.warn("db.transaction_cancel_failed", { error: err });
+  } finally {
+    await c.end().catch(() => {});
+  }
 }
 
 /** Runs fn in one transaction whose row-level-security context is the given tenant (and, optionally, user). */

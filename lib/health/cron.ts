@@ -2,7 +2,7 @@ import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { env, EnvError } from "../env";
 import { logger } from "../log/logger";
-import { errorResponse, jsonResponse } from "../http/respond";
+import { databaseUnavailableAnswer, errorResponse, jsonResponse } from "../http/respond";
 import { runTokenSweep, type SweepOptions } from "./sweep";
 
 /**
@@ -54,6 +54,8 @@ export async function handleCheckTokensCron(request: Request, opts: SweepOptions
     const result = await runTokenSweep({ timeBudgetMs: CRON_TIME_BUDGET_MS, maxTokens: CRON_MAX_TOKENS, ...opts });
     return jsonResponse(result);
   } catch (err) {
+    const unavailable = databaseUnavailableAnswer(err, { route: "/api/cron/check-tokens", method: "GET" });
+    if (unavailable) return unavailable;
     logger.error("cron.check_tokens.failed", { err });
     return errorResponse(500, "internal", "The token sweep failed; see the server logs.");
   }

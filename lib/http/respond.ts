@@ -1,5 +1,7 @@
 import "server-only";
 import { logger } from "../log/logger";
+import { databaseUnavailableReason } from "../db/unavailable";
+import { OUTAGE_MESSAGE, OUTAGE_RETRY_AFTER_S } from "./outage";
 import type { ErrorBody } from "./error-body";
 import { FAILURE_STATUS, type Failure } from "./result";
 
@@ -45,9 +47,30 @@ export function failureResponse(failure: Failure): Response {
   return errorResponse(FAILURE_STATUS[failure.code], failure.code, failure.message);
 }
 
-/** Maps anything thrown below a route to the one format. Unknown errors are logged once and answered 500. */
+/** The answer while the database is unavailable: 503 with Retry-After, in the one format. */
+export function databaseUnavailableResponse(): Response {
+  return errorResponse(503, "database_unavailable", OUTAGE_MESSAGE, { "Retry-After": String(OUTAGE_RETRY_AFTER_S) });
+}
+
+/**
+ * The 503 (logged as a warning with the reason) when err means the database is unavailable (down, refusing
+ * connections, a statement or transaction past its bound), else null. For routes with their own catch-all.
+ */
+export function databaseUnavailableAnswer(err: unknown, where: { route: string; method: string }): Response | null {
+  const reason = databaseUnavailableReason(err);
+  if (!reason) return null;
+  logger.warn("http.database_unavailable", { ...where, reason });
+  return databaseUnavailableResponse();
+}
+
+/**
+ * Maps anything thrown below a route to the one format: the database being unavailable is a 503 with Retry-After
+ * (databaseUnavailableAnswer); unknown errors are logged once and answered 500.
+ */
 export function respondToError(err: unknown, where: { route: string; method: string }): Response {
   if (err instanceof HttpError) return errorResponse(err.status, err.code, err.message, err.headers);
+  const unavailable = databaseUnavailableAnswer(err, where);
+  if (unavailable) return unavailable;
   logger.error("http.unhandled", { ...where, error: err });
   return errorResponse(500, "internal", "Something went wrong on our side. Nothing was changed; try again in a minute.");
 }

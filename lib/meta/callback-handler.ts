@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import { env } from "../env";
 import { logger } from "../log/logger";
-import { errorResponse, jsonResponse } from "../http/respond";
+import { databaseUnavailableAnswer, errorResponse, jsonResponse } from "../http/respond";
 import { publicOrigin } from "../http/public-origin";
 import { deauthorizeFacebookUser, deleteFacebookUserData } from "./forget-facebook-user";
 import { claimSignedRequest, releaseSignedRequest } from "./replay";
@@ -71,6 +71,9 @@ export async function handleDeauthorize(request: Request, opts: HandlerOptions =
     return jsonResponse({ ok: true });
   } catch (err) {
     await releaseSignedRequest(raw, { client: opts.client }).catch(() => {});
+    // 503 + Retry-After while our database is down: Meta retries.
+    const unavailable = databaseUnavailableAnswer(err, { route: "/api/facebook/deauthorize", method: "POST" });
+    if (unavailable) return unavailable;
     logger.error("meta.deauthorize.failed", { err });
     return errorResponse(500, "internal", "Could not process the deauthorization; Meta may retry.");
   }
@@ -102,6 +105,8 @@ export async function handleDataDeletion(request: Request, opts: HandlerOptions 
     return jsonResponse({ url: statusUrl(outcome.confirmationCode), confirmation_code: outcome.confirmationCode });
   } catch (err) {
     await releaseSignedRequest(raw, { client: opts.client }).catch(() => {});
+    const unavailable = databaseUnavailableAnswer(err, { route: "/api/facebook/data-deletion", method: "POST" });
+    if (unavailable) return unavailable;
     logger.error("meta.data_deletion.failed", { err });
     return errorResponse(500, "internal", "Could not process the data deletion request; Meta may retry.");
   }

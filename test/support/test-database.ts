@@ -4,6 +4,7 @@ import pg from "pg";
 import { migrate } from "../../lib/db/migrate";
 import { ensureAppLoginRole, withCredentials, withDatabase } from "../../lib/db/provision";
 import { closePrismaClient, createPrismaClient, type Db } from "../../lib/db/client";
+import { setDatabaseAvailable } from "./database-outage";
 
 /**
  * A throw-away database per test file, on the PostgreSQL server named by TEST_DATABASE_URL
@@ -22,6 +23,11 @@ export interface TestDatabase {
   app: Db;
   /** A raw pg pool as the owner, for setting up and inspecting rows behind the app's back. */
   owner: pg.Pool;
+  /**
+   * Simulates an outage and its end: false refuses every new connection to this database (ALLOW_CONNECTIONS false)
+   * and ends the open ones (the app's and the owner pool's); true accepts connections again.
+   */
+  setAvailable(available: boolean): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -54,12 +60,14 @@ export async function createTestDatabase(opts: { migrate?: boolean; poolMax?: nu
     appRole,
     app,
     owner,
+    setAvailable: (available) => setDatabaseAvailable(ADMIN_URL, name, available),
     async drop() {
       await closePrismaClient(app).catch(() => {});
       await owner.end().catch(() => {});
       const c = new pg.Client({ connectionString: ADMIN_URL });
       await c.connect();
       try {
+        await c.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`).catch(() => {});
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         await c.query(`DROP ROLE IF EXISTS ${appRole}`);
       } finally {

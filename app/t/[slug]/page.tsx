@@ -1,4 +1,6 @@
 import Link from "next/link";
+import { cookies } from "next/headers";
+import { CONNECT_RESULT_COOKIE, latestConnectResult, readUnrecordedResult } from "@/lib/connect/unrecorded-result";
 import { requireWorkspace } from "@/lib/auth/session";
 import { loadDashboardData } from "@/lib/workspace/dashboard-data";
 import { dashboardHref, parseDashboardQuery, type DashboardQuery, type Sort } from "@/lib/workspace/dashboard-query";
@@ -42,7 +44,10 @@ export default async function TenantDashboard({ params, searchParams }: { params
     value,
     user,
   } = await requireWorkspace(slug, "workspace.view", (tx, _m, u) => loadDashboardData(tx, { userId: u.id, query }));
-  const { pages, identities, attempt, nowMs, warnings } = value;
+  const { pages, identities, nowMs, warnings } = value;
+  // The newer of the recorded attempt and a result the database could not record (a connect lost to an outage).
+  const unrecorded = readUnrecordedResult((await cookies()).get(CONNECT_RESULT_COOKIE)?.value, membership);
+  const attempt = latestConnectResult(value.attempt, unrecorded);
   const canManage = can(membership.role, "connections.manage");
   const connect = startFacebookConnect.bind(null, membership.slug);
   const connectButton = canManage ? (
