@@ -170,6 +170,36 @@ BEGIN
 END
 $$;
 
+-- Writers of one workspace's identities, Pages and tokens take turns. The summaries make writes that used to touch
+-- disjoint rows meet (a sweep's token UPDATE now updates its Pages; a Page disconnect updates an identity's count;
+-- every count change updates the workspace's one counts row), and two transactions taking those row locks in
+-- different orders would deadlock. So the first statement of a transaction that writes any of these tables in a
+-- tenant context takes a transaction-level advisory lock for that tenant before it locks any row (a BEFORE
+-- STATEMENT trigger), and every row lock of these tables is then taken under it: no cycle within a workspace.
+-- Transactions that walk several workspaces (the sweep, Meta's callbacks) walk them in ascending id order.
+-- Owner-side writes without a tenant context (migrations, tests' fixtures) take no lock.
+CREATE FUNCTION "serialize_workspace_writes"() RETURNS trigger
+  LANGUAGE plpgsql
+  SECURITY INVOKER
+  SET search_path = pg_catalog, public
+AS $$
+DECLARE
+  tenant text := NULLIF(current_setting('app.tenant_id', true), '');
+BEGIN
+  IF tenant IS NOT NULL THEN
+    PERFORM pg_advisory_xact_lock(20261129, hashtext(tenant));
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER "ad_tokens_serialize_writes" BEFORE INSERT OR UPDATE OR DELETE ON "ad_tokens"
+  FOR EACH STATEMENT EXECUTE FUNCTION "serialize_workspace_writes"();
+CREATE TRIGGER "facebook_pages_serialize_writes" BEFORE INSERT OR UPDATE OR DELETE ON "facebook_pages"
+  FOR EACH STATEMENT EXECUTE FUNCTION "serialize_workspace_writes"();
+CREATE TRIGGER "social_identities_serialize_writes" BEFORE INSERT OR UPDATE OR DELETE ON "social_identities"
+  FOR EACH STATEMENT EXECUTE FUNCTION "serialize_workspace_writes"();
+REVOKE ALL ON FUNCTION "serialize_workspace_writes"() FROM PUBLIC;
+
 CREATE TRIGGER "ad_tokens_summaries_insert" AFTER INSERT ON "ad_tokens"
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "ad_tokens_maintain_summaries"();
 CREATE TRIGGER "ad_tokens_summaries_update" AFTER UPDATE ON "ad_tokens"
