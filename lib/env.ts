@@ -62,6 +62,8 @@ const schema = z.object({
   // Auth.js reads AUTH_URL itself; we read it only to know whether cookies can be Secure (http:// in local runs).
   AUTH_URL: z.url({ error: "must be the app's public URL, e.g. https://app.example.com" }).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  // Only `npm run bench` sets it: the JSON file of dashboard props /bench/floor renders; unset, that route is a 404.
+  BENCH_FLOOR_DATA: z.string().min(1, "must be the path of the benchmark's floor data file (leave it unset outside the bench)").optional(),
 });
 
 export type Env = z.infer<typeof schema>;
