@@ -11,7 +11,7 @@ import { classifyContext } from "./check-context";
 import { GRAPH_BATCH_LIMIT } from "../facebook/debug-token-batch";
 import { ATTENTION_STATUSES, logExpiryNotifier, type ExpiryNotifier, type TokenAttention } from "./expiry-notifier";
 import { nextStep } from "./sweep-decision";
-import { claimDueTokens, writeCheckResults, type ClaimedToken, type WrittenToken } from "./token-store";
+import { claimDueTokens, cursorAfter, writeCheckResults, type ClaimCursor, type ClaimedToken, type WrittenToken } from "./token-store";
 
 /**
  * The health sweep: checks every active token that is due (next_check_at passed) with debug_token, in Graph
@@ -159,6 +159,8 @@ export async function runTokenSweep(opts: SweepOptions = {}): Promise<SweepResul
   );
   result.tenants = tenants.length;
   let cursor = 0;
+  /** Per tenant, where its due order was left: the next claim starts after it. */
+  const claimCursors = new Map<string, ClaimCursor | null>();
   let claimedTotal = 0;
   let pausesInARow = 0;
 
@@ -174,7 +176,9 @@ export async function runTokenSweep(opts: SweepOptions = {}): Promise<SweepResul
           for (let n = 0; n < tenantsPerTx && out.length + claimed.length < want && localCursor < tenants.length; n++) {
             if (n > 0) await setTenant(tx, tenants[localCursor] as string);
             const ask = want - out.length - claimed.length;
-            const rows = await claimDueTokens(tx, ask, leaseSeconds);
+            const tenantId = tenants[localCursor] as string;
+            const rows = await claimDueTokens(tx, ask, leaseSeconds, claimCursors.get(tenantId) ?? null);
+            claimCursors.set(tenantId, cursorAfter(rows, claimCursors.get(tenantId) ?? null));
             claimed.push(...rows);
             if (rows.length < ask) localCursor++; // this tenant has nothing more due (or another sweep has it)
           }

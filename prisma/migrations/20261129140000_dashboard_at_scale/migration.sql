@@ -62,6 +62,10 @@ CREATE INDEX "ad_tokens_active_user_token_by_identity" ON "ad_tokens" ("social_i
 CREATE INDEX "ad_tokens_warning_candidates" ON "ad_tokens" ("tenant_id", "social_identity_id", "id")
   WHERE "deleted_at" IS NULL AND ("status" IN ('expired', 'revoked', 'invalid', 'expiring') OR "expires_at" IS NOT NULL);
 
+-- The health sweep's claim: a tenant's due tokens in (next_check_at, id) order, so a claim can start after the
+-- previous one's last row (lib/health/token-store.ts claimDueTokens) instead of re-walking what it already checked.
+CREATE INDEX "ad_tokens_due_by_tenant" ON "ad_tokens" ("tenant_id", "next_check_at", "id") WHERE "deleted_at" IS NULL;
+
 -- Maintenance -----------------------------------------------------------------------------------------------------
 -- ad_tokens statement → the touched Pages' summaries are recomputed from their active tokens (through
 -- ad_tokens_active_by_page) and the identities' active page token counts adjusted; the Pages' UPDATE in turn fires
