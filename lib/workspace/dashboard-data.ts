@@ -59,7 +59,6 @@ export interface IdentityView {
   id: string;
   name: string | null;
   pictureUrl: string | null;
-  externalUserId: string;
   connectedById: string;
   connectedByName: string | null;
   /** When the current connection was made (the active user token's creation), else the identity's. */
@@ -224,7 +223,7 @@ export async function listIdentitiesAndAttempt(
       'warningTokens', ${warningTokensJsonSql(health.now, health.warningDays)},
       'identities', COALESCE((
         SELECT json_agg(json_build_object(
-                 'id', s.id, 'name', s.name, 'pictureUrl', s.picture_url, 'externalUserId', s.external_user_id,
+                 'id', s.id, 'name', s.name, 'pictureUrl', s.picture_url,
                  'connectedById', s.user_id, 'connectedByName', u.name,
                  'connectedAt', COALESCE(ut.created_at, s.created_at), 'declinedScopes', s.declined_scopes,
                  'pageCount', s.active_page_tokens,
