@@ -101,23 +101,31 @@ export function groupWarnings(tokens: WarningToken[], now: Date, warningDays: nu
  */
 export function warningTokensJsonSql(now: Date, warningDays: number): Prisma.Sql {
   const horizon = warningHorizon(now, warningDays);
+  // Exactly the rows effectiveKind gives a kind (a Page token's own "expiring" status is no warning). Page names
+  // are looked up only for the first PAGE_NAMES_SHOWN Page tokens of each identity: the banner shows no more.
   return Prisma.sql`COALESCE((
     SELECT json_agg(json_build_object(
              'status', w.status, 'tokenType', w.token_type, 'expiresAt', w.expires_at,
-             'socialIdentityId', w.social_identity_id, 'identityName', w.identity_name, 'pageName', w.page_name))
+             'socialIdentityId', w.social_identity_id, 'identityName', s.name,
+             'pageName', CASE WHEN w.token_type = 'page' AND w.nth <= ${PAGE_NAMES_SHOWN}
+                              THEN (SELECT p.name FROM facebook_pages p WHERE p.id = w.facebook_page_id) END)
+             ORDER BY w.social_identity_id, w.id)
     FROM (
-      SELECT t.status, t.token_type, t.expires_at, t.social_identity_id, s.name AS identity_name, p.name AS page_name
-      FROM ad_tokens t
-      JOIN social_identities s ON s.id = t.social_identity_id
-      LEFT JOIN facebook_pages p ON p.id = t.facebook_page_id
-      WHERE t.deleted_at IS NULL
-        AND (t.status IN ('expired', 'revoked', 'invalid', 'expiring') OR t.expires_at IS NOT NULL)
-        AND (t.status IN ('expired', 'revoked', 'invalid', 'expiring')
-             OR t.expires_at <= ${now}
-             OR (t.token_type = 'user' AND t.expires_at <= ${horizon}))
-      ORDER BY t.tenant_id, t.social_identity_id, t.id
-      LIMIT ${MAX_ROWS}
+      SELECT c.*, row_number() OVER (PARTITION BY c.social_identity_id, c.token_type ORDER BY c.id) AS nth
+      FROM (
+        SELECT t.id, t.status, t.token_type, t.expires_at, t.social_identity_id, t.facebook_page_id
+        FROM ad_tokens t
+        WHERE t.deleted_at IS NULL
+          AND (t.status IN ('expired', 'revoked', 'invalid', 'expiring') OR t.expires_at IS NOT NULL)
+          AND (t.status IN ('expired', 'revoked', 'invalid')
+               OR (t.status = 'expiring' AND t.token_type = 'user')
+               OR t.expires_at <= ${now}
+               OR (t.token_type = 'user' AND t.expires_at <= ${horizon}))
+        ORDER BY t.tenant_id, t.social_identity_id, t.id
+        LIMIT ${MAX_ROWS}
+      ) c
     ) w
+    JOIN social_identities s ON s.id = w.social_identity_id
   ), '[]'::json)`;
 }
 

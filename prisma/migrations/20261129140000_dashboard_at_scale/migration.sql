@@ -85,14 +85,14 @@ BEGIN
              WHERE "token_type" = 'page' AND "deleted_at" IS NULL GROUP BY 1) d
      WHERE s."id" = d.id;
   ELSIF TG_OP = 'UPDATE' THEN
+    -- Pages whose tokens changed in what the summary reads (liveness, status, expiry, last check, Page), found
+    -- with set differences (hashing, linear) rather than a join of the two transition tables.
     SELECT array_agg(DISTINCT x.pid) INTO touched FROM (
-      SELECT n."facebook_page_id" AS pid FROM new_rows n JOIN old_rows o ON o."id" = n."id"
-       WHERE (o."deleted_at" IS NULL) <> (n."deleted_at" IS NULL) OR o."status" <> n."status"
-          OR o."expires_at" IS DISTINCT FROM n."expires_at" OR o."last_checked_at" IS DISTINCT FROM n."last_checked_at"
-          OR o."facebook_page_id" IS DISTINCT FROM n."facebook_page_id"
+      (SELECT "id", "facebook_page_id" AS pid, "deleted_at" IS NULL AS live, "status", "expires_at", "last_checked_at" FROM new_rows
+       EXCEPT SELECT "id", "facebook_page_id", "deleted_at" IS NULL, "status", "expires_at", "last_checked_at" FROM old_rows)
       UNION ALL
-      SELECT o."facebook_page_id" FROM new_rows n JOIN old_rows o ON o."id" = n."id"
-       WHERE o."facebook_page_id" IS DISTINCT FROM n."facebook_page_id"
+      (SELECT "id", "facebook_page_id", "deleted_at" IS NULL, "status", "expires_at", "last_checked_at" FROM old_rows
+       EXCEPT SELECT "id", "facebook_page_id", "deleted_at" IS NULL, "status", "expires_at", "last_checked_at" FROM new_rows)
     ) x WHERE x.pid IS NOT NULL;
     UPDATE "social_identities" s SET "active_page_tokens" = s."active_page_tokens" + d.n
       FROM (SELECT id, sum(n)::int AS n FROM (
