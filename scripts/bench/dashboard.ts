@@ -436,10 +436,12 @@ export async function runDashboardBench(): Promise<DashboardBench> {
       const filteredParams = { status: "revoked", sort: "status" };
       const filtered = await renderInProcess(db, userId, w, filteredParams);
       const searched = await renderInProcess(db, userId, w, { q: "Page 0001" });
+      const oneMatch = await renderInProcess(db, userId, w, { q: "Page 000123" });
       const data = plain.statements.filter((st) => !isPlumbing(st.sql));
       const [membership = NaN, pages = NaN, identities = NaN] = await statementTimes(db, plain.statements);
       const [, fPages = NaN] = await statementTimes(db, filtered.statements);
       const [, sPages = NaN] = await statementTimes(db, searched.statements);
+      const [, oPages = NaN] = await statementTimes(db, oneMatch.statements);
       bySize[`${w.pages.toLocaleString("en")} Pages`] = {
         "TTFB one at a time p50 ms": seq.p50,
         "TTFB one at a time p95 ms": seq.p95,
@@ -451,7 +453,8 @@ export async function runDashboardBench(): Promise<DashboardBench> {
         "SQL ms: membership": membership,
         "SQL ms: pages list (default view)": pages,
         "SQL ms: pages list (revoked, problems first)": fPages,
-        "SQL ms: pages list (search 'Page 0001')": sPages,
+        "SQL ms: pages list (search 'Page 000123': 1 match)": oPages,
+        "SQL ms: pages list (search 'Page 0001': up to 100 matches, trigrams in every name)": sPages,
         "SQL ms: identities + attempt + banner": identities,
         errors: seq.errors + conc.errors,
       };
