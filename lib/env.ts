@@ -106,6 +106,8 @@ const schema = z.object({
     .min(1, "must be at least 1")
     .max(10_000)
     .default(20),
+  // Only `npm run bench` sets it: the JSON file of dashboard props /bench/floor renders; unset, that route is a 404.
+  BENCH_FLOOR_DATA: z.string().min(1, "must be the path of the benchmark's floor data file (leave it unset outside the bench)").optional(),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,6 +1,7 @@
 import "server-only";
+import { hkdfSync } from "node:crypto";
 import { headers } from "next/headers";
-import { decode } from "next-auth/jwt";
+import { base64url, calculateJwkThumbprint, jwtDecrypt } from "jose";
 import { env } from "../env";
 import { isUuid } from "../db/uuid";
 import type { Db } from "../db/client";
@@ -9,9 +10,12 @@ import { sessionIsLiveIn } from "./session-generation";
 
 /**
  * Reads the signed-in person from Auth.js's session cookie without going through Auth.js's session endpoint (which
- * re-encodes and re-issues the cookie on every call, even where nothing can be written). Decryption is Auth.js's own
- * `decode` (JWE, key derived from AUTH_SECRET with the cookie name as salt; expiry checked), so a tampered, expired
- * or other-secret cookie is refused exactly as Auth.js refuses it. Auth.js still issues and renews the cookie.
+ * re-encodes and re-issues the cookie on every call, even where nothing can be written). Decryption follows
+ * Auth.js's own `decode` (@auth/core/jwt: JWE "dir" + A256CBC-HS512 or A256GCM, the key derived from AUTH_SECRET by
+ * HKDF-SHA256 with the cookie name as salt, the key id its JWK thumbprint, expiry checked with 15 s tolerance), so a
+ * tampered, expired or other-secret cookie is refused exactly as Auth.js refuses it, but the key is derived once per
+ * process per (secret, cookie name) instead of on every request. Auth.js still issues and renews the cookie
+ * (session-cookie.test.ts checks both ways against Auth.js's own encode and decode).
  */
 
 export interface SessionPerson {
@@ -29,6 +33,48 @@ export interface SessionPerson {
 type SessionClaims = { sub?: unknown; name?: unknown; picture?: unknown; sid?: unknown; gen?: unknown; exp?: unknown };
 
 const BASE = "authjs.session-token";
+
+type Enc = "A256CBC-HS512" | "A256GCM";
+
+interface DerivedKey {
+  key: Uint8Array;
+  kid: string;
+}
+
+const isEnc = (enc: string): enc is Enc => enc === "A256CBC-HS512" || enc === "A256GCM";
+
+/** Derived keys per (enc, cookie name, secret): HKDF and the thumbprint run once per process, not per request. */
+const derivedKeys = new Map<string, Promise<DerivedKey>>();
+
+function derivedKey(enc: Enc, secret: string, salt: string): Promise<DerivedKey> {
+  const cacheKey = `${enc}\u0000${salt}\u0000${secret}`;
+  let found = derivedKeys.get(cacheKey);
+  if (!found) {
+    const length = enc === "A256CBC-HS512" ? 64 : 32;
+    const key = new Uint8Array(hkdfSync("sha256", secret, salt, `Auth.js Generated Encryption Key (${salt})`, length));
+    found = calculateJwkThumbprint({ kty: "oct", k: base64url.encode(key) }, `sha${length << 3}` as "sha256" | "sha512").then((kid) => ({
+      key,
+      kid,
+    }));
+    derivedKeys.set(cacheKey, found);
+  }
+  return found;
+}
+
+/** Auth.js's decode with cached keys: the payload, or a throw for anything Auth.js would refuse. */
+async function decodeSessionToken(token: string, secret: string, salt: string): Promise<Record<string, unknown>> {
+  const { payload } = await jwtDecrypt(
+    token,
+    async ({ kid, enc }) => {
+      if (!isEnc(enc)) throw new Error("unsupported content encryption");
+      const derived = await derivedKey(enc, secret, salt);
+      if (kid === undefined || kid === derived.kid) return derived.key;
+      throw new Error("no matching decryption secret");
+    },
+    { clockTolerance: 15, keyManagementAlgorithms: ["dir"], contentEncryptionAlgorithms: ["A256CBC-HS512", "A256GCM"] },
+  );
+  return payload;
+}
 
 function parseCookies(header: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -66,7 +112,7 @@ export async function readSessionCookie(
   if (!token) return null;
   let payload: SessionClaims | null;
   try {
-    payload = await decode<SessionClaims>({ token, secret: opts.secret, salt: name });
+    payload = await decodeSessionToken(token, opts.secret, name);
   } catch {
     return null;
   }

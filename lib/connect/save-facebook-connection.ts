@@ -17,46 +17,64 @@ export interface SavedConnection {
   tokensRotated: number;
 }
 
-/**
- * Writes a fetched connection inside the caller's tenant transaction:
- * identity upsert → Pages upsert (tasks as text[]) → soft-delete the tokens being replaced → insert the new typed
- * tokens → audit. A per-(tenant, user, platform) advisory lock serialises concurrent callbacks; the partial unique
- * indexes would refuse a second active token anyway.
- */
-export async function saveFacebookConnection(
-  tx: Tx,
-  ctx: { tenantId: string; userId: string; accountId: string | null },
-  conn: FacebookConnection,
-  now = new Date(),
-): Promise<SavedConnection> {
-  const { tenantId, userId } = ctx;
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${tenantId}:${userId}:facebook`}))`;
+type Ctx = { tenantId: string; userId: string; accountId: string | null };
 
+/**
+ * Writes a fetched connection inside the caller's tenant transaction, in this order (the lock order every connect
+ * follows): a per-(tenant, user, platform) advisory lock that serialises concurrent callbacks → upsert the identity →
+ * upsert the Pages → retire the tokens being replaced → insert the new typed tokens → hide Pages left without a
+ * token → audit. Seven statements whatever the number of Pages (each step is one statement over every row); the
+ * partial unique indexes would refuse a second active token anyway.
+ */
+export async function saveFacebookConnection(tx: Tx, ctx: Ctx, conn: FacebookConnection, now = new Date()): Promise<SavedConnection> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${ctx.tenantId}:${ctx.userId}:facebook`}))`;
+  const identityId = await upsertIdentity(tx, ctx, conn);
+  const pageUuidByFbId = await upsertPages(tx, ctx.tenantId, conn.pages);
+  const returnedPageUuids = [...pageUuidByFbId.values()];
+  const replaced = await retireReplacedTokens(tx, ctx, identityId, returnedPageUuids);
+  const returned = new Set(returnedPageUuids);
+  const removedPageUuids = replaced
+    .filter((r) => r.token_type === "page" && r.facebook_page_id && !returned.has(r.facebook_page_id))
+    .map((r) => r.facebook_page_id as string);
+  const userTokenId = await insertTokens(tx, ctx, identityId, conn, pageUuidByFbId, now);
+  // Pages whose last active token went away are hidden from the list (history stays).
+  await hidePagesWithoutActiveTokens(tx, removedPageUuids);
+  const rotatedUser = replaced.filter((r) => r.token_type === "user").length;
+  await auditConnection(tx, ctx, { identityId, userTokenId, conn, rotatedUser, replaced: replaced.length, removedPageUuids });
+  await emitWebhookEvents(tx, ctx.tenantId, [
+    {
+      type: "connection.created",
+      data: { socialIdentityId: identityId, platform: "facebook", pages: conn.pages.length, reconnect: replaced.length > 0, userTokenId },
+    },
+  ]);
+  return {
+    socialIdentityId: identityId,
+    userTokenId,
+    pagesConnected: conn.pages.length,
+    pagesRemoved: removedPageUuids.length,
+    tokensRotated: replaced.length,
+  };
+}
+
+async function upsertIdentity(tx: Tx, ctx: Ctx, conn: FacebookConnection): Promise<string> {
+  const { tenantId, userId } = ctx;
+  const profile = {
+    name: conn.profile.name,
+    pictureUrl: conn.profile.pictureUrl,
+    grantedScopes: conn.permissions.granted,
+    declinedScopes: conn.permissions.declined,
+  };
   const identity = await tx.socialIdentity.upsert({
     where: { tenantId_platform_externalUserId: { tenantId, platform: "facebook", externalUserId: conn.profile.id } },
-    create: {
-      tenantId,
-      userId,
-      platform: "facebook",
-      externalUserId: conn.profile.id,
-      name: conn.profile.name,
-      pictureUrl: conn.profile.pictureUrl,
-      grantedScopes: conn.permissions.granted,
-      declinedScopes: conn.permissions.declined,
-    },
-    update: {
-      userId,
-      name: conn.profile.name,
-      pictureUrl: conn.profile.pictureUrl,
-      grantedScopes: conn.permissions.granted,
-      declinedScopes: conn.permissions.declined,
-      deletedAt: null,
-    },
+    create: { tenantId, userId, platform: "facebook", externalUserId: conn.profile.id, ...profile },
+    update: { userId, ...profile, deletedAt: null },
     select: { id: true },
   });
+  return identity.id;
+}
 
-  // One statement for every Page (250 Pages = 1 round trip), reviving soft-deleted ones.
-  const pages = conn.pages;
+/** One statement for every Page (1,000 Pages = 1 round trip), reviving soft-deleted ones. Facebook id → our id. */
+async function upsertPages(tx: Tx, tenantId: string, pages: FacebookConnection["pages"]): Promise<Map<string, string>> {
   const pageRows = await tx.$queryRaw<{ id: string; page_id: string }[]>`
     INSERT INTO facebook_pages (tenant_id, page_id, name, category, picture_url, tasks)
     SELECT ${tenantId}::uuid, p.page_id, p.name, p.category, p.picture_url,
@@ -68,111 +86,107 @@ export async function saveFacebookConnection(
       SET name = EXCLUDED.name, category = EXCLUDED.category, picture_url = EXCLUDED.picture_url,
           tasks = EXCLUDED.tasks, deleted_at = NULL, updated_at = now()
     RETURNING id, page_id`;
-  const pageUuidByFbId = new Map(pageRows.map((r) => [r.page_id, r.id]));
-  const returnedPageUuids = pageRows.map((r) => r.id);
+  return new Map(pageRows.map((r) => [r.page_id, r.id]));
+}
 
-  // Replace: the person's active user token (whichever identity), page tokens for returned Pages, and this
-  // identity's page tokens for Pages Facebook no longer returns.
-  const replaced = await tx.$queryRaw<{ id: string; token_type: "user" | "page"; facebook_page_id: string | null }[]>`
+interface ReplacedToken {
+  id: string;
+  token_type: "user" | "page";
+  facebook_page_id: string | null;
+}
+
+/**
+ * Soft-deletes what the new tokens replace: the person's active user token (whichever identity), page tokens for
+ * returned Pages, and this identity's page tokens for Pages Facebook no longer returns.
+ */
+async function retireReplacedTokens(tx: Tx, ctx: Ctx, identityId: string, returnedPageUuids: string[]): Promise<ReplacedToken[]> {
+  return tx.$queryRaw<ReplacedToken[]>`
     UPDATE ad_tokens SET deleted_at = now(), updated_at = now()
-    WHERE tenant_id = ${tenantId}::uuid AND user_id = ${userId}::uuid AND platform = 'facebook' AND deleted_at IS NULL
+    WHERE tenant_id = ${ctx.tenantId}::uuid AND user_id = ${ctx.userId}::uuid AND platform = 'facebook' AND deleted_at IS NULL
       AND (token_type = 'user'
            OR facebook_page_id = ANY(${returnedPageUuids}::uuid[])
-           OR social_identity_id = ${identity.id}::uuid)
+           OR social_identity_id = ${identityId}::uuid)
     RETURNING id, token_type, facebook_page_id`;
-  const removedPageUuids = replaced
-    .filter((r) => r.token_type === "page" && r.facebook_page_id && !returnedPageUuids.includes(r.facebook_page_id))
-    .map((r) => r.facebook_page_id as string);
+}
 
+/**
+ * The user token and one page token per Page, encrypted, in ONE statement (columns as arrays, `unnest`ed): no
+ * per-row work in Prisma's query compiler. Returns the user token's id.
+ */
+async function insertTokens(
+  tx: Tx,
+  ctx: Ctx,
+  identityId: string,
+  conn: FacebookConnection,
+  pageUuidByFbId: Map<string, string>,
+  now: Date,
+): Promise<string> {
+  const { tenantId } = ctx;
   const warningDays = env().TOKEN_EXPIRY_WARNING_DAYS;
-  const checkedAt = now;
   const nextCheckAt = new Date(now.getTime() + env().TOKEN_CHECK_INTERVAL_HOURS * 3_600_000);
   const userSealed = encryptToken(tenantId, conn.userToken.accessToken);
-  const userToken = await tx.adToken.create({
-    data: {
-      tenantId,
-      userId,
-      platform: "facebook",
-      tokenType: "user",
-      socialIdentityId: identity.id,
-      accountId: ctx.accountId,
-      ciphertext: userSealed.ciphertext,
-      keyId: userSealed.keyId,
-      scopes: conn.permissions.granted,
-      expiresAt: conn.userToken.expiresAt,
-      status: deriveStatus({ isValid: true, expiresAt: conn.userToken.expiresAt, now, warningDays }),
-      lastCheckedAt: checkedAt,
-      nextCheckAt,
-    },
-    select: { id: true },
-  });
+  // Row 0 is the user token; then the Pages. Page tokens from a long-lived user token do not expire (debug_token
+  // shows expires_at 0): the health check records what Facebook says.
+  const types: ("user" | "page")[] = ["user"];
+  const pageIds: (string | null)[] = [null];
+  const ciphertexts: string[] = [Buffer.from(userSealed.ciphertext).toString("base64")];
+  const keyIds: string[] = [userSealed.keyId];
+  const expiries: (string | null)[] = [conn.userToken.expiresAt?.toISOString() ?? null];
+  const statuses: string[] = [deriveStatus({ isValid: true, expiresAt: conn.userToken.expiresAt, now, warningDays })];
+  for (const p of conn.pages) {
+    const sealed = encryptToken(tenantId, p.accessToken);
+    types.push("page");
+    pageIds.push(pageUuidByFbId.get(p.pageId) as string);
+    ciphertexts.push(Buffer.from(sealed.ciphertext).toString("base64"));
+    keyIds.push(sealed.keyId);
+    expiries.push(null);
+    statuses.push("active");
+  }
+  const rows = await tx.$queryRaw<{ id: string; token_type: "user" | "page" }[]>`
+    INSERT INTO ad_tokens (tenant_id, user_id, platform, token_type, social_identity_id, facebook_page_id, account_id,
+                           ciphertext, key_id, scopes, expires_at, status, last_checked_at, next_check_at)
+    SELECT ${tenantId}::uuid, ${ctx.userId}::uuid, 'facebook', r.token_type::token_type, ${identityId}::uuid, r.page_id,
+           ${ctx.accountId}::uuid, decode(r.ciphertext, 'base64'), r.key_id, ${conn.permissions.granted}::text[],
+           r.expires_at, r.status::token_status, ${now}, ${nextCheckAt}
+    FROM unnest(${types}::text[], ${pageIds}::uuid[], ${ciphertexts}::text[], ${keyIds}::text[],
+                ${expiries}::timestamptz[], ${statuses}::text[])
+         WITH ORDINALITY AS r(token_type, page_id, ciphertext, key_id, expires_at, status, n)
+    ORDER BY r.n
+    RETURNING id, token_type`;
+  const user = rows.find((r) => r.token_type === "user");
+  if (!user) throw new Error("the user token was not inserted");
+  return user.id;
+}
 
-  await tx.adToken.createMany({
-    data: pages.map((p) => {
-      const sealed = encryptToken(tenantId, p.accessToken);
-      return {
-        tenantId,
-        userId,
-        platform: "facebook" as const,
-        tokenType: "page" as const,
-        socialIdentityId: identity.id,
-        facebookPageId: pageUuidByFbId.get(p.pageId) as string,
-        accountId: ctx.accountId,
-        ciphertext: sealed.ciphertext,
-        keyId: sealed.keyId,
-        scopes: conn.permissions.granted,
-        // Page tokens from a long-lived user token do not expire (debug_token shows expires_at 0); the health
-        // check records what Facebook says.
-        expiresAt: null,
-        status: "active" as const,
-        lastCheckedAt: checkedAt,
-        nextCheckAt,
-      };
-    }),
-  });
-
-  // Pages whose last active token went away are hidden from the list (history stays).
-  await hidePagesWithoutActiveTokens(tx, removedPageUuids);
-
-  const rotatedUser = replaced.filter((r) => r.token_type === "user").length;
-  await appendAudit(tx, tenantId, userId, [
+async function auditConnection(
+  tx: Tx,
+  ctx: Ctx,
+  w: {
+    identityId: string;
+    userTokenId: string;
+    conn: FacebookConnection;
+    rotatedUser: number;
+    replaced: number;
+    removedPageUuids: string[];
+  },
+): Promise<void> {
+  await appendAudit(tx, ctx.tenantId, ctx.userId, [
     {
       action: "facebook.connected",
       targetType: "social_identity",
-      targetId: identity.id,
+      targetId: w.identityId,
       // No names or Facebook ids here: the audit log outlives a data deletion request (targetId names the identity).
       details: {
-        pages: pages.length,
-        declinedScopes: conn.permissions.declined,
-        userTokenRotated: rotatedUser > 0,
-        pageTokensReplaced: replaced.length - rotatedUser,
-        pagesNoLongerShared: removedPageUuids.length,
+        pages: w.conn.pages.length,
+        declinedScopes: w.conn.permissions.declined,
+        userTokenRotated: w.rotatedUser > 0,
+        pageTokensReplaced: w.replaced - w.rotatedUser,
+        pagesNoLongerShared: w.removedPageUuids.length,
       } satisfies Prisma.InputJsonObject,
     },
-    ...(rotatedUser > 0
-      ? [{ action: "token.rotated", targetType: "ad_token" as const, targetId: userToken.id, details: { tokenType: "user" } }]
+    ...(w.rotatedUser > 0
+      ? [{ action: "token.rotated", targetType: "ad_token" as const, targetId: w.userTokenId, details: { tokenType: "user" } }]
       : []),
-    ...removedPageUuids.map((id) => ({ action: "page.no_longer_shared", targetType: "facebook_page" as const, targetId: id })),
+    ...w.removedPageUuids.map((id) => ({ action: "page.no_longer_shared", targetType: "facebook_page" as const, targetId: id })),
   ]);
-
-  await emitWebhookEvents(tx, tenantId, [
-    {
-      type: "connection.created",
-      data: {
-        socialIdentityId: identity.id,
-        platform: "facebook",
-        pages: pages.length,
-        reconnect: replaced.length > 0,
-        userTokenId: userToken.id,
-      },
-    },
-  ]);
-
-  return {
-    socialIdentityId: identity.id,
-    userTokenId: userToken.id,
-    pagesConnected: pages.length,
-    pagesRemoved: removedPageUuids.length,
-    tokensRotated: replaced.length,
-  };
 }

@@ -10,8 +10,8 @@ export interface ClientOptions {
   max?: number;
   /** Runs SET ROLE on every new connection (embedded PGlite only; see DATABASE_SET_ROLE). */
   setRole?: string;
-  /** Called with each SQL statement sent (the benchmark counts queries per render with it). */
-  onQuery?: (sql: string) => void;
+  /** Called with each SQL statement sent, its parameters (JSON) and duration in ms (the benchmark counts and times). */
+  onQuery?: (sql: string, params: string, durationMs: number) => void;
   /**
    * Upper bound for any one statement, in ms: set on every new connection (statements outside transactions) and
    * again, transaction-local, as the first statement of every withTenant/withUser transaction (which is what holds
@@ -83,7 +83,7 @@ export function createPrismaClient(connectionString: string, opts: ClientOptions
   facts.set(client, { pool, connectionString, statementTimeoutMs: opts.statementTimeoutMs, embedded: Boolean(role) });
   if (opts.onQuery) {
     const onQuery = opts.onQuery;
-    client.$on("query" as never, (e: { query: string }) => onQuery(e.query));
+    client.$on("query" as never, (e: { query: string; params: string; duration: number }) => onQuery(e.query, e.params, e.duration));
   }
   return client;
 }

@@ -22,6 +22,7 @@ interface TokenRow {
   status: ClaimedToken["status"];
   ciphertext: Uint8Array;
   key_id: string;
+  next_check_at: Date;
 }
 
 /** Claims up to `limit` due schedule rows (committed before returning): ids only. */
@@ -64,11 +65,12 @@ export async function claimDueTokensEverywhere(client: Db, want: number, leaseSe
              SET check_lease_until = now() + make_interval(secs => ${leaseSeconds}::double precision)
            WHERE t.id = ANY(${byTenant.get(tenantId) ?? []}::uuid[])
              AND t.deleted_at IS NULL AND t.next_check_at <= now()
-          RETURNING t.id, t.tenant_id, t.token_type, t.status, t.ciphertext, t.key_id`;
+          RETURNING t.id, t.tenant_id, t.token_type, t.status, t.ciphertext, t.key_id, t.next_check_at`;
         for (const r of rows) {
           out.push({
             id: r.id,
             tenantId: r.tenant_id,
+            nextCheckAt: r.next_check_at,
             tokenType: r.token_type,
             status: r.status,
             ciphertext: r.ciphertext,

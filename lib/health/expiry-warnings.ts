@@ -1,4 +1,5 @@
 import "server-only";
+import { Prisma } from "../db/generated/client";
 import type { TokenStatus, TokenType } from "../db/generated/enums";
 import type { Tx } from "../db/tenant-transaction";
 import { DAY_MS } from "../tokens/status";
@@ -92,40 +93,57 @@ export function groupWarnings(tokens: WarningToken[], now: Date, warningDays: nu
   return [...byIdentity.values()].sort((a, b) => RANK[b.kind] - RANK[a.kind] || (a.identityName ?? "").localeCompare(b.identityName ?? ""));
 }
 
+/**
+ * The tokens that may warrant a warning, as JSON (a json array, never null) for the tenant in context: one
+ * sub-select, read through the partial index ad_tokens_warning_candidates (problem statuses or an expiry at all), so
+ * its cost follows the problem tokens (at most MAX_WARNING_TOKENS), not the workspace. The dashboard embeds it in
+ * its identities statement; loadExpiryWarnings runs it alone. effectiveKind decides on each row.
+ */
+export function warningTokensJsonSql(now: Date, warningDays: number): Prisma.Sql {
+  const horizon = warningHorizon(now, warningDays);
+  // Exactly the rows effectiveKind gives a kind (a Page token's own "expiring" status is no warning). Page names
+  // are looked up only for the first PAGE_NAMES_SHOWN Page tokens of each identity: the banner shows no more.
+  return Prisma.sql`COALESCE((
+    SELECT json_agg(json_build_object(
+             'status', w.status, 'tokenType', w.token_type, 'expiresAt', w.expires_at,
+             'socialIdentityId', w.social_identity_id, 'identityName', s.name,
+             'pageName', CASE WHEN w.token_type = 'page' AND w.nth <= ${PAGE_NAMES_SHOWN}
+                              THEN (SELECT p.name FROM facebook_pages p WHERE p.id = w.facebook_page_id) END)
+             ORDER BY w.social_identity_id, w.id)
+    FROM (
+      SELECT c.*, row_number() OVER (PARTITION BY c.social_identity_id, c.token_type ORDER BY c.id) AS nth
+      FROM (
+        SELECT t.id, t.status, t.token_type, t.expires_at, t.social_identity_id, t.facebook_page_id
+        FROM ad_tokens t
+        WHERE t.deleted_at IS NULL
+          AND (t.status IN ('expired', 'revoked', 'invalid', 'expiring') OR t.expires_at IS NOT NULL)
+          AND (t.status IN ('expired', 'revoked', 'invalid')
+               OR (t.status = 'expiring' AND t.token_type = 'user')
+               OR t.expires_at <= ${now}
+               OR (t.token_type = 'user' AND t.expires_at <= ${horizon}))
+        ORDER BY t.tenant_id, t.social_identity_id, t.id
+        LIMIT ${MAX_ROWS}
+      ) c
+    ) w
+    JOIN social_identities s ON s.id = w.social_identity_id
+  ), '[]'::json)`;
+}
+
+/** The JSON rows of warningTokensJsonSql as WarningTokens. */
+export interface WarningTokenJson extends Omit<WarningToken, "expiresAt"> {
+  expiresAt: string | null;
+}
+
+export function warningTokensFromJson(rows: readonly WarningTokenJson[]): WarningToken[] {
+  return rows.map((t) => ({ ...t, expiresAt: t.expiresAt ? new Date(t.expiresAt) : null }));
+}
+
 /** Runs in the caller's tenant transaction. */
 export async function loadExpiryWarnings(tx: Tx, opts: { now?: Date; warningDays?: number } = {}): Promise<ExpiryWarnings> {
   const now = opts.now ?? new Date();
   const warningDays = opts.warningDays ?? env().TOKEN_EXPIRY_WARNING_DAYS;
-  const horizon = warningHorizon(now, warningDays);
-  const tokens = await tx.adToken.findMany({
-    where: {
-      deletedAt: null,
-      OR: [
-        { status: { in: ["expired", "revoked", "invalid", "expiring"] } },
-        { expiresAt: { lte: now } },
-        { tokenType: "user", expiresAt: { lte: horizon } },
-      ],
-    },
-    orderBy: [{ socialIdentityId: "asc" }, { id: "asc" }],
-    take: MAX_ROWS,
-    select: {
-      status: true,
-      tokenType: true,
-      expiresAt: true,
-      socialIdentityId: true,
-      socialIdentity: { select: { name: true } },
-      facebookPage: { select: { name: true } },
-    },
-  });
-  const rows: WarningToken[] = tokens.map((t) => ({
-    status: t.status,
-    tokenType: t.tokenType,
-    expiresAt: t.expiresAt,
-    socialIdentityId: t.socialIdentityId,
-    identityName: t.socialIdentity.name,
-    pageName: t.facebookPage?.name ?? null,
-  }));
-  return { warnings: groupWarnings(rows, now, warningDays), warningDays, now };
+  const [row] = await tx.$queryRaw<{ tokens: WarningTokenJson[] }[]>`SELECT ${warningTokensJsonSql(now, warningDays)} AS tokens`;
+  return { warnings: groupWarnings(warningTokensFromJson(row?.tokens ?? []), now, warningDays), warningDays, now };
 }
 
 export const MAX_WARNING_TOKENS = MAX_ROWS;

@@ -3,13 +3,14 @@ import { db, type Db } from "../db/client";
 import type { TokenStatus } from "../db/generated/enums";
 import { setTenant, withTenant } from "../db/tenant-transaction";
 import { GraphClient } from "../facebook/graph-client";
-import { USAGE_BACKOFF_PERCENT, type GraphUsage } from "../facebook/usage";
+import type { GraphUsage } from "../facebook/usage";
 import { logger } from "../log/logger";
 import { releaseWrite, type Classified, type StopSignal } from "./classify";
 import { checkBatch, type BatchCheck } from "./check-batch";
 import { classifyContext } from "./check-context";
 import { GRAPH_BATCH_LIMIT } from "../facebook/debug-token-batch";
 import { ATTENTION_STATUSES, logExpiryNotifier, type ExpiryNotifier, type TokenAttention } from "./expiry-notifier";
+import { nextStep } from "./sweep-decision";
 import { writeCheckResults, type ClaimedToken, type WrittenToken } from "./token-store";
 import { claimDueTokensEverywhere } from "./due-schedule";
 
@@ -74,15 +75,9 @@ export interface SweepResult {
   durationMs: number;
 }
 
-/** At or above this usage percentage the sweep stops instead of pausing. */
-export const USAGE_STOP_PERCENT = 95;
 const DEFAULT_LEASE_SECONDS = 300;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function usagePercent(u: GraphUsage): number {
-  return Math.max(u.appPercent, u.businessPercent);
-}
 
 interface RoundOutcome {
   results: { token: ClaimedToken; classified: Classified }[];
@@ -243,29 +238,32 @@ export async function runTokenSweep(opts: SweepOptions = {}): Promise<SweepResul
       }
     }
 
-    if (round.stop) {
-      result.stoppedReason = round.stop;
-      logger.warn("health.sweep.facebook_stop", { reason: round.stop, graphErrorCode: round.failureCode });
+    const step = nextStep({
+      stop: round.stop,
+      usages: round.usages,
+      pausesInARow,
+      maxPauses,
+      backoffMs,
+      elapsedMs: clock() - started,
+      roundReserveMs,
+      timeBudgetMs,
+    });
+    if (step.kind === "stop") {
+      result.stoppedReason = step.reason;
+      if (round.stop) logger.warn("health.sweep.facebook_stop", { reason: round.stop, graphErrorCode: round.failureCode });
+      else
+        logger.warn("health.sweep.usage_stop", {
+          usagePercent: step.usagePercent,
+          regainAccessMinutes: step.regainAccessMinutes,
+          pauses: pausesInARow,
+        });
       break;
     }
-    const usage = round.usages.reduce((m, u) => Math.max(m, usagePercent(u)), 0);
-    const regainMs = round.usages.reduce((m, u) => Math.max(m, u.regainAccessMinutes), 0) * 60_000;
-    if (regainMs > 0 || usage >= USAGE_STOP_PERCENT) {
-      result.stoppedReason = regainMs > 0 ? "rate_limited" : "usage_high";
-      logger.warn("health.sweep.usage_stop", { usagePercent: usage, regainAccessMinutes: regainMs / 60_000 });
-      break;
-    }
-    if (usage >= USAGE_BACKOFF_PERCENT) {
-      const pauseMs = backoffMs;
-      if (pausesInARow >= maxPauses || clock() - started + pauseMs + roundReserveMs > timeBudgetMs) {
-        result.stoppedReason = "usage_high";
-        logger.warn("health.sweep.usage_stop", { usagePercent: usage, pauses: pausesInARow });
-        break;
-      }
-      logger.info("health.sweep.pause", { usagePercent: usage, pauseMs });
+    if (step.kind === "pause") {
+      logger.info("health.sweep.pause", { usagePercent: step.usagePercent, pauseMs: step.ms });
       pausesInARow++;
       result.pauses++;
-      await sleep(pauseMs);
+      await sleep(step.ms);
     } else {
       pausesInARow = 0;
     }

@@ -3,7 +3,13 @@ import { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/tenant-transaction";
 import type { TokenStatus } from "../db/generated/enums";
 import { env } from "../env";
-import { groupWarnings, MAX_WARNING_TOKENS, warningHorizon, type ExpiryWarnings, type WarningToken } from "../health/expiry-warnings";
+import {
+  groupWarnings,
+  warningTokensFromJson,
+  warningTokensJsonSql,
+  type ExpiryWarnings,
+  type WarningTokenJson,
+} from "../health/expiry-warnings";
 import { PAGE_SIZE, type DashboardQuery, type Sort, type SortDir, type StatusFilter } from "./dashboard-query";
 
 /**
@@ -19,7 +25,6 @@ export interface PageTokenView {
   expiresAt: string | null;
   lastCheckedAt: string | null;
   lastError: string | null;
-  userId: string;
   /** The Facebook person whose Page token this is. */
   identityName: string | null;
   /** The member of this workspace who connected it. */
@@ -28,7 +33,6 @@ export interface PageTokenView {
 
 export interface PageView {
   id: string;
-  pageId: string;
   name: string;
   category: string | null;
   pictureUrl: string | null;
@@ -55,7 +59,6 @@ export interface IdentityView {
   id: string;
   name: string | null;
   pictureUrl: string | null;
-  externalUserId: string;
   connectedById: string;
   connectedByName: string | null;
   /** The person who connected it is no longer a member here (removed or left); the connection kept working. */
@@ -86,31 +89,38 @@ export interface DashboardData {
   warnings: ExpiryWarnings;
 }
 
-/** How bad a status is: the Pages list sorts by a Page's worst token (7 = no active token at all). */
-const RANK_SQL = Prisma.sql`CASE t.status WHEN 'active' THEN 1 WHEN 'unchecked' THEN 2 WHEN 'expiring' THEN 3
-  WHEN 'expired' THEN 4 WHEN 'invalid' THEN 5 WHEN 'revoked' THEN 6 END`;
-
+/**
+ * Sort orders. Each reads one index of facebook_pages ((tenant_id, key, lower(name), id) WHERE deleted_at IS NULL,
+ * migration 20261129140000): ascending walks it forwards, descending backwards, so every key (name and id too)
+ * follows the direction. The keys are the Page's active-token summary the triggers keep (worst_rank 7 = no active
+ * token; soonest expiry, nulls = never expires, last when ascending; oldest check, never checked first).
+ */
 function orderBy(sort: Sort, dir: SortDir): Prisma.Sql {
-  const d = dir === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
-  // Every order ends with name and id, so paging is stable.
+  const asc = dir === "asc";
   switch (sort) {
-    case "status":
-      return dir === "desc" ? Prisma.sql`worst ASC, lower(name), id` : Prisma.sql`worst DESC, lower(name), id`;
+    case "status": // "Problems first" ascending: worst first
+      return asc ? Prisma.sql`worst_rank DESC, lower(name), id` : Prisma.sql`worst_rank ASC, lower(name) DESC, id DESC`;
     case "expires":
-      return Prisma.sql`soonest ${d} NULLS LAST, lower(name), id`;
+      return asc
+        ? Prisma.sql`soonest_expiry ASC NULLS LAST, lower(name), id`
+        : Prisma.sql`soonest_expiry DESC NULLS FIRST, lower(name) DESC, id DESC`;
     case "checked":
-      return Prisma.sql`checked ${d} NULLS FIRST, lower(name), id`;
+      return asc
+        ? Prisma.sql`oldest_check ASC NULLS FIRST, lower(name), id`
+        : Prisma.sql`oldest_check DESC NULLS LAST, lower(name) DESC, id DESC`;
     case "category":
-      return Prisma.sql`lower(category) ${d} NULLS LAST, lower(name), id`;
+      return asc
+        ? Prisma.sql`lower(category) ASC NULLS LAST, lower(name), id`
+        : Prisma.sql`lower(category) DESC NULLS FIRST, lower(name) DESC, id DESC`;
     case "name":
-      return Prisma.sql`lower(name) ${d}, id`;
+      return asc ? Prisma.sql`lower(name), id` : Prisma.sql`lower(name) DESC, id DESC`;
   }
 }
 
 function statusFilter(status: StatusFilter | null): Prisma.Sql {
   if (!status) return Prisma.sql`TRUE`;
-  if (status === "none") return Prisma.sql`statuses IS NULL`;
-  return Prisma.sql`${status}::text = ANY(statuses)`;
+  if (status === "none") return Prisma.sql`cardinality(p.token_statuses) = 0`;
+  return Prisma.sql`p.token_statuses @> ARRAY[${status}::token_status]`;
 }
 
 function likePattern(q: string): string {
@@ -118,117 +128,108 @@ function likePattern(q: string): string {
 }
 
 interface PageListJson {
-  tenantTotal: number;
-  searchedTotal: number;
-  matching: number;
-  counts: Partial<Record<StatusFilter, number>> | null;
+  /** Null only when the workspace has never had a Page (no summary row yet). */
+  summary: { tenantTotal: number | null; searchedTotal: number; counts: Record<StatusFilter, number> } | null;
   rows: PageView[];
 }
 
-/** The Pages list: one statement. Aggregates every Page's token statuses once, builds JSON only for one page of rows. */
+/**
+ * The counts. Without a search: the workspace's summary row (one row, kept exact by triggers). With a search: the
+ * matching Pages counted through the trigram index (cost grows with the matches, not the workspace).
+ */
+function countsSql(search: Prisma.Sql | null): Prisma.Sql {
+  if (!search) {
+    return Prisma.sql`(SELECT json_build_object(
+        'tenantTotal', c.pages, 'searchedTotal', c.pages,
+        'counts', json_build_object('active', c.active, 'expiring', c.expiring, 'expired', c.expired, 'revoked', c.revoked,
+                                    'invalid', c.invalid, 'unchecked', c.unchecked, 'none', c.none))
+      FROM workspace_page_counts c)`;
+  }
+  const has = (s: string) => Prisma.sql`count(*) FILTER (WHERE p.token_statuses @> ARRAY[${s}::token_status])`;
+  return Prisma.sql`(SELECT json_build_object(
+      'tenantTotal', (SELECT c.pages FROM workspace_page_counts c), 'searchedTotal', count(*),
+      'counts', json_build_object('active', ${has("active")}, 'expiring', ${has("expiring")}, 'expired', ${has("expired")},
+                                  'revoked', ${has("revoked")}, 'invalid', ${has("invalid")}, 'unchecked', ${has("unchecked")},
+                                  'none', count(*) FILTER (WHERE cardinality(p.token_statuses) = 0)))
+    FROM facebook_pages p WHERE p.deleted_at IS NULL AND ${search})`;
+}
+
+/**
+ * The Pages list: one statement. The shown page is read through the sort order's index (LIMIT/OFFSET: cost grows
+ * with the page number, not the workspace), its Pages' tokens through the active-by-page index, the counts from
+ * the workspace's summary (see countsSql).
+ */
 export async function listPagesPage(tx: Tx, query: DashboardQuery): Promise<PageList> {
   const offset = (query.page - 1) * PAGE_SIZE;
-  const search = query.q ? Prisma.sql`p.name ILIKE ${likePattern(query.q)}` : Prisma.sql`TRUE`;
+  const search = query.q ? Prisma.sql`p.name ILIKE ${likePattern(query.q)}` : null;
+  const order = orderBy(query.sort, query.dir);
   const [row] = await tx.$queryRaw<{ result: PageListJson }[]>`
-    WITH agg AS (
-      SELECT t.facebook_page_id AS pid, max(${RANK_SQL}) AS worst, array_agg(DISTINCT t.status::text) AS statuses,
-             min(t.expires_at) AS soonest, min(t.last_checked_at) AS checked
-      FROM ad_tokens t
-      WHERE t.deleted_at IS NULL AND t.token_type = 'page'
-      GROUP BY t.facebook_page_id
-    ), searched AS (
-      SELECT p.id, p.name, p.category, COALESCE(a.worst, 7) AS worst, a.statuses, a.soonest, a.checked
-      FROM facebook_pages p LEFT JOIN agg a ON a.pid = p.id
-      WHERE p.deleted_at IS NULL AND ${search}
-    ), filtered AS (
-      SELECT * FROM searched WHERE ${statusFilter(query.status)}
-    ), shown AS (
-      SELECT id, row_number() OVER (ORDER BY ${orderBy(query.sort, query.dir)}) AS ord
-      FROM filtered ORDER BY ord LIMIT ${PAGE_SIZE} OFFSET ${offset}
-    ), shown_tokens AS (
-      SELECT t.facebook_page_id AS pid,
-             json_agg(json_build_object(
-               'id', t.id, 'status', t.status, 'expiresAt', t.expires_at, 'lastCheckedAt', t.last_checked_at,
-               'lastError', t.last_error, 'userId', t.user_id, 'identityName', s.name, 'ownerName', u.name
-             ) ORDER BY t.created_at) AS tokens
-      FROM ad_tokens t
-      JOIN social_identities s ON s.id = t.social_identity_id
-      LEFT JOIN users u ON u.id = t.user_id
-      WHERE t.deleted_at IS NULL AND t.token_type = 'page' AND t.facebook_page_id IN (SELECT id FROM shown)
-      GROUP BY t.facebook_page_id
+    WITH shown AS MATERIALIZED (
+      SELECT p.id, p.name, p.category, p.picture_url, p.tasks, p.worst_rank, p.soonest_expiry, p.oldest_check
+      FROM facebook_pages p
+      WHERE p.deleted_at IS NULL AND ${search ?? Prisma.sql`TRUE`} AND ${statusFilter(query.status)}
+      ORDER BY ${order} LIMIT ${PAGE_SIZE} OFFSET ${offset}
     )
     SELECT json_build_object(
-      'tenantTotal', (SELECT count(*) FROM facebook_pages WHERE deleted_at IS NULL),
-      'searchedTotal', (SELECT count(*) FROM searched),
-      'matching', (SELECT count(*) FROM filtered),
-      'counts', (SELECT json_object_agg(st, n) FROM (
-                   SELECT st, count(*) AS n FROM searched, unnest(COALESCE(statuses, ARRAY['none'])) AS st GROUP BY st
-                 ) c),
+      'summary', ${countsSql(search)},
       'rows', COALESCE((
         SELECT json_agg(json_build_object(
-                 'id', p.id, 'pageId', p.page_id, 'name', p.name, 'category', p.category, 'pictureUrl', p.picture_url,
-                 'tasks', p.tasks, 'tokens', COALESCE(st.tokens, '[]'::json)
-               ) ORDER BY sh.ord)
-        FROM shown sh JOIN facebook_pages p ON p.id = sh.id LEFT JOIN shown_tokens st ON st.pid = sh.id
+                 'id', shown.id, 'name', shown.name, 'category', shown.category, 'pictureUrl', shown.picture_url,
+                 'tasks', shown.tasks,
+                 'tokens', COALESCE((
+                   SELECT json_agg(json_build_object(
+                            'id', t.id, 'status', t.status, 'expiresAt', t.expires_at, 'lastCheckedAt', t.last_checked_at,
+                            'lastError', t.last_error, 'identityName', s.name, 'ownerName', u.name
+                          ) ORDER BY t.created_at)
+                   FROM ad_tokens t
+                   JOIN social_identities s ON s.id = t.social_identity_id
+                   LEFT JOIN users u ON u.id = t.user_id
+                   WHERE t.facebook_page_id = shown.id AND t.deleted_at IS NULL), '[]'::json)
+               ) ORDER BY ${order})
+        FROM shown
       ), '[]'::json)
     ) AS result`;
-  const r = row?.result ?? { tenantTotal: 0, searchedTotal: 0, matching: 0, counts: null, rows: [] };
+  const summary = row?.result.summary ?? null;
+  const tenantTotal = Number(summary?.tenantTotal ?? 0);
+  const searchedTotal = Number(summary?.searchedTotal ?? 0);
+  const counts: Partial<Record<StatusFilter, number>> = {};
+  for (const [k, v] of Object.entries(summary?.counts ?? {})) if (Number(v) > 0) counts[k as StatusFilter] = Number(v);
+  const matching = query.status ? (counts[query.status] ?? 0) : searchedTotal;
   return {
-    rows: r.rows,
-    tenantTotal: Number(r.tenantTotal),
-    searchedTotal: Number(r.searchedTotal),
-    matching: Number(r.matching),
-    counts: r.counts ?? {},
+    rows: row?.result.rows ?? [],
+    tenantTotal,
+    searchedTotal,
+    matching,
+    counts,
     page: query.page,
-    pageCount: Math.max(1, Math.ceil(Number(r.matching) / PAGE_SIZE)),
+    pageCount: Math.max(1, Math.ceil(matching / PAGE_SIZE)),
     pageSize: PAGE_SIZE,
   };
 }
 
-/** Connected identities (with their active user token) and the person's latest connect attempt: one statement. */
-interface WarningTokenJson extends Omit<WarningToken, "expiresAt"> {
-  expiresAt: string | null;
-}
-
 /**
  * Connected identities (with their active user token), the person's latest connect attempt, and the tokens the
- * health banner may warn about: one statement.
+ * health banner may warn about (lib/health/expiry-warnings.ts's own sub-select and grouping): one statement. Its
+ * cost follows the identities (their page count is a column the triggers keep) and the problem tokens, not the
+ * Pages.
  */
 export async function listIdentitiesAndAttempt(
   tx: Tx,
   userId: string,
   health: { now: Date; warningDays: number } = { now: new Date(), warningDays: env().TOKEN_EXPIRY_WARNING_DAYS },
 ): Promise<{ identities: IdentityView[]; attempt: AttemptView | null; warnings: ExpiryWarnings }> {
-  const horizon = warningHorizon(health.now, health.warningDays);
   const [row] = await tx.$queryRaw<
     { result: { identities: IdentityView[]; attempt: AttemptView | null; warningTokens: WarningTokenJson[] } }[]
   >`
     SELECT json_build_object(
-      'warningTokens', COALESCE((
-        SELECT json_agg(json_build_object(
-                 'status', w.status, 'tokenType', w.token_type, 'expiresAt', w.expires_at,
-                 'socialIdentityId', w.social_identity_id, 'identityName', w.identity_name, 'pageName', w.page_name))
-        FROM (
-          SELECT t.status, t.token_type, t.expires_at, t.social_identity_id, s.name AS identity_name, p.name AS page_name
-          FROM ad_tokens t
-          JOIN social_identities s ON s.id = t.social_identity_id
-          LEFT JOIN facebook_pages p ON p.id = t.facebook_page_id
-          WHERE t.deleted_at IS NULL
-            AND (t.status IN ('expired', 'revoked', 'invalid', 'expiring')
-                 OR t.expires_at <= ${health.now}
-                 OR (t.token_type = 'user' AND t.expires_at <= ${horizon}))
-          ORDER BY t.social_identity_id, t.id
-          LIMIT ${MAX_WARNING_TOKENS}
-        ) w
-      ), '[]'::json),
+      'warningTokens', ${warningTokensJsonSql(health.now, health.warningDays)},
       'identities', COALESCE((
         SELECT json_agg(json_build_object(
-                 'id', s.id, 'name', s.name, 'pictureUrl', s.picture_url, 'externalUserId', s.external_user_id,
+                 'id', s.id, 'name', s.name, 'pictureUrl', s.picture_url,
                  'connectedById', s.user_id, 'connectedByName', u.name,
                  'connectedByFormerMember', NOT EXISTS (SELECT 1 FROM memberships cm WHERE cm.user_id = s.user_id AND cm.deleted_at IS NULL),
                  'connectedAt', COALESCE(ut.created_at, s.created_at), 'declinedScopes', s.declined_scopes,
-                 'pageCount', (SELECT count(*) FROM ad_tokens pt
-                               WHERE pt.social_identity_id = s.id AND pt.deleted_at IS NULL AND pt.token_type = 'page'),
+                 'pageCount', s.active_page_tokens,
                  'userToken', CASE WHEN ut.id IS NULL THEN NULL ELSE json_build_object(
                    'id', ut.id, 'status', ut.status, 'expiresAt', ut.expires_at, 'lastCheckedAt', ut.last_checked_at,
                    'lastError', ut.last_error) END
@@ -249,7 +250,7 @@ export async function listIdentitiesAndAttempt(
         ORDER BY a.created_at DESC LIMIT 1
       )
     ) AS result`;
-  const warningTokens = (row?.result.warningTokens ?? []).map((t) => ({ ...t, expiresAt: t.expiresAt ? new Date(t.expiresAt) : null }));
+  const warningTokens = warningTokensFromJson(row?.result.warningTokens ?? []);
   return {
     identities: row?.result.identities ?? [],
     attempt: row?.result.attempt ?? null,

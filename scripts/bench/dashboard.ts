@@ -1,32 +1,32 @@
 /**
- * Dashboard benchmark: a tenant with 1,000 Pages (and a neighbour tenant with 1,000 more, so row-level security has
- * something to filter), served by a production build (`next start`, built beforehand) against a throw-away
- * PostgreSQL database. Prints figures, asserts nothing.
+ * Dashboard benchmark: one workspace per size (default 1,000, 10,000 and 100,000 Pages; BENCH_SIZES to change),
+ * seeded by generated SQL, plus a neighbour workspace of 1,000 Pages so row-level security has something to filter,
+ * served by a production build (`next start`) against a throw-away PostgreSQL database. Prints figures side by
+ * side, asserts nothing.
  *
- *   npm run bench                                               (with the sweep figures; builds if needed)
- *   npx tsx --conditions=react-server scripts/bench/dashboard.ts   (alone; needs `next build` first)
+ *   npm run bench                                                   (everything; builds if needed)
+ *   npx tsx --conditions=react-server scripts/bench/dashboard.ts       (alone; needs `next build` first)
  *
  * Figures:
- *  - TTFB p50/p95 (fetch resolves when the response head arrives) and req/s for the dashboard, under CONCURRENCY
- *    parallel requests, next to the same for /api/health (a route that does nothing) in the same run; the ratio.
- *    Also the signed-in landing page (session decode + a tiny server render): the floor of any dynamic page here.
- *  - SQL statements per dashboard render, two ways:
- *      in-process: the page's own data path (withMembership → loadDashboardData, the exact calls the page makes)
- *        on a Prisma client whose query log counts every statement sent, split into data statements and the
- *        transaction's plumbing (BEGIN/COMMIT, set_config);
- *      over HTTP: pg_stat_database.xact_commit for the benchmark database across N real page requests, i.e.
- *        database transactions per request (a stray query outside the transaction would show up here).
- *  - First-load JS of the dashboard: every <script src> in the dashboard's HTML, fetched and gzipped (level 9),
- *    summed (KB = 1,024 bytes); the landing page's, for reference (what the framework and the root layout cost).
+ *  - The floor: /bench/floor renders the same dashboard markup from memory (the smallest workspace's data, captured
+ *    from the real data path), with no session and no database. Dashboard and floor TTFB p50/p95, one request at a
+ *    time and with CONCURRENCY in flight; /api/health (a route that does nothing) for reference.
+ *  - Per size: TTFB p50/p95 one at a time and under load; the SQL of one render, replayed with EXPLAIN ANALYZE in
+ *    the same transaction context as the app role (server time per statement, median of REPLAYS); statements
+ *    per render from the client's query log (data statements vs set_config/COMMIT).
+ *  - First-load JS of the dashboard: every <script src> in its HTML, fetched and gzipped (level 9), summed.
  * Stops the server it started and drops its database, also on failure.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { encode } from "next-auth/jwt";
 import { createTestDatabase, type TestDatabase } from "../../test/support/test-database";
 import { closePrismaClient, createPrismaClient } from "../../lib/db/client";
@@ -34,14 +34,19 @@ import { generateKeySpec } from "../../lib/tokens/key-ring";
 import { withMembership } from "../../lib/tenancy/membership";
 import { loadDashboardData } from "../../lib/workspace/dashboard-data";
 import { parseDashboardQuery } from "../../lib/workspace/dashboard-query";
+import type { FloorProps } from "../../lib/bench/floor-data";
+import { sizesFromEnv } from "./sizes";
 
-const PAGES = 1_000;
 const CONCURRENCY = 8;
-const REQUESTS = 400;
+const REQUESTS = 200;
+const SEQUENTIAL = 60;
 const WARMUP = 24;
+const REPLAYS = 15;
 const MAX_SECONDS_PER_RUN = 60;
 const AUTH_SECRET = "bench-auth-secret-that-is-long-enough-0123456789";
 const SESSION_COOKIE = "authjs.session-token";
+
+type Figures = Record<string, number | string>;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -56,68 +61,62 @@ export async function freePort(): Promise<number> {
   });
 }
 
-interface Seeded {
-  userId: string;
+interface Workspace {
+  tenantId: string;
   slug: string;
+  pages: number;
 }
 
-/** 1,000 Pages with page tokens in a status mix, one identity and user token, plus a neighbour tenant. */
-async function seed(db: TestDatabase): Promise<Seeded> {
+/**
+ * A workspace of n Pages with page tokens in a status mix (mostly active; some expiring, expired, revoked, invalid,
+ * unchecked), one identity and its user token, and a connect attempt. Generated SQL: 100,000 Pages in seconds.
+ */
+async function seedWorkspace(db: TestDatabase, owner: string, label: string, n: number): Promise<Workspace> {
   const o = db.owner;
-  const userId = randomUUID();
-  await o.query(`INSERT INTO users (id, name, email) VALUES ($1, 'Bench Owner', 'bench-owner@example.test')`, [userId]);
-  let mainSlug = "";
-  for (const [i, label] of ["Bench Agency", "Neighbour Agency"].entries()) {
-    const tenantId = randomUUID();
-    const slug = `bench-${i}-${tenantId.slice(0, 6)}`;
-    if (i === 0) mainSlug = slug;
-    const owner = i === 0 ? userId : randomUUID();
-    if (i > 0) await o.query(`INSERT INTO users (id, name) VALUES ($1, 'Neighbour')`, [owner]);
-    await o.query(`INSERT INTO tenants (id, slug, name) VALUES ($1, $2, $3)`, [tenantId, slug, label]);
-    await o.query(`INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'owner')`, [tenantId, owner]);
-    const identityId = randomUUID();
-    await o.query(
-      `INSERT INTO social_identities (id, tenant_id, user_id, platform, external_user_id, name, granted_scopes)
-       VALUES ($1, $2, $3, 'facebook', $4, $5, ARRAY['pages_show_list'])`,
-      [identityId, tenantId, owner, `10${i}0001`, `${label} Person`],
-    );
-    await o.query(
-      `INSERT INTO ad_tokens (tenant_id, user_id, platform, token_type, social_identity_id, ciphertext, key_id, status, expires_at, last_checked_at)
-       VALUES ($1, $2, 'facebook', 'user', $3, '\\x00', 'bench', 'active', now() + interval '50 days', now() - interval '2 hours')`,
-      [tenantId, owner, identityId],
-    );
-    await o.query(
-      `INSERT INTO facebook_pages (tenant_id, page_id, name, category, tasks)
-       SELECT $1, ($2 + g)::text, $3 || ' Page ' || lpad(g::text, 4, '0'),
-              (ARRAY['Bakery','Gym','Book Store','Restaurant','Community'])[1 + g % 5],
-              CASE WHEN g % 2 = 0 THEN ARRAY['ANALYZE','ADVERTISE','MODERATE','CREATE_CONTENT','MANAGE'] ELSE ARRAY['ANALYZE','CREATE_CONTENT'] END
-       FROM generate_series(1, $4::int) g`,
-      [tenantId, 5_000_000 + i * 100_000, label, PAGES],
-    );
-    // Status mix: mostly active, some expiring/expired/revoked/invalid/unchecked (ciphertext is a placeholder:
-    // rendering never decrypts).
-    await o.query(
-      `INSERT INTO ad_tokens (tenant_id, user_id, platform, token_type, social_identity_id, facebook_page_id, ciphertext, key_id,
-                              status, expires_at, last_checked_at, last_error)
-       SELECT p.tenant_id, $2, 'facebook', 'page', $3, p.id, '\\x00', 'bench',
-              s.status::token_status,
-              CASE WHEN s.status IN ('expiring') THEN now() + interval '3 days'
-                   WHEN s.status = 'expired' THEN now() - interval '1 day' END,
-              CASE WHEN s.status = 'unchecked' THEN NULL ELSE now() - (n % 48) * interval '1 hour' END,
-              CASE WHEN s.status IN ('revoked', 'invalid') THEN 'Facebook no longer accepts this connection. Reconnect to continue.' END
-       FROM (SELECT id, tenant_id, row_number() OVER (ORDER BY page_id) AS n FROM facebook_pages WHERE tenant_id = $1) p
-       CROSS JOIN LATERAL (SELECT CASE WHEN p.n % 50 = 0 THEN 'revoked' WHEN p.n % 41 = 0 THEN 'invalid' WHEN p.n % 23 = 0 THEN 'expired'
-                                       WHEN p.n % 11 = 0 THEN 'expiring' WHEN p.n % 17 = 0 THEN 'unchecked' ELSE 'active' END AS status) s`,
-      [tenantId, owner, identityId],
-    );
-    await o.query(
-      `INSERT INTO connect_attempts (tenant_id, user_id, platform, outcome, message, pages_count)
-       VALUES ($1, $2, 'facebook', 'succeeded', 'Connected 1,000 Pages.', $3)`,
-      [tenantId, owner, PAGES],
-    );
-  }
-  await o.query(`ANALYZE`);
-  return { userId, slug: mainSlug };
+  const tenantId = randomUUID();
+  const slug = `${label.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${tenantId.slice(0, 6)}`;
+  await o.query(`INSERT INTO tenants (id, slug, name) VALUES ($1, $2, $3)`, [tenantId, slug, label]);
+  await o.query(`INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'owner')`, [tenantId, owner]);
+  const identityId = randomUUID();
+  await o.query(
+    `INSERT INTO social_identities (id, tenant_id, user_id, platform, external_user_id, name, granted_scopes)
+     VALUES ($1, $2, $3, 'facebook', $4, $5, ARRAY['pages_show_list'])`,
+    [identityId, tenantId, owner, `ext-${tenantId.slice(0, 8)}`, `${label} Person`],
+  );
+  await o.query(
+    `INSERT INTO ad_tokens (tenant_id, user_id, platform, token_type, social_identity_id, ciphertext, key_id, status, expires_at, last_checked_at)
+     VALUES ($1, $2, 'facebook', 'user', $3, '\\x00', 'bench', 'active', now() + interval '50 days', now() - interval '2 hours')`,
+    [tenantId, owner, identityId],
+  );
+  await o.query(
+    `INSERT INTO facebook_pages (tenant_id, page_id, name, category, tasks)
+     SELECT $1, ($2 || g)::text, $3 || ' Page ' || lpad(g::text, 6, '0'),
+            (ARRAY['Bakery','Gym','Book Store','Restaurant','Community'])[1 + g % 5],
+            CASE WHEN g % 2 = 0 THEN ARRAY['ANALYZE','ADVERTISE','MODERATE','CREATE_CONTENT','MANAGE'] ELSE ARRAY['ANALYZE','CREATE_CONTENT'] END
+     FROM generate_series(1, $4::int) g`,
+    [tenantId, tenantId.slice(0, 8), label, n],
+  );
+  // Ciphertext is a placeholder: rendering never decrypts.
+  await o.query(
+    `INSERT INTO ad_tokens (tenant_id, user_id, platform, token_type, social_identity_id, facebook_page_id, ciphertext, key_id,
+                            status, expires_at, last_checked_at, last_error)
+     SELECT p.tenant_id, $2, 'facebook', 'page', $3, p.id, '\\x00', 'bench',
+            s.status::token_status,
+            CASE WHEN s.status IN ('expiring') THEN now() + interval '3 days'
+                 WHEN s.status = 'expired' THEN now() - interval '1 day' END,
+            CASE WHEN s.status = 'unchecked' THEN NULL ELSE now() - (n % 48) * interval '1 hour' END,
+            CASE WHEN s.status IN ('revoked', 'invalid') THEN 'Facebook no longer accepts this connection. Reconnect to continue.' END
+     FROM (SELECT id, tenant_id, row_number() OVER (ORDER BY page_id) AS n FROM facebook_pages WHERE tenant_id = $1) p
+     CROSS JOIN LATERAL (SELECT CASE WHEN p.n % 50 = 0 THEN 'revoked' WHEN p.n % 41 = 0 THEN 'invalid' WHEN p.n % 23 = 0 THEN 'expired'
+                                     WHEN p.n % 11 = 0 THEN 'expiring' WHEN p.n % 17 = 0 THEN 'unchecked' ELSE 'active' END AS status) s`,
+    [tenantId, owner, identityId],
+  );
+  await o.query(
+    `INSERT INTO connect_attempts (tenant_id, user_id, platform, outcome, message, pages_count)
+     VALUES ($1, $2, 'facebook', 'succeeded', $3, $4)`,
+    [tenantId, owner, `Connected ${n.toLocaleString("en")} Pages.`, n],
+  );
+  return { tenantId, slug, pages: n };
 }
 
 export async function startServer(port: number, env: Record<string, string>): Promise<{ child: ChildProcess; log: string[] }> {
@@ -224,64 +223,6 @@ async function warm(url: string, headers: Record<string, string>): Promise<void>
 }
 
 /**
- * Statements the dashboard's data path sends for one render, from the client's query log: data statements (the
- * membership look-up, the Pages list, identities + latest attempt), set_config (tenant context) and COMMIT. BEGIN is
- * sent by the driver adapter without passing through Prisma's log, so it is counted as one per transaction.
- */
-async function countStatements(
-  db: TestDatabase,
-  s: Seeded,
-  params: Record<string, string>,
-): Promise<{ data: number; setConfig: number; commit: number }> {
-  const seen: string[] = [];
-  const client = createPrismaClient(db.appUrl, { max: 1, onQuery: (sql) => seen.push(sql) });
-  try {
-    const render = () =>
-      withMembership(
-        s.userId,
-        { slug: s.slug },
-        "workspace.view",
-        (tx) => loadDashboardData(tx, { userId: s.userId, query: parseDashboardQuery(params), warningDays: 7 }),
-        { client: client },
-      );
-    const first = await render(); // first use of a client also runs the one-off RLS role check
-    if (!first.ok || first.value.pages.rows.length === 0) throw new Error("the benchmark tenant's dashboard came back empty");
-    seen.length = 0;
-    await render();
-  } finally {
-    await closePrismaClient(client);
-  }
-  const setConfig = seen.filter((q) => /^\s*SELECT set_config\(/i.test(q)).length;
-  const commit = seen.filter((q) => /^\s*(BEGIN|COMMIT|ROLLBACK)\b/i.test(q)).length;
-  return { data: seen.length - setConfig - commit, setConfig, commit };
-}
-
-async function xactCommits(db: TestDatabase): Promise<number> {
-  const { rows } = await db.owner.query<{ n: string }>(
-    `SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = current_database()`,
-  );
-  return Number(rows[0]?.n ?? 0);
-}
-
-/**
- * Database transactions per real dashboard request, from the server's statistics: the xact_commit delta over n
- * requests, minus the same delta measured over no requests (the reads themselves, late flushes), divided by n.
- */
-async function transactionsPerRequest(db: TestDatabase, url: string, headers: Record<string, string>, n = 40): Promise<number> {
-  // An idle backend flushes its statistics within PostgreSQL's idle-stats interval (10 s): wait that out on both sides.
-  const settle = () => new Promise((r) => setTimeout(r, 11_000));
-  const delta = async (requests: number) => {
-    await settle();
-    const before = await xactCommits(db);
-    for (let i = 0; i < requests; i++) await (await fetch(url, { headers })).arrayBuffer();
-    await settle();
-    return (await xactCommits(db)) - before;
-  };
-  const control = await delta(0);
-  return ((await delta(n)) - control) / n;
-}
-
-/**
  * First-load JS: the scripts the dashboard's HTML makes a modern browser download, gzipped (level 9) and summed.
  * `nomodule` scripts (Next's legacy-browser polyfills) are not downloaded by browsers with module support; they are
  * reported apart.
@@ -304,14 +245,117 @@ async function firstLoadJs(
   return { kb: bytes / 1024, scripts: [...tags.values()].filter((n) => !n).length, nomoduleKb: nomodule / 1024 };
 }
 
-export async function runDashboardBench(): Promise<Record<string, number | string>> {
+interface Captured {
+  sql: string;
+  params: string;
+}
+
+/** One render of the dashboard's data path, in process, exactly as the page calls it; the statements it sent. */
+async function renderInProcess(db: TestDatabase, userId: string, w: Workspace, params: Record<string, string>) {
+  const seen: Captured[] = [];
+  const client = createPrismaClient(db.appUrl, { max: 1, onQuery: (sql, p) => seen.push({ sql, params: p }) });
+  try {
+    const render = () =>
+      withMembership(
+        userId,
+        { slug: w.slug },
+        "workspace.view",
+        (tx) => loadDashboardData(tx, { userId, query: parseDashboardQuery(params), warningDays: 7 }),
+        { client },
+      );
+    const first = await render(); // first use of a client also runs the one-off RLS role check
+    if (!first.ok || first.value.pages.rows.length === 0)
+      throw new Error(`the dashboard of ${w.slug} came back empty: ${JSON.stringify(first.ok ? first.value.pages : first).slice(0, 500)}`);
+    seen.length = 0;
+    const again = await render();
+    if (!again.ok) throw new Error("not a member");
+    return { result: again, statements: [...seen] };
+  } finally {
+    await closePrismaClient(client);
+  }
+}
+
+const isPlumbing = (sql: string) => /^\s*(SELECT set_config\(|(BEGIN|COMMIT|ROLLBACK)\b)/i.test(sql);
+
+/**
+ * Server time per data statement: the captured statements replayed in order in one transaction as the app role
+ * (set_config as sent, data statements under EXPLAIN ANALYZE), REPLAYS times; median planning + execution ms each.
+ */
+async function statementTimes(db: TestDatabase, statements: Captured[]): Promise<number[]> {
+  const c = new pg.Client({ connectionString: db.appUrl });
+  await c.connect();
+  const runs: number[][] = [];
+  try {
+    for (let r = 0; r < REPLAYS; r++) {
+      await c.query("BEGIN");
+      const times: number[] = [];
+      for (const st of statements) {
+        const values = JSON.parse(st.params || "[]") as unknown[];
+        if (/^\s*(BEGIN|COMMIT|ROLLBACK)\b/i.test(st.sql)) continue;
+        if (isPlumbing(st.sql)) {
+          await c.query(st.sql, values);
+          continue;
+        }
+        const { rows } = await c.query<{ "QUERY PLAN": [{ "Planning Time": number; "Execution Time": number }] }>(
+          `EXPLAIN (ANALYZE, FORMAT JSON) ${st.sql}`,
+          values,
+        );
+        const plan = rows[0]!["QUERY PLAN"][0];
+        times.push(plan["Planning Time"] + plan["Execution Time"]);
+      }
+      await c.query("ROLLBACK");
+      runs.push(times);
+    }
+  } finally {
+    await c.end();
+  }
+  const n = runs[0]?.length ?? 0;
+  return Array.from({ length: n }, (_, i) =>
+    percentile(
+      runs.map((t) => t[i] as number).sort((a, b) => a - b),
+      50,
+    ),
+  );
+}
+
+export interface DashboardBench {
+  floor: Figures;
+  bySize: Record<string, Figures>;
+}
+
+export async function runDashboardBench(): Promise<DashboardBench> {
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   if (!existsSync(path.join(distDir, "BUILD_ID"))) throw new Error(`No production build in ${distDir}/: run \`npx next build\` first.`);
+  const sizes = sizesFromEnv("BENCH_SIZES", [1_000, 10_000, 100_000]);
   const db = await createTestDatabase({ poolMax: 2 });
   db.owner.on("error", () => {}); // DROP DATABASE … WITH (FORCE) may close an idle owner connection first
+  const floorDir = await mkdtemp(path.join(tmpdir(), "bench-floor-"));
   let server: ChildProcess | null = null;
   try {
-    const seeded = await seed(db);
+    const userId = randomUUID();
+    await db.owner.query(`INSERT INTO users (id, name, email) VALUES ($1, 'Bench Owner', 'bench-owner@example.test')`, [userId]);
+    const neighbourOwner = randomUUID();
+    await db.owner.query(`INSERT INTO users (id, name) VALUES ($1, 'Neighbour')`, [neighbourOwner]);
+    const seedStart = performance.now();
+    await seedWorkspace(db, neighbourOwner, "Neighbour Agency", 1_000);
+    const workspaces: Workspace[] = [];
+    for (const n of sizes) workspaces.push(await seedWorkspace(db, userId, `Agency ${n}`, n));
+    await db.owner.query(`VACUUM ANALYZE`);
+    const seedSeconds = (performance.now() - seedStart) / 1000;
+
+    // The floor's data: the smallest workspace's dashboard, from the real data path.
+    const smallest = workspaces[0] as Workspace;
+    const captured = await renderInProcess(db, userId, smallest, {});
+    const floorFile = path.join(floorDir, "floor.json");
+    const props: FloorProps = {
+      membership: captured.result.access,
+      tenants: captured.result.tenants,
+      user: { id: userId, name: "Bench Owner" },
+      query: parseDashboardQuery({}),
+      value: captured.result.value,
+    };
+    await writeFile(floorFile, JSON.stringify(props));
+
     const port = await freePort();
     const base = `http://localhost:${port}`;
     const started = await startServer(port, {
@@ -328,92 +372,105 @@ export async function runDashboardBench(): Promise<Record<string, number | strin
       FACEBOOK_DIALOG_URL: "http://127.0.0.1:9",
       TOKEN_ENCRYPTION_KEYS: generateKeySpec("bench1"),
       LOG_LEVEL: "warn",
+      BENCH_FLOOR_DATA: floorFile,
     });
     server = started.child;
 
     const jwt = await encode({
-      token: { sub: seeded.userId, name: "Bench Owner", email: "bench-owner@example.test" },
+      token: { sub: userId, name: "Bench Owner", email: "bench-owner@example.test" },
       secret: AUTH_SECRET,
       salt: SESSION_COOKIE,
       maxAge: 3600,
     });
     const headers = { cookie: `${SESSION_COOKIE}=${jwt}` };
-    const dashboard = `${base}/t/${seeded.slug}`;
+    const totalText = (n: number) => `Pages (${n.toLocaleString("en")})`;
+    const dashboardUrl = (w: Workspace) => `${base}/t/${w.slug}`;
+    const floorUrl = `${base}/bench/floor`;
     const health = `${base}/api/health`;
 
-    const check = await fetch(dashboard, { headers, redirect: "manual" });
-    const html = await check.text();
-    if (check.status !== 200 || !html.replaceAll("<!-- -->", "").includes("Pages (1,000)")) {
-      throw new Error(`the dashboard did not render 1,000 Pages (HTTP ${check.status}):\n${started.log.join("").slice(-2000)}`);
+    for (const w of workspaces) {
+      const check = await fetch(dashboardUrl(w), { headers, redirect: "manual" });
+      const html = (await check.text()).replaceAll("<!-- -->", "");
+      if (check.status !== 200 || !html.includes(totalText(w.pages))) {
+        throw new Error(`the dashboard did not render ${w.pages} Pages (HTTP ${check.status}):\n${started.log.join("").slice(-2000)}`);
+      }
     }
-    const rowsShown = (html.match(/data-testid="page-row"/g) ?? []).length;
+    const dashHtml = await (await fetch(dashboardUrl(smallest), { headers })).text();
+    const floorHtml = await (await fetch(floorUrl)).text();
 
-    await warm(dashboard, headers);
+    // Dashboard (smallest workspace) next to its floor.
+    await warm(dashboardUrl(smallest), headers);
+    await warm(floorUrl, {});
     await warm(health, {});
-    const landing = `${base}/`;
-    await warm(landing, headers);
-    const d = await load(dashboard, headers, "Pages (1,000)");
-    const h = await load(health, {});
-    const l = await load(landing, headers);
-    const filteredUrl = `${dashboard}?status=active&q=page&sort=status&page=3`;
-    await warm(filteredUrl, headers);
-    const f = await load(filteredUrl, headers, "Pages (1,000)");
-    // One request at a time: latency without queueing on the 2 cores the load generator shares.
-    const d1 = await load(dashboard, headers, "Pages (1,000)", 1, 60);
-    const h1 = await load(health, {}, undefined, 1, 60);
-
-    const plain = await countStatements(db, seeded, {});
-    const filtered = await countStatements(db, seeded, { status: "active", q: "page", sort: "status", page: "3" });
-    const txPerRequest = await transactionsPerRequest(db, dashboard, headers);
-    const js = await firstLoadJs(base, `/t/${seeded.slug}`, headers);
-    const landingJs = await firstLoadJs(base, "/", headers);
-
-    return {
-      "pages in tenant": PAGES,
-      "rows rendered per page": rowsShown,
-      "html KB (uncompressed)": html.length / 1024,
-      load: `${CONCURRENCY} concurrent, up to ${REQUESTS} requests or ${MAX_SECONDS_PER_RUN} s per route`,
-      "dashboard TTFB p50 ms": d.p50,
-      "dashboard TTFB p95 ms": d.p95,
-      "dashboard req/s": d.rps,
-      "dashboard errors": d.errors,
-      "filtered dashboard TTFB p50 ms": f.p50,
-      "filtered dashboard TTFB p95 ms": f.p95,
-      "filtered dashboard req/s": f.rps,
-      "/api/health TTFB p50 ms": h.p50,
-      "/api/health TTFB p95 ms": h.p95,
-      "/api/health req/s": h.rps,
-      "/ (signed in: session + tiny page) TTFB p50 ms": l.p50,
-      "/ (signed in) TTFB p95 ms": l.p95,
-      "/ (signed in) req/s": l.rps,
-      "sequential dashboard TTFB p50 ms": d1.p50,
-      "sequential /api/health TTFB p50 ms": h1.p50,
-      "ratio sequential TTFB p50 (dashboard / health)": d1.p50 / h1.p50,
-      "ratio TTFB p50 (dashboard / health)": d.p50 / h.p50,
-      "ratio TTFB p95 (dashboard / health)": d.p95 / h.p95,
-      "ratio req/s (health / dashboard)": h.rps / d.rps,
-      "ratio TTFB p50 (dashboard / signed-in /)": d.p50 / l.p50,
-      "ratio req/s (signed-in / / dashboard)": l.rps / d.rps,
-      "SQL data statements per render": plain.data,
-      "SQL data statements per render (filtered)": filtered.data,
-      "SQL set_config per render (tenant context)": plain.setConfig,
-      "SQL BEGIN/COMMIT per render": plain.commit + 1,
-      "DB transactions per HTTP render (pg_stat_database)": txPerRequest,
+    const d1 = await load(dashboardUrl(smallest), headers, totalText(smallest.pages), 1, SEQUENTIAL);
+    const f1 = await load(floorUrl, {}, totalText(smallest.pages), 1, SEQUENTIAL);
+    const h1 = await load(health, {}, undefined, 1, SEQUENTIAL);
+    const d8 = await load(dashboardUrl(smallest), headers, totalText(smallest.pages));
+    const f8 = await load(floorUrl, {}, totalText(smallest.pages));
+    const h8 = await load(health, {});
+    const js = await firstLoadJs(base, `/t/${smallest.slug}`, headers);
+    const floor: Figures = {
+      "workspace shown": `${smallest.pages.toLocaleString("en")} Pages`,
+      "html KB: dashboard / floor": `${(dashHtml.length / 1024).toFixed(1)} / ${(floorHtml.length / 1024).toFixed(1)}`,
+      "one at a time: dashboard TTFB p50 / p95 ms": `${d1.p50.toFixed(1)} / ${d1.p95.toFixed(1)}`,
+      "one at a time: floor TTFB p50 / p95 ms": `${f1.p50.toFixed(1)} / ${f1.p95.toFixed(1)}`,
+      "one at a time: /api/health TTFB p50 / p95 ms": `${h1.p50.toFixed(1)} / ${h1.p95.toFixed(1)}`,
+      "one at a time: ratio dashboard / floor p50, p95": `${(d1.p50 / f1.p50).toFixed(2)}×, ${(d1.p95 / f1.p95).toFixed(2)}×`,
+      [`${CONCURRENCY} concurrent: dashboard TTFB p50 / p95 ms`]: `${d8.p50.toFixed(1)} / ${d8.p95.toFixed(1)} (${d8.rps.toFixed(0)} req/s)`,
+      [`${CONCURRENCY} concurrent: floor TTFB p50 / p95 ms`]: `${f8.p50.toFixed(1)} / ${f8.p95.toFixed(1)} (${f8.rps.toFixed(0)} req/s)`,
+      [`${CONCURRENCY} concurrent: /api/health TTFB p50 / p95 ms`]: `${h8.p50.toFixed(1)} / ${h8.p95.toFixed(1)} (${h8.rps.toFixed(0)} req/s)`,
+      [`${CONCURRENCY} concurrent: ratio dashboard / floor p50, p95`]: `${(d8.p50 / f8.p50).toFixed(2)}×, ${(d8.p95 / f8.p95).toFixed(2)}×`,
+      "errors (dashboard, floor)": `${d1.errors + d8.errors}, ${f1.errors + f8.errors}`,
       "first-load JS gzip KB (dashboard)": js.kb,
-      "first-load JS scripts": js.scripts,
-      "first-load JS gzip KB (signed-in /, for reference)": landingJs.kb,
-      "nomodule polyfills gzip KB (legacy browsers only)": js.nomoduleKb,
+      "seed s (all workspaces)": seedSeconds,
     };
+
+    // Per size: TTFB and the SQL of one render.
+    const bySize: Record<string, Figures> = {};
+    for (const w of workspaces) {
+      const url = dashboardUrl(w);
+      await warm(url, headers);
+      const seq = await load(url, headers, totalText(w.pages), 1, SEQUENTIAL);
+      const conc = await load(url, headers, totalText(w.pages), CONCURRENCY, REQUESTS);
+      const plain = await renderInProcess(db, userId, w, {});
+      const filteredParams = { status: "revoked", sort: "status" };
+      const filtered = await renderInProcess(db, userId, w, filteredParams);
+      const searched = await renderInProcess(db, userId, w, { q: "Page 0001" });
+      const oneMatch = await renderInProcess(db, userId, w, { q: "Page 000123" });
+      const data = plain.statements.filter((st) => !isPlumbing(st.sql));
+      const [membership = NaN, pages = NaN, identities = NaN] = await statementTimes(db, plain.statements);
+      const [, fPages = NaN] = await statementTimes(db, filtered.statements);
+      const [, sPages = NaN] = await statementTimes(db, searched.statements);
+      const [, oPages = NaN] = await statementTimes(db, oneMatch.statements);
+      bySize[`${w.pages.toLocaleString("en")} Pages`] = {
+        "TTFB one at a time p50 ms": seq.p50,
+        "TTFB one at a time p95 ms": seq.p95,
+        [`TTFB ${CONCURRENCY} concurrent p50 ms`]: conc.p50,
+        [`TTFB ${CONCURRENCY} concurrent p95 ms`]: conc.p95,
+        "req/s": conc.rps,
+        "SQL data statements per render": data.length,
+        "SQL set_config + COMMIT per render": plain.statements.length - data.length,
+        "SQL ms: membership": membership,
+        "SQL ms: pages list (default view)": pages,
+        "SQL ms: pages list (revoked, problems first)": fPages,
+        "SQL ms: pages list (search 'Page 000123': 1 match)": oPages,
+        "SQL ms: pages list (search 'Page 0001': up to 100 matches, trigrams in every name)": sPages,
+        "SQL ms: identities + attempt + banner": identities,
+        errors: seq.errors + conc.errors,
+      };
+    }
+    return { floor, bySize };
   } finally {
     if (server) await stopServer(server).catch(() => {});
+    await rm(floorDir, { recursive: true, force: true });
     await db.drop().catch((err: unknown) => console.error("could not drop the benchmark database:", err));
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const figures = await runDashboardBench();
-  const width = Math.max(...Object.keys(figures).map((k) => k.length));
-  console.log("\n== dashboard (1,000 Pages)");
-  for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(width)}  ${typeof v === "number" ? Number(v.toFixed(2)) : v}`);
+  const { printFigures, printTable } = await import("./print");
+  const r = await runDashboardBench();
+  printFigures("dashboard vs its floor", r.floor);
+  printTable("dashboard by workspace size", r.bySize);
   process.exit(0);
 }
