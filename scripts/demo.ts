@@ -18,7 +18,7 @@ import { migrate } from "../lib/db/migrate";
 import { ensureAppLoginRole, withCredentials } from "../lib/db/provision";
 import { generateKeySpec } from "../lib/tokens/key-ring";
 import { startFacebookEmulator } from "../emulators/facebook/server";
-import { buildIsCurrent, markBuilt, sourceHash } from "./demo/build-cache";
+import { buildIsCurrent, distDirOf, markBuilt, sourceHash } from "./build-cache";
 import { exitOf, killChildrenNow, spawnChild, stopChildren } from "./demo/children";
 import { claim, portInUse, release } from "./demo/single-instance";
 
@@ -103,7 +103,7 @@ async function startEmulator(): Promise<void> {
 
 /** next build, unless the build in the dist folder was made from these very sources. */
 async function ensureBuild(): Promise<void> {
-  const distDir = path.resolve(env.NEXT_DIST_DIR || ".next");
+  const distDir = distDirOf(env);
   if (skipBuild) {
     if (!existsSync(path.join(distDir, "BUILD_ID"))) throw new Error(`--no-build, but there is no build in ${distDir}.`);
     return;

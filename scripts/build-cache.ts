@@ -1,6 +1,6 @@
 /**
- * "Is the production build current?": a SHA-256 of every source file the build reads, stored next to the build.
- * The demo builds on its first run and again only when that hash changed.
+ * "Is the production build current?" (the demo and `npm run screenshots`): a SHA-256 of every source file the
+ * build reads, stored next to the build. They build on the first run and again only when that hash changed.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -46,4 +46,9 @@ export function buildIsCurrent(distDir: string, hash: string): boolean {
 
 export function markBuilt(distDir: string, hash: string): void {
   writeFileSync(stampOf(distDir), `${hash}\n`);
+}
+
+/** The build folder next.config.mjs uses (NEXT_DIST_DIR or .next). */
+export function distDirOf(env: NodeJS.ProcessEnv): string {
+  return path.resolve(env.NEXT_DIST_DIR || ".next");
 }
