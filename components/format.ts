@@ -1,6 +1,7 @@
 /** Dates for people: UTC (server and browser render the same text), short month names, relative "ago" times. */
 
-const DAY_MS = 86_400_000;
+import { daysUntil as daysBetween } from "@/lib/time";
+
 // Pure annotations let the bundler drop formatters a client bundle does not use.
 const DATE = /*#__PURE__*/ new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 const DATE_TIME = /*#__PURE__*/ new Intl.DateTimeFormat("en-GB", {
@@ -27,7 +28,7 @@ export function formatDateTime(iso: string | null): string {
 
 /** Whole days from now until iso, rounded up (0 = later today or already past). */
 export function daysUntil(iso: string, nowMs: number): number {
-  return Math.max(0, Math.ceil((new Date(iso).getTime() - nowMs) / DAY_MS));
+  return daysBetween(new Date(iso).getTime(), nowMs);
 }
 
 export function timeAgo(iso: string | null, nowMs: number): string {

@@ -24,26 +24,6 @@ export async function appendAudit(tx: Tx, tenantId: string, actorUserId: string 
   });
 }
 
-export interface AuditView {
-  id: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  details: Prisma.JsonValue;
-  actorUserId: string | null;
-  createdAt: Date;
-}
-
-/** The tenant's events, newest first. */
-export async function listAudit(tx: Tx, opts: { limit?: number; before?: Date } = {}): Promise<AuditView[]> {
-  return tx.auditEvent.findMany({
-    where: opts.before ? { createdAt: { lt: opts.before } } : {},
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: Math.min(opts.limit ?? 100, 500),
-    select: { id: true, action: true, targetType: true, targetId: true, details: true, actorUserId: true, createdAt: true },
-  });
-}
-
 export interface AuditRow {
   id: string;
   action: string;

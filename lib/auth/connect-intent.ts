@@ -49,12 +49,6 @@ export function checkConnectIntent(value: string | undefined, nowS = Math.floor(
   }
 }
 
-/** The intent when the cookie is authentic and unexpired, else null. */
-export function verifyConnectIntent(value: string | undefined, nowS = Math.floor(Date.now() / 1000)): ConnectIntent | null {
-  const check = checkConnectIntent(value, nowS);
-  return check.state === "valid" ? check.intent : null;
-}
-
 export function connectIntentCookieOptions() {
   return {
     httpOnly: true,
