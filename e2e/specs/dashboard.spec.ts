@@ -185,11 +185,11 @@ test("search, status filter, sort and paging run on the server (120 Pages)", asy
   await expect(page.getByTestId("pagination")).toContainText("Showing 1–50 of 120");
 
   // Paging.
-  await page.getByRole("link", { name: "Next →" }).click();
+  await page.getByTestId("pagination").getByRole("link", { name: "Next →" }).click();
   await page.waitForURL(/page=2/);
   await expect(page.getByTestId("pagination")).toContainText("Showing 51–100 of 120");
   await expect(page.getByText(`${person.name} Page 051`, { exact: true })).toBeVisible();
-  await page.getByRole("link", { name: "Next →" }).click();
+  await page.getByTestId("pagination").getByRole("link", { name: "Next →" }).click();
   await page.waitForURL(/page=3/);
   await expect(page.getByTestId("page-row")).toHaveCount(20);
 

@@ -38,7 +38,7 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-describe("emulator state file", () => {
+describe("emulator: state file and pictures", () => {
   it("keeps people, issued tokens, revocations and the clock across a restart", async () => {
     const file = path.join(tempDir(), "facebook-emulator.json");
     const first = await start(file);
@@ -69,6 +69,14 @@ describe("emulator state file", () => {
     const second = await start();
     expect((await debugToken(second.url, token as string)).is_valid).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("pictures show the person's or Page's initials, not digits of the id", async () => {
+    const emu = await start();
+    const svg = async (id: string) => (await fetch(`${emu.url}/pictures/${id}.svg`)).text();
+    expect(await svg("1000001")).toContain(">AA</text>"); // Alice Admin
+    expect(await svg("2000001")).toContain(">AB</text>"); // Alpha Bakery
+    expect(await svg("9999999")).toContain(">?</text>");
   });
 
   it("refuses a corrupt state file with a message that names it", async () => {
