@@ -54,18 +54,7 @@ export function IdentityCard({
         </div>
       </div>
       <div className="flex flex-wrap items-center gap-x-6 gap-y-2 text-sm">
-        {t ? (
-          <LiveStatusBadge
-            tokenId={t.id}
-            status={t.status}
-            expiresAt={t.expiresAt}
-            lastCheckedAt={t.lastCheckedAt}
-            lastError={t.lastError}
-            nowMs={nowMs}
-          />
-        ) : (
-          <StatusBadge status="none" expiresAt={null} nowMs={nowMs} />
-        )}
+        {t ? <LiveStatusBadge token={t} nowMs={nowMs} /> : <StatusBadge status="none" expiresAt={null} nowMs={nowMs} />}
         <dl className="flex gap-6">
           <div>
             <dt className="text-xs text-slate-500">User token expires</dt>

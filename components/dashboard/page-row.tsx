@@ -56,14 +56,7 @@ export function PageRow({
         {page.tokens.length === 0 && <StatusBadge status="none" expiresAt={null} nowMs={nowMs} />}
         {page.tokens.map((t) => (
           <div key={t.id}>
-            <LiveStatusBadge
-              tokenId={t.id}
-              status={t.status}
-              expiresAt={t.expiresAt}
-              lastCheckedAt={t.lastCheckedAt}
-              lastError={t.lastError}
-              nowMs={nowMs}
-            />
+            <LiveStatusBadge token={t} nowMs={nowMs} />
             <span className="pr-who">
               {`${t.identityName ?? "Unknown person"}'s token${t.ownerName && t.ownerName !== t.identityName ? ` · added by ${t.ownerName}` : ""}`}
             </span>
