@@ -3,7 +3,7 @@ import { IdentityCard } from "./identity-card";
 
 /**
  * The connected Facebook accounts, collapsible (a <details>: no JavaScript) so the Pages list comes up the screen
- * in workspaces with many logins; open by default when there are only a few.
+ * in big workspaces; open by default in small ones.
  */
 export function IdentitiesSection({
   slug,
@@ -12,6 +12,7 @@ export function IdentitiesSection({
   nowMs,
   viewerId,
   reconnect,
+  defaultOpen,
 }: {
   slug: string;
   identities: IdentityView[];
@@ -19,11 +20,13 @@ export function IdentitiesSection({
   nowMs: number;
   viewerId: string;
   reconnect: () => Promise<void>;
+  /** Open on the first render (a big workspace starts folded, so its Pages come first). */
+  defaultOpen: boolean;
 }) {
   if (identities.length === 0) return null;
   const attention = identities.filter((i) => i.userToken?.status !== "active").length;
   return (
-    <details open={identities.length <= 2} className="group" data-testid="identities-section">
+    <details open={defaultOpen} className="group" data-testid="identities-section">
       <summary className="flex cursor-pointer list-none items-center gap-2 [&::-webkit-details-marker]:hidden">
         <h2 id="identities-heading" className="text-lg font-semibold">
           Facebook accounts <span className="font-normal text-slate-500">({identities.length})</span>

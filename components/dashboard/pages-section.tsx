@@ -77,7 +77,7 @@ function PagesTable({
           Expires
         </SortLink>
         <SortLink slug={slug} query={query} sort="checked">
-          Last checked
+          Checked
         </SortLink>
         <span className="text-right">{canManage ? "Actions" : ""}</span>
       </div>

@@ -37,7 +37,11 @@ export function TenantHeader({
         <details key={current.tenantId} className="group relative min-w-0 flex-1 sm:flex-none" data-testid="tenant-switcher">
           <summary className="flex min-w-0 cursor-pointer list-none items-center gap-2 rounded-lg border border-slate-300 px-3 py-1.5 hover:bg-slate-50 [&::-webkit-details-marker]:hidden">
             <span className="sr-only">Workspace: </span>
-            <span className="min-w-0 truncate font-semibold sm:max-w-[28rem]" data-testid="current-tenant" title={current.name}>
+            <span
+              className="min-w-0 truncate font-semibold sm:max-w-[16rem] lg:max-w-[24rem]"
+              data-testid="current-tenant"
+              title={current.name}
+            >
               {current.name}
             </span>
             <span className="shrink-0 rounded bg-slate-100 px-1.5 text-xs text-slate-600">{ROLE_LABEL[current.role]}</span>
@@ -78,9 +82,9 @@ export function TenantHeader({
           ))}
         </nav>
         <div className="ml-auto flex shrink-0 items-center gap-3 text-sm">
-          <span className="hidden text-slate-600 lg:inline">Signed in as {userName ?? "you"}</span>
+          <span className="hidden max-w-[16rem] truncate text-slate-600 2xl:inline">Signed in as {userName ?? "you"}</span>
           <form action={signOutAction}>
-            <button type="submit" className={buttonClass()}>
+            <button type="submit" className={buttonClass()} title={`Signed in as ${userName ?? "you"}`}>
               Sign out
             </button>
           </form>

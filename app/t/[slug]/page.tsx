@@ -1,7 +1,7 @@
 import { requireWorkspace } from "@/lib/auth/session";
 import { startFacebookConnect } from "@/lib/auth/actions";
 import { loadDashboardData } from "@/lib/workspace/dashboard-data";
-import { parseDashboardQuery } from "@/lib/workspace/dashboard-query";
+import { PAGE_SIZE, parseDashboardQuery } from "@/lib/workspace/dashboard-query";
 import { can } from "@/lib/tenancy/roles";
 import { FacebookButton } from "@/components/facebook-button";
 import { TenantHeader } from "@/components/tenant/tenant-header";
@@ -44,6 +44,7 @@ export default async function TenantDashboard({ params, searchParams }: { params
             nowMs={value.nowMs}
             viewerId={user.id}
             reconnect={connect}
+            defaultOpen={value.identities.length <= 2 && value.pages.tenantTotal <= PAGE_SIZE}
           />
           <PagesSection
             slug={access.slug}
