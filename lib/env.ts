@@ -62,6 +62,15 @@ const schema = z.object({
   // Auth.js reads AUTH_URL itself; we read it only to know whether cookies can be Secure (http:// in local runs).
   AUTH_URL: z.url({ error: "must be the app's public URL, e.g. https://app.example.com" }).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  // Outgoing email (invitations, alerts). Without it nothing is sent and the log says so.
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465")
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(/^[^\r\n]+<[^@\s<>]+@[^@\s<>]+>$|^[^@\s<>]+@[^@\s<>]+$/, "must be an address, e.g. Social Tokens <alerts@example.com>")
+    .default("Social Tokens <no-reply@localhost>"),
 });
 
 export type Env = z.infer<typeof schema>;

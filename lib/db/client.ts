@@ -22,6 +22,13 @@ export async function closePrismaClient(client: PrismaClient): Promise<void> {
   await pools.get(client)?.end();
 }
 
+/** The pg pool under a client made by createPrismaClient (for libraries that speak pg directly, e.g. rate limits). */
+export function poolOf(client: PrismaClient): pg.Pool {
+  const pool = pools.get(client);
+  if (!pool) throw new Error("This Prisma client was not made by createPrismaClient");
+  return pool;
+}
+
 const globalForPrisma = globalThis as unknown as { __prisma?: PrismaClient };
 
 /** Builds a client for a URL (tests and scripts use this with their own URLs). */

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { FacebookApiError } from "./errors";
 import { appsecretProof, type GraphClient } from "./graph-client";
 import type { GraphUsage } from "./usage";
+import { parseJsonOrUndefined } from "./json";
 
 /**
  * debug_token for up to 50 tokens in one Graph batch request, with the app access token ({app_id}|{app_secret}).
@@ -70,22 +71,13 @@ function unixToDate(seconds: number | undefined): Date | null {
   return seconds && seconds > 0 ? new Date(seconds * 1000) : null;
 }
 
-function parseJson(text: string | null | undefined): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Turns one batch entry into an outcome. Never includes Facebook's message text (ours are safe words). */
 export function parseBatchItem(entry: { code: number; body?: string | null } | null): DebugOutcome {
   if (entry === null) {
     // Facebook answers null for an item it did not run (its own time limit): try again later.
     return { kind: "call_error", error: new FacebookApiError("Facebook did not run this check.", { status: 0, transport: "timeout" }) };
   }
-  const json = parseJson(entry.body);
+  const json = parseJsonOrUndefined(entry.body);
   if (entry.code === 200) {
     const parsed = debugBody.safeParse(json);
     if (parsed.success) {

@@ -45,22 +45,36 @@ export function isRateLimitCode(code: number | undefined): boolean {
 /** Subcodes of error 190 that mean the person or Facebook revoked access (vs plain expiry 463). */
 export const REVOKED_SUBCODES = new Set([458, 459, 460, 464, 467]);
 
+/** What we tell a person about Facebook's failures: one table, used by the connect, checks, the sweep and revoke. */
+export const FACEBOOK_WORDS = {
+  timeout: "Facebook did not answer in time. Try again in a minute.",
+  network: "Could not reach Facebook. Try again in a minute.",
+  malformed: "Facebook sent an answer we could not read. Try again; if it keeps happening, contact support.",
+  rateLimited: "Facebook is rate-limiting requests right now. Wait a few minutes and try again.",
+  expired: "The Facebook session has expired. Reconnect to continue.",
+  passwordChanged: "The Facebook password was changed, which ended this connection. Reconnect to continue.",
+  appRemoved: "The app was removed from this Facebook account. Reconnect to continue.",
+  revoked: "Facebook no longer accepts this connection. Reconnect to continue.",
+  permission: "Facebook refused because a permission is missing. Reconnect and allow every requested permission.",
+  transient: "Facebook had a temporary problem. Try again in a minute.",
+  refused: "Facebook refused the request. Try again; if it keeps happening, contact support.",
+  appCredentials: "Facebook refused the app's credentials, so nothing could be checked. Contact support.",
+  unreachable: "Facebook could not be reached.",
+} as const;
+
 /** Words a person can act on, for a Graph failure during connect or a check. */
 export function describeFacebookError(err: FacebookApiError): string {
-  if (err.info.transport === "timeout") return "Facebook did not answer in time. Try again in a minute.";
-  if (err.info.transport === "network") return "Could not reach Facebook. Try again in a minute.";
-  if (err.info.transport === "malformed")
-    return "Facebook sent an answer we could not read. Try again; if it keeps happening, contact support.";
-  if (err.isRateLimit) return "Facebook is rate-limiting requests right now. Wait a few minutes and try again.";
+  if (err.info.transport === "timeout") return FACEBOOK_WORDS.timeout;
+  if (err.info.transport === "network") return FACEBOOK_WORDS.network;
+  if (err.info.transport === "malformed") return FACEBOOK_WORDS.malformed;
+  if (err.isRateLimit) return FACEBOOK_WORDS.rateLimited;
   if (err.isInvalidToken) {
-    if (err.subcode === 463) return "The Facebook session has expired. Reconnect to continue.";
-    if (err.subcode === 460) return "The Facebook password was changed, which ended this connection. Reconnect to continue.";
-    if (err.subcode === 458) return "The app was removed from this Facebook account. Reconnect to continue.";
-    return "Facebook no longer accepts this connection. Reconnect to continue.";
+    if (err.subcode === 463) return FACEBOOK_WORDS.expired;
+    if (err.subcode === 460) return FACEBOOK_WORDS.passwordChanged;
+    if (err.subcode === 458) return FACEBOOK_WORDS.appRemoved;
+    return FACEBOOK_WORDS.revoked;
   }
-  if (err.code === 10 || (err.code !== undefined && err.code >= 200 && err.code < 300)) {
-    return "Facebook refused because a permission is missing. Reconnect and allow every requested permission.";
-  }
-  if (err.isTransient) return "Facebook had a temporary problem. Try again in a minute.";
-  return "Facebook refused the request. Try again; if it keeps happening, contact support.";
+  if (err.code === 10 || (err.code !== undefined && err.code >= 200 && err.code < 300)) return FACEBOOK_WORDS.permission;
+  if (err.isTransient) return FACEBOOK_WORDS.transient;
+  return FACEBOOK_WORDS.refused;
 }

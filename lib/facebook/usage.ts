@@ -1,4 +1,5 @@
 import "server-only";
+import { parseJsonOrUndefined } from "./json";
 
 /** Facebook's rate-limit usage headers, as the highest percentage of any quota (0–100+). */
 export interface GraphUsage {
@@ -20,20 +21,11 @@ function maxPercent(obj: unknown): number {
   return max;
 }
 
-function safeJson(text: string | null): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 export function parseUsageHeaders(headers: Headers): GraphUsage {
-  const app = maxPercent(safeJson(headers.get("x-app-usage")));
+  const app = maxPercent(parseJsonOrUndefined(headers.get("x-app-usage")));
   let business = 0;
   let regain = 0;
-  const buc = safeJson(headers.get("x-business-use-case-usage"));
+  const buc = parseJsonOrUndefined(headers.get("x-business-use-case-usage"));
   if (buc && typeof buc === "object") {
     for (const entries of Object.values(buc as Record<string, unknown>)) {
       if (!Array.isArray(entries)) continue;

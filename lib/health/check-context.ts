@@ -1,5 +1,6 @@
 import "server-only";
 import { env } from "../env";
+import { FACEBOOK_WORDS } from "../facebook/errors";
 import type { ClassifyContext, StopSignal } from "./classify";
 
 /** A token that could not be checked (transient failure) is tried again after this long. */
@@ -20,10 +21,10 @@ export function classifyContext(now = new Date()): ClassifyContext {
 export function stopMessage(stop: StopSignal): string {
   switch (stop) {
     case "rate_limited":
-      return "Facebook is rate-limiting requests right now. Wait a few minutes and try again.";
+      return FACEBOOK_WORDS.rateLimited;
     case "app_token_rejected":
-      return "Facebook refused the app's credentials, so nothing could be checked. Contact support.";
+      return FACEBOOK_WORDS.appCredentials;
     case "facebook_error":
-      return "Facebook had a temporary problem. Try again in a minute.";
+      return FACEBOOK_WORDS.transient;
   }
 }

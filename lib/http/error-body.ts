@@ -11,7 +11,6 @@ export const FALLBACK_MESSAGE: Record<number, string> = {
   401: "You are signed out. Sign in again, then retry.",
   403: "You don't have permission to do that in this workspace. Ask an owner.",
   404: "That is no longer here — someone may have disconnected it already. Refresh the page to see the current list.",
-  409: "Someone else changed this at the same time. Refresh the page and try again.",
   422: "Some of what you entered is not valid. Check it and try again.",
   429: "Too many requests. Wait a moment, then try again.",
   502: "Facebook did not answer properly. Nothing was changed; try again in a minute.",

@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import { withTenant } from "../db/tenant-transaction";
 import { GraphClient } from "../facebook/graph-client";
-import { FacebookApiError, describeFacebookError } from "../facebook/errors";
+import { FACEBOOK_WORDS, FacebookApiError, describeFacebookError } from "../facebook/errors";
 import { revokeAppPermissions } from "../facebook/user-data";
 import { checkTokensNow } from "../health/check-tokens-now";
 import { appendAudit } from "../audit/audit-log";
@@ -147,7 +147,7 @@ async function revokeOnFacebook(
     return { revoke: "revoked", revokeMessage: null };
   } catch (err) {
     logger.warn("dashboard.identity.revoke_failed", { tenantId: access.tenantId, identityId, error: err });
-    const why = err instanceof FacebookApiError ? describeFacebookError(err) : "Facebook could not be reached.";
+    const why = err instanceof FacebookApiError ? describeFacebookError(err) : FACEBOOK_WORDS.unreachable;
     return {
       revoke: "failed",
       revokeMessage: `Disconnected here, but Facebook did not confirm the revoke: ${why} To be sure, remove the app on Facebook → Settings → Business integrations.`,

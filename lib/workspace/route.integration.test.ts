@@ -159,7 +159,9 @@ describe("workspace route wrapper", () => {
       "invalid",
     );
     const nul = await expectError(
-      await createWorkspace(request(`/api/t`, { cookie: c.cookie, body: JSON.stringify({ name: "Acme\u0000Bakery" }) }), params({})),
+      await createWorkspace(request(`/api/t`, { cookie: c.cookie, body: JSON.stringify({ name: "Acme\u0000Bakery" }) }), {
+        params: Promise.resolve(undefined),
+      }),
       422,
       "invalid",
     );
@@ -194,6 +196,12 @@ describe("workspace route wrapper", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(await res.json()).toEqual({ pageId: c.pageId, name: expect.any(String), tokensSoftDeleted: 1 });
+    // A route without path parameters (Next passes no params to it).
+    const created = await createWorkspace(request(`/api/t`, { cookie: c.cookie, body: JSON.stringify({ name: "Second Client" }) }), {
+      params: Promise.resolve(undefined),
+    });
+    expect(created.status).toBe(200);
+    expect(await created.json()).toEqual({ slug: expect.stringMatching(/^second-client-[0-9a-f]{6}$/), name: "Second Client" });
   });
 
   it("a thrown error → 500 in the one format, logged once through the redacting logger; nothing is half-written", async () => {

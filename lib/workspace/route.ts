@@ -27,7 +27,8 @@ export interface RouteContext<K extends WorkspaceRouteName> {
   access: PermissionOf<K> extends Permission ? WorkspaceAccess<PermissionOf<K>> : null;
 }
 
-type NextContext = { params: Promise<Record<string, string | string[] | undefined>> };
+// Next passes `params` only to dynamic routes (for /api/t it resolves to undefined).
+type NextContext = { params?: Promise<Record<string, string | string[] | undefined> | undefined> };
 
 export function workspaceRoute<K extends WorkspaceRouteName>(name: K, handler: (ctx: RouteContext<K>) => Promise<Result<ResponseOf<K>>>) {
   const spec = workspaceContract[name];
@@ -39,7 +40,7 @@ export function workspaceRoute<K extends WorkspaceRouteName>(name: K, handler: (
       if (!user) return errorResponse(401, "signed_out", "You are signed out. Sign in again, then retry.");
       if (!isSameOriginJson(req)) return errorResponse(415, "bad_request", "Send this request from the app (JSON, same origin).");
 
-      const { slug, ...rawParams } = await next.params;
+      const { slug, ...rawParams } = (await next?.params) ?? {};
       const params = spec.params.safeParse(rawParams);
       if (!params.success) throw notFoundError();
 
