@@ -36,7 +36,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     const el = region.current;
     if (!el) return;
-    const observer = new ResizeObserver(() => setSpacer(el.childElementCount > 0 ? el.offsetHeight : 0));
+    const observer = new ResizeObserver(() => setSpacer(el.childElementCount > 0 ? el.offsetHeight + 16 : 0));
     observer.observe(el);
     return () => observer.disconnect();
   }, []);

@@ -43,7 +43,8 @@ export function Pagination({
       {summary && <p className="whitespace-nowrap">{summary}</p>}
       <div className="flex items-center gap-2">
         {step(prev, "prev")}
-        <span className="whitespace-nowrap">{position}</span>
+        {/* Above a list on a phone, the summary and the two steps share one line: the position gives way. */}
+        <span className={`whitespace-nowrap ${compact ? "max-sm:hidden" : ""}`}>{position}</span>
         {step(next, "next")}
       </div>
     </nav>

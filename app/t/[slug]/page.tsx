@@ -34,7 +34,7 @@ export default async function TenantDashboard({ params, searchParams }: { params
     <>
       <TenantHeader current={access} tenants={tenants} userName={user.name} tab="pages" />
       <PagesStateProvider>
-        <main className="mx-auto max-w-6xl space-y-5 px-4 py-5">
+        <main className="mx-auto max-w-6xl space-y-4 px-4 py-4 sm:space-y-5 sm:py-5">
           <ConnectResult attempt={value.attempt} />
           <ExpiryBanner slug={access.slug} warnings={value.warnings} canReconnect={canManage} />
           <IdentitiesSection
