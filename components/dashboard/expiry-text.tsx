@@ -6,7 +6,7 @@ export function ExpiryText({ expiresAt, nowMs }: { expiresAt: string | null; now
   const future = new Date(expiresAt).getTime() > nowMs;
   return (
     <span title={formatDateTime(expiresAt)}>
-      {formatDate(expiresAt)}
+      <span className="whitespace-nowrap">{formatDate(expiresAt)}</span>
       {future && <small className="whitespace-nowrap"> (in {daysUntil(expiresAt, nowMs)} d)</small>}
     </span>
   );

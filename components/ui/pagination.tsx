@@ -3,8 +3,8 @@ import type { ReactNode } from "react";
 import { buttonClass } from "./button";
 
 /**
- * Previous / next links around a position ("Page 2 of 5"), with an optional summary on the left. Plain links: the
- * server renders each page (the audit log, the Pages list).
+ * Previous / next links around a position ("Page 2 of 5"), with an optional summary on the left; on a list of one
+ * page only the summary. Plain links: the server renders each page (the audit log, the Pages list).
  */
 export function Pagination({
   label,
@@ -34,6 +34,8 @@ export function Pagination({
         {s.text}
       </span>
     );
+  const steps = prev.href !== null || next.href !== null;
+  if (!steps && !summary) return null;
   return (
     <nav
       aria-label={label}
@@ -41,12 +43,14 @@ export function Pagination({
       className={`flex flex-wrap items-center gap-x-3 gap-y-2 text-sm text-slate-600 ${compact ? "" : "justify-between"}`}
     >
       {summary && <p className="whitespace-nowrap">{summary}</p>}
-      <div className="flex items-center gap-2">
-        {step(prev, "prev")}
-        {/* Above a list on a phone, the summary and the two steps share one line: the position gives way. */}
-        <span className={`whitespace-nowrap ${compact ? "max-sm:hidden" : ""}`}>{position}</span>
-        {step(next, "next")}
-      </div>
+      {steps && (
+        <div className="flex items-center gap-2">
+          {step(prev, "prev")}
+          {/* Above a list on a phone, the summary and the two steps share one line: the position gives way. */}
+          <span className={`whitespace-nowrap ${compact ? "max-sm:hidden" : ""}`}>{position}</span>
+          {step(next, "next")}
+        </div>
+      )}
     </nav>
   );
 }

@@ -1,12 +1,14 @@
 import Link from "next/link";
 import { describeAuthError } from "@/lib/auth/auth-errors";
 import { currentUser } from "@/lib/auth/session";
+import { continueWithFacebook } from "@/lib/auth/actions";
 import { buttonClass } from "@/components/ui/button";
 
 export default async function AuthErrorPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
   const { error } = await searchParams;
   const { title, detail } = describeAuthError(error);
-  // Signed out (e.g. Cancel on Facebook's consent page before ever signing in) there is no dashboard to go back to.
+  // Signed out (e.g. Cancel on Facebook's consent page before ever signing in) there is no dashboard to go back to:
+  // "Back" leads to the landing page and "Start again" goes straight back to Facebook.
   const user = await currentUser();
   return (
     <main className="mx-auto flex min-h-screen max-w-xl flex-col justify-center gap-4 px-6">
@@ -26,9 +28,16 @@ export default async function AuthErrorPage({ searchParams }: { searchParams: Pr
             </Link>
           </>
         ) : (
-          <Link href="/" className={buttonClass("primary", "lg")}>
-            Back
-          </Link>
+          <>
+            <Link href="/" className={buttonClass("secondary", "lg")}>
+              Back
+            </Link>
+            <form action={continueWithFacebook}>
+              <button type="submit" className={buttonClass("primary", "lg")}>
+                Start again
+              </button>
+            </form>
+          </>
         )}
       </div>
     </main>
