@@ -13,7 +13,7 @@ const shared = {
   },
   ssr: { resolve: { conditions: ["react-server"], externalConditions: ["react-server"] } },
 };
-const roots = ["lib", "emulators", "test", "scripts"];
+const roots = ["lib", "components", "emulators", "test", "scripts"];
 
 export default defineConfig({
   ...shared,

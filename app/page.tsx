@@ -2,6 +2,7 @@ import Link from "next/link";
 import { currentUser } from "@/lib/auth/session";
 import { FacebookButton } from "@/components/facebook-button";
 import { continueWithFacebook } from "@/lib/auth/actions";
+import { buttonClass } from "@/components/ui/button";
 
 export default async function LandingPage() {
   const user = await currentUser();
@@ -18,7 +19,7 @@ export default async function LandingPage() {
       {user ? (
         <div className="flex items-center gap-4">
           <p>Signed in as {user.name ?? "you"}.</p>
-          <Link href="/start" className="rounded-lg bg-slate-900 px-5 py-2.5 font-semibold text-white hover:bg-slate-700">
+          <Link href="/start" className={buttonClass("primary", "lg")}>
             Open your dashboard
           </Link>
         </div>

@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useId, useRef, type ReactNode } from "react";
+import { buttonClass } from "./ui/button";
 
 /**
  * A modal confirmation on the native <dialog> (focus trap, Escape and the top layer for free). Controlled: the
@@ -59,20 +60,10 @@ export function ConfirmDialog({
           </h2>
           <div className="space-y-3 text-sm text-slate-700">{children}</div>
           <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-            <button
-              type="button"
-              onClick={onCancel}
-              disabled={pending}
-              className="rounded-lg border border-slate-300 px-4 py-2 font-medium hover:bg-slate-50 disabled:opacity-50"
-            >
+            <button type="button" onClick={onCancel} disabled={pending} className={buttonClass("secondary", "lg")}>
               Cancel
             </button>
-            <button
-              type="submit"
-              disabled={pending}
-              autoFocus
-              className={`rounded-lg px-4 py-2 font-semibold text-white disabled:opacity-60 ${destructive ? "bg-red-600 hover:bg-red-700" : "bg-slate-900 hover:bg-slate-700"}`}
-            >
+            <button type="submit" disabled={pending} autoFocus className={buttonClass(destructive ? "danger-solid" : "primary", "lg")}>
               {pending ? (pendingLabel ?? "Working…") : confirmLabel}
             </button>
           </div>

@@ -1,5 +1,6 @@
 import { startFacebookConnect } from "@/lib/auth/actions";
 import { describeWarning, type ExpiryWarnings } from "@/lib/health/expiry-warnings";
+import { FacebookButton } from "./facebook-button";
 
 /**
  * Server component: a banner listing Facebook connections that expire soon or no longer work, with a Reconnect
@@ -24,30 +25,27 @@ export function ExpiryBanner({
       role={broken ? "alert" : "status"}
       data-testid="expiry-banner"
       data-severity={broken ? "broken" : "expiring"}
-      className={`rounded-lg border p-4 ${broken ? "border-red-300 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-900"}`}
+      className={`flex flex-col gap-3 rounded-lg border p-4 text-sm sm:flex-row sm:text-base sm:items-start sm:justify-between ${broken ? "border-red-300 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-900"}`}
     >
-      <p className="font-semibold">
-        {broken ? "Some Facebook connections no longer work." : "A Facebook connection expires soon."} Reconnect to keep automations
-        running.
-      </p>
-      <ul className="mt-2 list-disc space-y-1 pl-5 text-sm">
-        {warnings.warnings.map((w) => (
-          <li key={w.socialIdentityId} data-kind={w.kind}>
-            {describeWarning(w, warnings.now)}
-          </li>
-        ))}
-      </ul>
+      <div className="min-w-0">
+        <p className="font-semibold">
+          {broken ? "Some Facebook connections no longer work." : "A Facebook connection expires soon."} Reconnect to keep automations
+          running.
+        </p>
+        <ul className="mt-2 list-disc space-y-1 pl-5 text-sm">
+          {warnings.warnings.map((w) => (
+            <li key={w.socialIdentityId} data-kind={w.kind}>
+              {describeWarning(w, warnings.now)}
+            </li>
+          ))}
+        </ul>
+      </div>
       {canReconnect ? (
-        <form action={reconnect} className="mt-3">
-          <button
-            type="submit"
-            className="rounded-lg bg-[#1877f2] px-4 py-2 text-sm font-semibold text-white hover:bg-[#166fe5] focus:outline-none focus-visible:ring-2 focus-visible:ring-offset-2"
-          >
-            Reconnect now
-          </button>
+        <form action={reconnect} className="shrink-0">
+          <FacebookButton label="Reconnect now" size="sm" />
         </form>
       ) : (
-        <p className="mt-2 text-sm">Ask an owner or admin of this workspace to reconnect.</p>
+        <p className="shrink-0 text-sm">Ask an owner or admin of this workspace to reconnect.</p>
       )}
     </div>
   );

@@ -1,33 +1,38 @@
-/** Dates for people: UTC (server and browser render the same text), short month names, relative "ago" times. */
+/**
+ * Dates and numbers for people, formatted the same on the server and in every browser: UTC, English month names
+ * written out here rather than through Intl (engines ship different locale data, e.g. "Sep" or "Sept" for en-GB,
+ * and a client row formatted differently from its server HTML is a hydration mismatch), relative "ago" times
+ * measured from the server's nowMs (never the browser's clock).
+ */
+import { daysUntil as daysBetween } from "@/lib/time";
 
-const DAY_MS = 86_400_000;
-// Pure annotations let the bundler drop formatters a client bundle does not use.
-const DATE = /*#__PURE__*/ new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-const DATE_TIME = /*#__PURE__*/ new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZone: "UTC",
-});
-const NUMBER = /*#__PURE__*/ new Intl.NumberFormat("en-US");
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const two = (n: number) => String(n).padStart(2, "0");
 
+/** 1234567 → "1,234,567". */
 export function formatNumber(n: number): string {
-  return NUMBER.format(n);
+  const [int = "", frac] = String(n).split(".");
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return frac === undefined ? grouped : `${grouped}.${frac}`;
 }
 
+/** "29 Nov 2026" (UTC), "—" for none. */
 export function formatDate(iso: string | null): string {
-  return iso ? DATE.format(new Date(iso)) : "—";
+  if (!iso) return "—";
+  const d = new Date(iso);
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
+/** "29 Nov 2026, 14:05 UTC", "—" for none. */
 export function formatDateTime(iso: string | null): string {
-  return iso ? `${DATE_TIME.format(new Date(iso))} UTC` : "—";
+  if (!iso) return "—";
+  const d = new Date(iso);
+  return `${formatDate(iso)}, ${two(d.getUTCHours())}:${two(d.getUTCMinutes())} UTC`;
 }
 
 /** Whole days from now until iso, rounded up (0 = later today or already past). */
 export function daysUntil(iso: string, nowMs: number): number {
-  return Math.max(0, Math.ceil((new Date(iso).getTime() - nowMs) / DAY_MS));
+  return daysBetween(new Date(iso).getTime(), nowMs);
 }
 
 export function timeAgo(iso: string | null, nowMs: number): string {

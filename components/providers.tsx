@@ -4,7 +4,7 @@ import { useState, type ReactNode } from "react";
 import { ToastProvider } from "./toast";
 
 export function Providers({ children }: { children: ReactNode }) {
-  const [client] = useState(() => new QueryClient({ defaultOptions: { mutations: { retry: 0 }, queries: { retry: 1 } } }));
+  const [client] = useState(() => new QueryClient({ defaultOptions: { mutations: { retry: 0 } } }));
   return (
     <QueryClientProvider client={client}>
       <ToastProvider>{children}</ToastProvider>

@@ -1,5 +1,5 @@
 "use client";
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 
 type Tone = "success" | "error" | "info";
 interface Toast {
@@ -23,10 +23,23 @@ const TONE: Record<Tone, string> = {
 };
 const ICON: Record<Tone, string> = { success: "✓", error: "!", info: "i" };
 
-/** Toasts: a polite live region, bottom right (bottom, full width on phones). Errors stay until dismissed. */
+/**
+ * Toasts: a polite live region at the bottom left (full width on phones), away from the rows' buttons, which sit on
+ * the right of the table. While toasts show, a spacer as tall as them ends the page, so the lowest rows can still be
+ * scrolled above them. Errors stay until dismissed.
+ */
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const next = useRef(1);
+  const region = useRef<HTMLDivElement>(null);
+  const [spacer, setSpacer] = useState(0);
+  useEffect(() => {
+    const el = region.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setSpacer(el.childElementCount > 0 ? el.offsetHeight + 16 : 0));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
 
   const dismiss = useCallback((id: number) => setToasts((all) => all.filter((t) => t.id !== id)), []);
   const push = useCallback(
@@ -45,17 +58,20 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <Ctx.Provider value={api}>
       {children}
+      <div aria-hidden style={{ height: spacer }} />
       <div
+        ref={region}
         aria-live="polite"
         role="status"
-        className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-end"
+        data-testid="toasts"
+        className="pointer-events-none fixed bottom-0 left-0 z-50 flex w-full flex-col gap-2 p-4 sm:w-auto"
       >
         {toasts.map((t) => (
           <div
             key={t.id}
             data-testid="toast"
             data-tone={t.tone}
-            className={`pointer-events-auto flex w-full max-w-md items-start gap-3 rounded-lg border p-3 text-sm shadow-lg ${TONE[t.tone]}`}
+            className={`pointer-events-auto flex w-full items-start gap-3 sm:w-96 rounded-lg border p-3 text-sm shadow-lg ${TONE[t.tone]}`}
           >
             <b aria-hidden className="mt-0.5 font-bold">
               {ICON[t.tone]}

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { ConfirmDialog } from "../confirm-dialog";
 import { api, errorMessage } from "../api";
 import { useToast } from "../toast";
+import { buttonClass } from "../ui/button";
 import { usePagesState } from "./pages-state";
 
 /** Disconnect a Facebook identity (all its tokens), optionally revoking the app's access on Facebook as well. */
@@ -43,7 +44,7 @@ export function DisconnectIdentityButton({
     <>
       <button
         type="button"
-        className="btn btn-danger"
+        className={buttonClass("danger")}
         disabled={disconnect.isPending}
         onClick={() => {
           setRevoke(false);

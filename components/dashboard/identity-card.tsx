@@ -1,10 +1,17 @@
 import type { IdentityView } from "@/lib/workspace/dashboard-data";
 import { StatusBadge } from "../status-badge";
-import { formatDate, formatDateTime, timeAgo, daysUntil, plural } from "../format";
+import { Avatar } from "../ui/avatar";
+import { buttonClass } from "../ui/button";
+import { formatDate, formatDateTime, timeAgo, plural } from "../format";
 import { OptimisticItem, LiveStatusBadge } from "./pages-state";
 import { CheckNowButton } from "./page-row-actions";
 import { DisconnectIdentityButton } from "./identity-actions";
+import { ExpiryText } from "./expiry-text";
 
+/**
+ * One connected Facebook login as a compact row (a column on phones): who it is and who connected it, the user
+ * token's status, expiry and last check, and the actions. The name wraps rather than being cut off.
+ */
 export function IdentityCard({
   slug,
   identity: i,
@@ -28,67 +35,45 @@ export function IdentityCard({
       hideKey={hideKey}
       data-testid="identity"
       data-identity-id={i.id}
-      className="flex flex-col gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+      className="card flex flex-col gap-3 p-4 lg:flex-row lg:items-center lg:gap-6"
     >
-      <div className="flex items-start gap-3">
-        {i.pictureUrl ? (
-          // eslint-disable-next-line @next/next/no-img-element
-          <img src={i.pictureUrl} alt="" width={44} height={44} className="h-11 w-11 shrink-0 rounded-full bg-slate-100 object-cover" />
-        ) : (
-          <span
-            aria-hidden
-            className="flex h-11 w-11 shrink-0 items-center justify-center rounded-full bg-slate-100 font-semibold text-slate-500"
-          >
-            {name.slice(0, 1)}
-          </span>
-        )}
+      <div className="flex min-w-0 flex-1 items-start gap-3">
+        <Avatar src={i.pictureUrl} name={name} size={44} round />
         <div className="min-w-0 flex-1">
-          <p className="truncate font-semibold text-slate-900">{name}</p>
+          <p className="font-semibold break-words text-slate-900">{name}</p>
           <p className="text-sm text-slate-600">
             {i.connectedByFormerMember ? (
               <span data-testid="former-member">Connected by a former member{i.connectedByName ? ` (${i.connectedByName})` : ""}</span>
             ) : (
               <>Connected by {i.connectedById === viewerId ? "you" : (i.connectedByName ?? "a former member")}</>
             )}{" "}
-            · <span title={formatDateTime(i.connectedAt)}>{formatDate(i.connectedAt)}</span>
+            · <span title={formatDateTime(i.connectedAt)}>{formatDate(i.connectedAt)}</span> · {plural(i.pageCount, "Page")}
           </p>
-          <p className="text-sm text-slate-600">{plural(i.pageCount, "Page")} through this login</p>
+          {t?.lastError && t.status !== "active" && <p className="text-sm text-red-700">{t.lastError}</p>}
+          {i.declinedScopes.length > 0 && (
+            <p className="text-sm text-amber-800">
+              Not allowed on Facebook: {i.declinedScopes.join(", ")}. Reconnect and allow them if automations need them.
+            </p>
+          )}
         </div>
-        {t ? (
-          <LiveStatusBadge
-            tokenId={t.id}
-            status={t.status}
-            expiresAt={t.expiresAt}
-            lastCheckedAt={t.lastCheckedAt}
-            lastError={t.lastError}
-            nowMs={nowMs}
-          />
-        ) : (
-          <StatusBadge status="none" expiresAt={null} nowMs={nowMs} />
-        )}
       </div>
-      <dl className="grid grid-cols-2 gap-2 rounded-lg bg-slate-50 p-3 text-sm">
-        <div>
-          <dt className="text-slate-500">User token expires</dt>
-          <dd className="text-slate-800" title={formatDateTime(t?.expiresAt ?? null)}>
-            {t?.expiresAt ? `${formatDate(t.expiresAt)} (in ${daysUntil(t.expiresAt, nowMs)} d)` : t ? "Never" : "—"}
-          </dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Last checked</dt>
-          <dd className="text-slate-800" title={formatDateTime(t?.lastCheckedAt ?? null)}>
-            {timeAgo(t?.lastCheckedAt ?? null, nowMs)}
-          </dd>
-        </div>
-      </dl>
-      {t?.lastError && t.status !== "active" && <p className="text-sm text-red-700">{t.lastError}</p>}
-      {i.declinedScopes.length > 0 && (
-        <p className="text-sm text-amber-800">
-          Not allowed on Facebook: {i.declinedScopes.join(", ")}. Reconnect and allow them if automations need them.
-        </p>
-      )}
+      <div className="flex flex-wrap items-center gap-x-6 gap-y-2 text-sm">
+        {t ? <LiveStatusBadge token={t} nowMs={nowMs} /> : <StatusBadge status="none" expiresAt={null} nowMs={nowMs} />}
+        <dl className="flex gap-6">
+          <div>
+            <dt className="text-xs text-slate-500">User token expires</dt>
+            <dd className="text-slate-800">{t ? <ExpiryText expiresAt={t.expiresAt} nowMs={nowMs} /> : "—"}</dd>
+          </div>
+          <div>
+            <dt className="text-xs text-slate-500">Last checked</dt>
+            <dd className="whitespace-nowrap text-slate-800" title={formatDateTime(t?.lastCheckedAt ?? null)}>
+              {timeAgo(t?.lastCheckedAt ?? null, nowMs)}
+            </dd>
+          </div>
+        </dl>
+      </div>
       {canManage && (
-        <div className="flex flex-wrap gap-2">
+        <div className="flex flex-wrap gap-2 lg:justify-end">
           {t && (
             <CheckNowButton
               slug={slug}
@@ -97,7 +82,11 @@ export function IdentityCard({
             />
           )}
           <form action={reconnect}>
-            <button type="submit" title="Go through Connect Facebook again to renew this login and its Page tokens" className="btn">
+            <button
+              type="submit"
+              title="Go through Connect Facebook again to renew this login and its Page tokens"
+              className={buttonClass()}
+            >
               Reconnect
             </button>
           </form>

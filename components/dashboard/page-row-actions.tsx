@@ -3,6 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { ConfirmDialog } from "../confirm-dialog";
 import { api, errorMessage } from "../api";
 import { useToast } from "../toast";
+import { buttonClass } from "../ui/button";
 import { STATUS_NAME } from "../status-badge";
 import type { TokenStatus } from "@/lib/db/generated/enums";
 import type { ResponseOf } from "@/lib/workspace/contract";
@@ -93,7 +94,12 @@ export function CheckNowButton({ slug, label, tokens }: { slug: string; label: s
   const check = useCheckTokens(slug);
   const checking = useChecking(tokens);
   return (
-    <button type="button" className="btn" disabled={checking || tokens.length === 0} onClick={() => check.mutate({ label, tokens })}>
+    <button
+      type="button"
+      className={buttonClass()}
+      disabled={checking || tokens.length === 0}
+      onClick={() => check.mutate({ label, tokens })}
+    >
       {checking ? "Checking…" : "Check now"}
     </button>
   );

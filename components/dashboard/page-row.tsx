@@ -1,6 +1,9 @@
 import type { PageView } from "@/lib/workspace/dashboard-data";
 import { StatusBadge } from "../status-badge";
-import { formatDate, formatDateTime, timeAgo, daysUntil } from "../format";
+import { formatDateTime, timeAgo } from "../format";
+import { Avatar } from "../ui/avatar";
+import { buttonClass } from "../ui/button";
+import { ExpiryText } from "./expiry-text";
 import { OptimisticItem, LiveStatusBadge } from "./pages-state";
 import { useChecking, type CheckVars, type DisconnectPageVars } from "./page-row-actions";
 
@@ -34,15 +37,7 @@ export function PageRow({
   return (
     <OptimisticItem hideKey={hideKey} data-testid="page-row" data-page-id={page.id} className="pr">
       <div className="pr-page">
-        {page.pictureUrl ? (
-          // Facebook CDN pictures: a plain <img> (no image optimiser round trip, no client JS).
-          // eslint-disable-next-line @next/next/no-img-element
-          <img src={page.pictureUrl} alt="" width={40} height={40} loading="lazy" className="pr-pic" />
-        ) : (
-          <span aria-hidden className="pr-pic">
-            {page.name.slice(0, 1)}
-          </span>
-        )}
+        <Avatar src={page.pictureUrl} name={page.name} size={40} />
         <div className="min-w-0">
           <p className="pr-name">{page.name}</p>
           <p className="pr-sub">{page.category ?? "No category"}</p>
@@ -61,15 +56,8 @@ export function PageRow({
         {page.tokens.length === 0 && <StatusBadge status="none" expiresAt={null} nowMs={nowMs} />}
         {page.tokens.map((t) => (
           <div key={t.id}>
-            <LiveStatusBadge
-              tokenId={t.id}
-              status={t.status}
-              expiresAt={t.expiresAt}
-              lastCheckedAt={t.lastCheckedAt}
-              lastError={t.lastError}
-              nowMs={nowMs}
-            />
-            <span className="pr-sub">
+            <LiveStatusBadge token={t} nowMs={nowMs} />
+            <span className="pr-who">
               {`${t.identityName ?? "Unknown person"}'s token${t.ownerName && t.ownerName !== t.identityName ? ` · added by ${t.ownerName}` : ""}`}
             </span>
             {t.lastError && t.status !== "active" && <p className="pr-err">{t.lastError}</p>}
@@ -79,15 +67,7 @@ export function PageRow({
 
       <p className="pr-cell">
         <span className="pr-lbl">Expires: </span>
-        {expires ? (
-          <span title={formatDateTime(expires)}>
-            {`${formatDate(expires)}${new Date(expires).getTime() > nowMs ? ` (in ${daysUntil(expires, nowMs)} d)` : ""}`}
-          </span>
-        ) : page.tokens.length ? (
-          "Never"
-        ) : (
-          "—"
-        )}
+        {page.tokens.length ? <ExpiryText expiresAt={expires} nowMs={nowMs} /> : "—"}
       </p>
 
       <p className="pr-cell">
@@ -100,13 +80,17 @@ export function PageRow({
           <>
             <button
               type="button"
-              className="btn"
+              className={buttonClass()}
               disabled={checking || tokens.length === 0}
               onClick={() => onCheck({ label: page.name, tokens })}
             >
               {checking ? "Checking…" : "Check now"}
             </button>
-            <button type="button" className="btn btn-danger" onClick={() => onDisconnect({ pageId: page.id, name: page.name, hideKey })}>
+            <button
+              type="button"
+              className={buttonClass("danger")}
+              onClick={() => onDisconnect({ pageId: page.id, name: page.name, hideKey })}
+            >
               Disconnect
             </button>
           </>

@@ -91,22 +91,14 @@ export function OptimisticItem({
 
 /** A token's badge, showing an in-flight or just-finished check until the server's row catches up. */
 export function LiveStatusBadge({
-  tokenId,
-  status,
-  expiresAt,
-  lastCheckedAt,
-  lastError,
+  token: { id, status, expiresAt, lastCheckedAt, lastError },
   nowMs,
 }: {
-  tokenId: string;
-  status: BadgeStatus;
-  expiresAt: string | null;
-  lastCheckedAt: string | null;
-  lastError: string | null;
+  token: { id: string; status: BadgeStatus; expiresAt: string | null; lastCheckedAt: string | null; lastError: string | null };
   nowMs: number;
 }) {
   const { override } = usePagesState();
-  const o = override(tokenId);
+  const o = override(id);
   const current = o && o.basis === basisOf(status, lastCheckedAt) ? o : null;
   return (
     <StatusBadge

@@ -3,6 +3,7 @@ import type { Membership } from "@/lib/tenancy/membership";
 import { can, ROLE_LABEL } from "@/lib/tenancy/roles";
 import { signOutAction, signOutEverywhereAction } from "@/lib/auth/actions";
 import { CreateWorkspaceButton } from "./create-workspace";
+import { buttonClass } from "../ui/button";
 
 export type TenantTab = "pages" | "members" | "audit" | "api-keys" | "settings";
 
@@ -35,18 +36,22 @@ export function TenantHeader({
         <Link href="/" className="hidden text-sm font-bold uppercase tracking-wide text-blue-700 sm:block">
           Social Tokens
         </Link>
-        <details key={current.tenantId} className="group relative" data-testid="tenant-switcher">
-          <summary className="flex cursor-pointer list-none items-center gap-2 rounded-lg border border-slate-300 px-3 py-1.5 hover:bg-slate-50 [&::-webkit-details-marker]:hidden">
+        <details key={current.tenantId} className="group relative min-w-0 flex-1 sm:flex-none" data-testid="tenant-switcher">
+          <summary className="flex min-w-0 cursor-pointer list-none items-center gap-2 rounded-lg border border-slate-300 px-3 py-1.5 hover:bg-slate-50 [&::-webkit-details-marker]:hidden">
             <span className="sr-only">Workspace: </span>
-            <span className="max-w-[14rem] truncate font-semibold" data-testid="current-tenant">
+            <span
+              className="min-w-0 truncate font-semibold sm:max-w-[16rem] lg:max-w-[24rem]"
+              data-testid="current-tenant"
+              title={current.name}
+            >
               {current.name}
             </span>
-            <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-600">{ROLE_LABEL[current.role]}</span>
-            <span aria-hidden className="text-slate-500 group-open:rotate-180">
+            <span className="shrink-0 rounded bg-slate-100 px-1.5 text-xs text-slate-600">{ROLE_LABEL[current.role]}</span>
+            <span aria-hidden className="shrink-0 text-slate-500 group-open:rotate-180">
               ▾
             </span>
           </summary>
-          <div className="absolute left-0 z-40 mt-2 w-72 rounded-xl border border-slate-200 bg-white p-1.5 shadow-xl">
+          <div className="absolute left-0 z-40 mt-2 w-80 max-w-[calc(100vw-2rem)] rounded-xl border border-slate-200 bg-white p-1.5 shadow-xl">
             <p className="px-3 pb-1 pt-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Your workspaces</p>
             <div className="max-h-72 overflow-y-auto">
               {tenants.map((t) => (
@@ -78,10 +83,12 @@ export function TenantHeader({
             </Link>
           ))}
         </nav>
-        <div className="ml-auto flex items-center gap-3 text-sm">
-          <span className="hidden text-slate-600 md:inline">Signed in as {userName ?? "you"}</span>
+        <div className="ml-auto flex shrink-0 items-center gap-3 text-sm">
+          <span className="hidden max-w-[16rem] truncate text-slate-600 2xl:inline">Signed in as {userName ?? "you"}</span>
           <form action={signOutAction}>
-            <button className="rounded-lg border border-slate-300 px-3 py-1.5 hover:bg-slate-50">Sign out</button>
+            <button type="submit" className={buttonClass()} title={`Signed in as ${userName ?? "you"}`}>
+              Sign out
+            </button>
           </form>
           <form action={signOutEverywhereAction}>
             <button className="rounded-lg border border-slate-300 px-3 py-1.5 hover:bg-slate-50" title="Ends your sessions on every device">

@@ -1,9 +1,9 @@
-import { mkdirSync } from "node:fs";
 import { randomInt } from "node:crypto";
 import type { Locator, Page } from "@playwright/test";
 import type pg from "pg";
 import { test, expect, newPerson, signUpWithFacebook, approveOnFacebook } from "../support/fixtures";
 import { E2E } from "../support/ports";
+import { screenshotPath } from "../support/screenshots";
 
 /** The tenant dashboard the browser is on: /t/<slug>. */
 function slugOf(page: Page): string {
@@ -185,11 +185,11 @@ test("search, status filter, sort and paging run on the server (120 Pages)", asy
   await expect(page.getByTestId("pagination")).toContainText("Showing 1–50 of 120");
 
   // Paging.
-  await page.getByRole("link", { name: "Next →" }).click();
+  await page.getByTestId("pagination").getByRole("link", { name: "Next →" }).click();
   await page.waitForURL(/page=2/);
   await expect(page.getByTestId("pagination")).toContainText("Showing 51–100 of 120");
   await expect(page.getByText(`${person.name} Page 051`, { exact: true })).toBeVisible();
-  await page.getByRole("link", { name: "Next →" }).click();
+  await page.getByTestId("pagination").getByRole("link", { name: "Next →" }).click();
   await page.waitForURL(/page=3/);
   await expect(page.getByTestId("page-row")).toHaveCount(20);
 
@@ -332,7 +332,6 @@ test("screenshots of the dashboard for the README (desktop and phone)", async ({
   await set("Northside Dental", `status = 'unchecked', last_checked_at = NULL`);
   await set("Lumen Yoga Studio", `status = 'invalid', last_error = 'Facebook no longer accepts this connection. Reconnect to continue.'`);
 
-  mkdirSync("docs/screenshots", { recursive: true });
   await page.setViewportSize({ width: 1360, height: 900 });
   await page.goto(`/t/${slug}`);
   await expect(page.getByTestId("page-row")).toHaveCount(names.length);
@@ -342,16 +341,16 @@ test("screenshots of the dashboard for the README (desktop and phone)", async ({
   for (const name of ["Summit Gym", "Maple Florist", "Lumen Yoga Studio"]) await expect(banner).toContainText(name);
   await expect(banner.getByRole("button", { name: /reconnect/i })).toBeVisible();
   await loadPictures(page);
-  await page.screenshot({ path: "docs/screenshots/dashboard-desktop.png", fullPage: true });
+  await page.screenshot({ path: screenshotPath("dashboard-desktop.png"), fullPage: true });
 
   await page.goto(`/t/${slug}?sort=status`);
   await pageRow(page, "Harbor Books").getByRole("button", { name: "Disconnect" }).click();
   await expect(page.getByRole("dialog")).toBeVisible();
-  await page.screenshot({ path: "docs/screenshots/dashboard-disconnect-dialog.png" });
+  await page.screenshot({ path: screenshotPath("dashboard-disconnect-dialog.png") });
   await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
 
   await page.goto(`/t/${slug}/audit`);
-  await page.screenshot({ path: "docs/screenshots/audit-log.png", fullPage: true });
+  await page.screenshot({ path: screenshotPath("audit-log.png"), fullPage: true });
 
   const phone = await page
     .context()
@@ -367,7 +366,7 @@ test("screenshots of the dashboard for the README (desktop and phone)", async ({
     const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await loadPictures(mobile);
-    await mobile.screenshot({ path: "docs/screenshots/dashboard-phone.png", fullPage: true });
+    await mobile.screenshot({ path: screenshotPath("dashboard-phone.png"), fullPage: true });
   } finally {
     await phone.close();
   }

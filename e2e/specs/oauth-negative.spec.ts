@@ -205,6 +205,11 @@ test.describe("refused by Auth.js before anything is written (error page)", () =
     await approveOnFacebook(page, person.name, { cancel: true });
     await expectAuthErrorPage(page, SIGN_IN_CANCELLED);
     await expect(page.getByText(/press Continue on Facebook/i)).toBeVisible();
+    // Signed out there is no dashboard: the way out is "Back" to the landing page.
+    await expect(page.getByRole("link", { name: "Back to your dashboard" })).toHaveCount(0);
+    await page.getByRole("link", { name: "Back", exact: true }).click();
+    await page.waitForURL((u) => u.pathname === "/");
+    await expect(page.getByRole("button", { name: "Continue with Facebook" })).toBeVisible();
     expect(seen[0]?.searchParams.get("error")).toBe("access_denied");
     expect(await footprint(sql, person)).toEqual(NO_FOOTPRINT);
     expect(await signedInSession(page.context())).toBeNull();

@@ -20,6 +20,8 @@ export const E2E = {
   cronSecret: "e2e-cron-secret-0123456789",
   stackFile: `.data/e2e-stack${offset ? `-${offset}` : ""}.json`,
   appLog: `.data/e2e-app${offset ? `-${offset}` : ""}.log`,
+  /** `npm run demo` started by e2e/specs/demo-restart.spec.ts: app, embedded database, emulator. */
+  demo: { appPort: 3500 + offset, dbPort: 54400 + offset, emulatorPort: 4500 + offset },
   appId: "1234567890",
   appSecret: "e2e-emulator-app-secret",
   authSecret: "e2e-auth-secret-that-is-long-enough-123456",

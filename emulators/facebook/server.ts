@@ -8,6 +8,7 @@ import { GraphError, errorResult } from "./errors.js";
 import { dispatchGraph, normalizeRest, splitVersion, usageHeaders } from "./dispatch.js";
 import { HttpError, bodyParams, escapeHtml, parseJsonBody, readBody, send, sendHtml, sendJson } from "./http-util.js";
 import { handleDecide, handleDialog } from "./oauth.js";
+import { loadState, saveState } from "./persist.js";
 import { EmulatorState } from "./state.js";
 import type { GraphRequest, GraphResult } from "./types.js";
 
@@ -24,6 +25,11 @@ export interface EmulatorOptions {
   requireAppsecretProof?: boolean;
   /** Default 10 minutes. */
   codeTtlMs?: number;
+  /**
+   * Keep the state (people, Pages, issued tokens, unused codes, clock) in this JSON file: loaded at start, saved
+   * atomically after every request that may change it and on close. Default: in memory only (tests).
+   */
+  stateFile?: string;
 }
 
 export interface RunningEmulator {
@@ -34,10 +40,23 @@ export interface RunningEmulator {
 
 const COLORS = ["#1877f2", "#42b72a", "#f02849", "#f7b928", "#8c49d6", "#0fa5a5"];
 
-function pictureSvg(id: string): string {
+/** Initials of a person's or Page's name ("Alpha Bakery" → "AB"), "?" when the id is unknown. */
+function initialsOf(state: EmulatorState, id: string): string {
+  const person = state.people.get(id);
+  const name = person?.name ?? [...state.people.values()].flatMap((p) => p.pages).find((p) => p.id === id)?.name ?? "?";
+  const words = name.split(/\s+/).filter((w) => /^[\p{L}]/u.test(w));
+  return (
+    words
+      .slice(0, 2)
+      .map((w) => [...w][0]?.toUpperCase())
+      .join("") || "?"
+  );
+}
+
+function pictureSvg(id: string, initials: string): string {
   const n = [...id].reduce((a, c) => a + c.charCodeAt(0), 0);
   const color = COLORS[n % COLORS.length] ?? "#1877f2";
-  const label = escapeHtml(id.slice(-2));
+  const label = escapeHtml(initials);
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="50" height="50" viewBox="0 0 50 50">` +
     `<rect width="50" height="50" rx="8" fill="${color}"/>` +
@@ -113,7 +132,10 @@ async function handle(
   if (pathname === "/__control" || pathname.startsWith("/__control/")) return handleControlHttp(ctx, req, res, url);
   const pic = /^\/pictures\/([A-Za-z0-9_-]+)\.svg$/.exec(pathname);
   if (pic?.[1] !== undefined) {
-    send(res, 200, pictureSvg(pic[1]), { "Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=3600" });
+    send(res, 200, pictureSvg(pic[1], initialsOf(ctx.state, pic[1])), {
+      "Content-Type": "image/svg+xml",
+      "Cache-Control": "public, max-age=3600",
+    });
     return;
   }
   if (pathname === "/favicon.ico") {
@@ -158,12 +180,26 @@ export async function startFacebookEmulator(opts: EmulatorOptions): Promise<Runn
     },
     state: new EmulatorState(),
   };
+  const stateFile = opts.stateFile;
+  if (stateFile !== undefined) loadState(ctx.state, stateFile);
+  let saveTimer: NodeJS.Timeout | undefined;
+  const saveSoon = () => {
+    if (stateFile === undefined || saveTimer !== undefined) return;
+    saveTimer = setTimeout(() => {
+      saveTimer = undefined;
+      saveState(ctx.state, stateFile);
+    }, 50);
+  };
   const host = opts.host ?? "127.0.0.1";
   const shutdown = new AbortController();
   let baseUrl = "";
   const server = createServer((req, res) => {
     const perRequest = new AbortController();
-    res.on("close", () => perRequest.abort());
+    res.on("close", () => {
+      perRequest.abort();
+      // Graph GETs change state too (/me/accounts hands out Page tokens): save after anything but a picture.
+      if (!req.url?.startsWith("/pictures/")) saveSoon();
+    });
     const signal = AbortSignal.any([shutdown.signal, perRequest.signal]);
     handle(ctx, req, res, signal, baseUrl).catch((err: unknown) => sendFailure(res, err));
   });
@@ -182,6 +218,8 @@ export async function startFacebookEmulator(opts: EmulatorOptions): Promise<Runn
     close: () =>
       new Promise<void>((resolve, reject) => {
         shutdown.abort();
+        clearTimeout(saveTimer);
+        if (stateFile !== undefined) saveState(ctx.state, stateFile);
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),

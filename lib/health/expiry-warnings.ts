@@ -2,7 +2,7 @@ import "server-only";
 import { Prisma } from "../db/generated/client";
 import type { TokenStatus, TokenType } from "../db/generated/enums";
 import type { Tx } from "../db/tenant-transaction";
-import { DAY_MS } from "../tokens/status";
+import { DAY_MS, daysUntil } from "../time";
 import { env } from "../env";
 
 /**
@@ -161,14 +161,14 @@ export function describeWarning(w: ExpiryWarning, now: Date): string {
     case "expiring": {
       const at = w.userTokenExpiresAt;
       if (!at) return `${who} expires soon${pages}.`;
-      const days = Math.max(0, Math.ceil((at.getTime() - now.getTime()) / DAY_MS));
+      const days = daysUntil(at.getTime(), now.getTime());
       const when = days <= 1 ? "within a day" : `in ${days} days`;
       return `${who} expires ${when} (${dateFormat.format(at)})${pages}.`;
     }
     case "expired":
       return `${who} has expired${pages}.`;
     case "revoked":
-      return `${who} was revoked on Facebook (password change, logout or app removed)${pages}.`;
+      return `${who} was revoked on Facebook${pages}: a password change, a logout or the app removed.`;
     case "invalid":
       return `Facebook no longer accepts ${w.identityName ? `${w.identityName}'s connection` : "a connection"}${pages}.`;
   }

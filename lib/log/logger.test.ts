@@ -29,6 +29,11 @@ describe("redactString", () => {
     },
   );
 
+  it("redacts the code and state of an OAuth callback URL as the dev server logs it", () => {
+    const line = " GET /api/auth/callback/facebook?code=AQBx9_secretcode&state=eyJhbGciOi.secret-state 302 in 812ms";
+    expect(redactString(line)).toBe(" GET /api/auth/callback/facebook?code=[REDACTED]&state=[REDACTED] 302 in 812ms");
+  });
+
   it("redacts parameter names case-insensitively and at the start of a query", () => {
     expect(redactString("?ACCESS_TOKEN=abc123&x=1")).toBe("?ACCESS_TOKEN=[REDACTED]&x=1");
     expect(redactString("access_token=abc123")).toBe("access_token=[REDACTED]");

@@ -18,7 +18,8 @@ const SECRET_VALUE: [RegExp, string][] = [
   [/stk_live_[A-Za-z0-9]{4,}/g, "[REDACTED]"], // our API keys (also as a Bearer header value)
   // A credential has a digit or punctuation in it: "OAuth Provider returned an error" stays readable.
   [/\b(Bearer|OAuth)\s+(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}/gi, "[REDACTED]"],
-  [/(access_token|client_secret|fb_exchange_token|input_token|appsecret_proof|code)=([^&\s"']+)/gi, "$1=[REDACTED]"],
+  // Query strings, e.g. an OAuth callback URL in the dev server's request log (code and state).
+  [/(access_token|client_secret|fb_exchange_token|input_token|appsecret_proof|code|code_verifier|state)=([^&\s"']+)/gi, "$1=[REDACTED]"],
   // A JSON body quoted in a message: "access_token":"…", "client_secret":"…" (also with escaped quotes).
   [/(\\?")([A-Za-z_]*(?:token|secret|proof)|code|code_verifier|signed_request)\\?"\s*:\s*\\?"[^"\\]*\\?"/gi, "$1$2$1:$1[REDACTED]$1"],
   [/\b\d{6,}\|[A-Za-z0-9_-]{8,}/g, "[REDACTED]"], // app access tokens (app_id|app_secret)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DAY_MS, deriveStatus } from "./status";
+import { DAY_MS } from "../time";
+import { deriveStatus } from "./status";
 
 const now = new Date("2026-11-25T12:00:00Z");
 const at = (days: number) => new Date(now.getTime() + days * DAY_MS);

@@ -2,7 +2,7 @@ import "server-only";
 import type { TokenStatus } from "../db/generated/enums";
 import { REVOKED_SUBCODES } from "../facebook/errors";
 
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from "../time";
 
 /** A token's status from what we know of it: validity, error subcode, expiry, and the warning window. */
 export function deriveStatus(input: {

@@ -23,6 +23,17 @@ export const SORT_LABEL: Record<Sort, string> = {
   category: "Category",
 };
 
+/** Sorts with an up and a down. "Problems first" has none: choosing it again keeps it. */
+export function sortHasDirection(sort: Sort): boolean {
+  return sort !== "status";
+}
+
+/** The list state after choosing `sort`: the active sort flips its direction (if it has one), another starts ascending. */
+export function sortedBy(query: DashboardQuery, sort: Sort): Partial<DashboardQuery> {
+  const flip = query.sort === sort && sortHasDirection(sort) && query.dir === "asc";
+  return { sort, dir: flip ? "desc" : "asc", page: 1 };
+}
+
 export interface DashboardQuery {
   q: string | null;
   status: StatusFilter | null;

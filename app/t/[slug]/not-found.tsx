@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { buttonClass } from "@/components/ui/button";
 
 /** Another tenant's workspace, ids that were never here and typos all look the same: not found. */
 export default function WorkspaceNotFound() {
@@ -7,7 +8,7 @@ export default function WorkspaceNotFound() {
       <h1 className="text-2xl font-bold">Not found</h1>
       <p className="text-slate-700">There is nothing here for you. The link may be mistyped, or you are not a member of this workspace.</p>
       <div>
-        <Link href="/start" className="rounded-lg bg-slate-900 px-4 py-2 font-semibold text-white">
+        <Link href="/start" className={buttonClass("primary", "lg")}>
           Go to your workspace
         </Link>
       </div>

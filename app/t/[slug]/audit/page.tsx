@@ -1,10 +1,10 @@
-import Link from "next/link";
 import { z } from "zod";
 import { requireWorkspace } from "@/lib/auth/session";
 import { listAuditPage } from "@/lib/audit/audit-log";
 import { TenantHeader } from "@/components/tenant/tenant-header";
 import { AUDIT_LABEL, auditSummary } from "@/components/audit-labels";
 import { formatDateTime } from "@/components/format";
+import { Pagination } from "@/components/ui/pagination";
 
 const PAGE_SIZE = 50;
 const pageParam = z.coerce.number().int().min(1).max(100_000).catch(1);
@@ -26,7 +26,6 @@ export default async function AuditPage({
     user,
   } = await requireWorkspace(slug, "workspace.view", (tx) => listAuditPage(tx, { page, pageSize: PAGE_SIZE }));
   const base = `/t/${encodeURIComponent(membership.slug)}/audit`;
-  const link = "rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
   return (
     <>
       <TenantHeader current={membership} tenants={tenants} userName={user.name} tab="audit" />
@@ -70,23 +69,12 @@ export default async function AuditPage({
             })}
           </ol>
         )}
-        <nav aria-label="Audit log pages" className="flex items-center justify-between text-sm">
-          {page > 1 ? (
-            <Link className={link} href={page === 2 ? base : `${base}?page=${page - 1}`}>
-              ← Newer
-            </Link>
-          ) : (
-            <span />
-          )}
-          <span className="text-slate-500">Page {page}</span>
-          {value.hasMore ? (
-            <Link className={link} href={`${base}?page=${page + 1}`}>
-              Older →
-            </Link>
-          ) : (
-            <span />
-          )}
-        </nav>
+        <Pagination
+          label="Audit log pages"
+          position={`Page ${page}`}
+          prev={{ href: page > 1 ? (page === 2 ? base : `${base}?page=${page - 1}`) : null, text: "← Newer" }}
+          next={{ href: value.hasMore ? `${base}?page=${page + 1}` : null, text: "Older →" }}
+        />
       </main>
     </>
   );

@@ -1,0 +1,19 @@
+import type { AttemptView } from "@/lib/workspace/dashboard-data";
+import { formatDateTime } from "../format";
+
+/** How the person's latest Connect Facebook went (shown until the next one). */
+export function ConnectResult({ attempt }: { attempt: AttemptView | null }) {
+  if (!attempt) return null;
+  const failed = attempt.outcome === "failed";
+  return (
+    <div
+      role="status"
+      data-testid="connect-result"
+      data-outcome={attempt.outcome}
+      className={`flex flex-wrap items-baseline gap-x-3 gap-y-1 rounded-xl border px-4 py-3 text-sm ${failed ? "border-red-300 bg-red-50 text-red-900" : "border-emerald-300 bg-emerald-50 text-emerald-900"}`}
+    >
+      <p className="font-medium">{attempt.message}</p>
+      <p className="text-xs opacity-75">Your latest Connect Facebook · {formatDateTime(attempt.createdAt)}</p>
+    </div>
+  );
+}
