@@ -122,3 +122,16 @@ test("the outage page tells the truth, sign-in during an outage blames our datab
   await signedIn.close();
   await signedOut.close();
 });
+
+test("starting while the database is down: the server exits with code 1 and says so, for the process manager to restart it", async () => {
+  const started = startOwnApp(E2E.appPort + 61, {
+    DATABASE_URL: "postgresql://nobody:pw@127.0.0.1:9/none",
+    AUTH_SECRET: "outage-spec-auth-secret-long-enough-0123456789",
+    FACEBOOK_APP_ID: E2E.appId,
+    FACEBOOK_APP_SECRET: E2E.appSecret,
+    TOKEN_ENCRYPTION_KEYS: `o1:${Buffer.alloc(32, 9).toString("base64")}`,
+  });
+  await expect(started).rejects.toThrow(/the app exited \(1\)/);
+  await expect(started).rejects.toThrow(/Cannot start: the database in DATABASE_URL is unavailable \(.+\)\. Nothing was changed\./);
+  await expect(started).rejects.toThrow(/Exiting with code 1 so that the process manager restarts the server/);
+});

@@ -78,7 +78,7 @@ async function cli(script: string, databaseUrl: string): Promise<{ code: number;
   try {
     const { stdout, stderr } = await run(tsx, ["--conditions=react-server", path.join("scripts", script)], {
       env: cliEnv(databaseUrl),
-      timeout: 60_000,
+      timeout: 150_000,
     });
     return { code: 0, out: stdout + stderr };
   } catch (err) {
@@ -158,7 +158,8 @@ describe("the database checks at start-up", () => {
   });
 });
 
-describe("the CLIs check the database first, always", () => {
+// Each spawns a CLI (tsx start-up is slow on a busy machine).
+describe("the CLIs check the database first, always", { timeout: 180_000 }, () => {
   it("tokens:rotate-key as a superuser on an empty database refuses (it used to say 'Done: 0 rows left')", async () => {
     const { code, out } = await cli("rotate-key.ts", empty.ownerUrl);
     expect(code).toBe(1);

@@ -74,11 +74,11 @@ async function cancelBackend(connectionString: string, backend: { pid: number; s
   c.on("error", () => {});
   try {
     await c.connect();
-    await c.query(`SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND xact_start = $2::timestamptz`, [
-      backend.pid,
-      backend.started,
-    ]);
-    logger.warn("db.transaction_overdue_cancelled", { pid: backend.pid });
+    const { rowCount } = await c.query(
+      `SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND xact_start = $2::timestamptz`,
+      [backend.pid, backend.started],
+    );
+    if (rowCount) logger.warn("db.transaction_overdue_cancelled", { pid: backend.pid });
   } catch (err) {
     logger.warn("db.transaction_cancel_failed", { error: err });
   } finally {
