@@ -67,6 +67,7 @@ describe("migrate()", () => {
       "20261125120000_init",
       "20261125120100_security",
       "20261125140000_erase_soft_deleted_tokens",
+      "20261129160000_tiktok_refresh_tokens",
     ]);
 
     const result = await migrate(db.ownerUrl);
@@ -128,6 +129,7 @@ describe("migrate()", () => {
       "20261125120000_init",
       "20261125120100_security",
       "20261125140000_erase_soft_deleted_tokens",
+      "20261129160000_tiktok_refresh_tokens",
     ]);
     expect(await tableExists(db.owner, "half_done")).toBe(false);
     expect(await tableExists(db.owner, "after_broken")).toBe(false);
@@ -136,7 +138,12 @@ describe("migrate()", () => {
     await writeFile(path.join(dir, "20991231000000_broken", "migration.sql"), `CREATE TABLE "half_done" (id int);\n`);
     expect(await migrate(db.ownerUrl, { dir })).toEqual({
       applied: ["20991231000000_broken", "20991231000100_after"],
-      alreadyApplied: ["20261125120000_init", "20261125120100_security", "20261125140000_erase_soft_deleted_tokens"],
+      alreadyApplied: [
+        "20261125120000_init",
+        "20261125120100_security",
+        "20261125140000_erase_soft_deleted_tokens",
+        "20261129160000_tiktok_refresh_tokens",
+      ],
     });
   });
 

@@ -278,15 +278,17 @@ describe("the migration's backfill", () => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
   });
 
-  /** A copy of prisma/migrations without the erase migration, to build the database as it was before it. */
+  /** A copy of prisma/migrations without the erase migration and later ones, to build the database as it was before it. */
   async function migrationsBeforeErase(): Promise<string> {
     const dir = await mkdtemp(path.join(tmpdir(), "migrations-before-erase-"));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     await cp(MIGRATIONS_DIR, dir, { recursive: true });
-    await rm(path.join(dir, ERASE_MIGRATION), { recursive: true });
+    for (const later of (await readMigrations()).map((m) => m.name).filter((n) => n >= ERASE_MIGRATION)) {
+      await rm(path.join(dir, later), { recursive: true });
+    }
     const names = (await readMigrations(dir)).map((m) => m.name);
     expect(names).not.toContain(ERASE_MIGRATION);
-    expect((await readMigrations()).map((m) => m.name).at(-1)).toBe(ERASE_MIGRATION);
+    expect((await readMigrations()).map((m) => m.name)).toContain(ERASE_MIGRATION);
     return dir;
   }
 
@@ -312,7 +314,7 @@ describe("the migration's backfill", () => {
 
     const result = await migrate(old.ownerUrl);
 
-    expect(result.applied).toEqual([ERASE_MIGRATION]);
+    expect(result.applied[0]).toBe(ERASE_MIGRATION);
     const { rows } = await old.owner.query<{ id: string; deleted: boolean; bytes: number; key_id: string }>(
       `SELECT id, deleted_at IS NOT NULL AS deleted, octet_length(ciphertext) AS bytes, key_id FROM ad_tokens ORDER BY id`,
     );
@@ -386,7 +388,7 @@ describe("the migration's backfill", () => {
       await owner.end();
     }
 
-    expect((await migrate(ownerUrl)).applied).toEqual([ERASE_MIGRATION]);
+    expect((await migrate(ownerUrl)).applied[0]).toBe(ERASE_MIGRATION);
 
     const inspect = new pg.Client({ connectionString: withDatabase(ADMIN_URL, name) });
     await inspect.connect();
