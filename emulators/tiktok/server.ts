@@ -275,8 +275,11 @@ function handleRevoke(ctx: TikTokContext, p: Map<string, string>): Record<string
 
 export function revokeAccount(ctx: TikTokContext, openId: string): number {
   let n = 0;
-  for (const a of ctx.state.access.values()) if (a.openId === openId && !a.revoked) ((a.revoked = true), n++);
-  for (const r of ctx.state.refresh.values()) if (r.openId === openId && !r.revoked) ((r.revoked = true), n++);
+  for (const rec of [...ctx.state.access.values(), ...ctx.state.refresh.values()]) {
+    if (rec.openId !== openId || rec.revoked) continue;
+    rec.revoked = true;
+    n++;
+  }
   return n;
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { db, type Db } from "../db/client";
+import type { Platform } from "../db/generated/enums";
 import { withTenant } from "../db/tenant-transaction";
 import { GraphClient } from "../facebook/graph-client";
 import { withMembership } from "../tenancy/membership";
@@ -89,15 +90,20 @@ export async function connectFacebook(input: ConnectInput): Promise<ConnectResul
 }
 
 /** Records a connect that was refused before it started (e.g. its connect-intent expired), for the dashboard. */
-export async function recordRefusedConnect(ctx: { tenantId: string; userId: string; client?: Db }, error: ConnectError): Promise<void> {
-  await recordFailedAttempt(ctx.client ?? db(), ctx, error, null);
+export async function recordRefusedConnect(
+  ctx: { tenantId: string; userId: string; client?: Db; platform?: Platform },
+  error: ConnectError,
+): Promise<void> {
+  await recordFailedAttempt(ctx.client ?? db(), ctx, error, null, ctx.platform);
 }
 
-async function recordFailedAttempt(
+/** Records a failed connect attempt (any platform); never throws. */
+export async function recordFailedAttempt(
   client: Db,
   input: { tenantId: string; userId: string },
   error: ConnectError,
   externalUserId: string | null,
+  platform: Platform = "facebook",
 ): Promise<void> {
   try {
     await withTenant(
@@ -107,7 +113,7 @@ async function recordFailedAttempt(
           data: {
             tenantId: input.tenantId,
             userId: input.userId,
-            platform: "facebook",
+            platform,
             outcome: "failed",
             step: error.step,
             errorCode: error.code,
@@ -120,6 +126,6 @@ async function recordFailedAttempt(
     );
   } catch (err) {
     // The database itself is failing: the log is all that is left.
-    logger.error("facebook.connect.attempt_not_recorded", { tenantId: input.tenantId, error: err });
+    logger.error(`${platform}.connect.attempt_not_recorded`, { tenantId: input.tenantId, error: err });
   }
 }
