@@ -11,6 +11,9 @@ export const AUDIT_LABEL: Record<string, string> = {
   "identity.revoked_on_facebook": "App access revoked on Facebook",
   "identity.revoke_failed": "Revoke on Facebook failed",
   "tokens.reencrypted": "Tokens re-encrypted under a new key",
+  "tiktok.connected": "TikTok connected",
+  "tiktok.refresh_failed": "TikTok refresh refused: reconnect needed",
+  "identity.revoked_on_tiktok": "App access revoked on TikTok",
 };
 
 /** A short, token-free summary of an event's details. */

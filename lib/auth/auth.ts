@@ -1,6 +1,7 @@
 import "server-only";
 import NextAuth, { customFetch, type NextAuthConfig } from "next-auth";
 import Facebook from "next-auth/providers/facebook";
+import TikTok from "next-auth/providers/tiktok";
 import { db } from "../db/client";
 import { env } from "../env";
 import { facebookConfig, FACEBOOK_SCOPES } from "../facebook/config";
@@ -8,6 +9,8 @@ import { logger } from "../log/logger";
 import { appsecretProof } from "../facebook/graph-client";
 import { createAuthAdapter } from "./adapter";
 import { completeFacebookSignIn } from "./complete-facebook-sign-in";
+import { completeTikTokConnect, tiktokConnectAllowed } from "./complete-tiktok-connect";
+import { tiktokProvider } from "./tiktok-provider";
 import { safeRedirect } from "./safe-redirect";
 
 interface FacebookProfile {
@@ -62,8 +65,12 @@ function config(): NextAuthConfig {
           return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
         },
       }),
+      // Only when TikTok is configured (TIKTOK_CLIENT_KEY / TIKTOK_CLIENT_SECRET); the button is hidden otherwise.
+      ...tiktokProvider(TikTok),
     ],
     callbacks: {
+      // TikTok is for connecting a workspace, not for signing in: without a connect intent nothing starts.
+      signIn: async ({ account }) => (account?.provider === "tiktok" ? tiktokConnectAllowed() : true),
       redirect: ({ url, baseUrl }) => safeRedirect(url, baseUrl),
       jwt({ token, user }) {
         if (user?.id) token.sub = user.id;
@@ -75,7 +82,11 @@ function config(): NextAuthConfig {
       },
     },
     events: {
-      async signIn({ user, account, isNewUser }) {
+      async signIn({ user, account, profile, isNewUser }) {
+        if (account?.provider === "tiktok" && user.id) {
+          await completeTikTokConnect({ userId: user.id, account, profile });
+          return;
+        }
         if (account?.provider !== "facebook" || !account.access_token || !user.id) return;
         await completeFacebookSignIn({
           userId: user.id,

@@ -53,6 +53,7 @@ export interface PageList {
 
 export interface IdentityView {
   id: string;
+  platform: "facebook" | "tiktok";
   name: string | null;
   pictureUrl: string | null;
   externalUserId: string;
@@ -62,7 +63,16 @@ export interface IdentityView {
   connectedAt: string;
   declinedScopes: string[];
   pageCount: number;
-  userToken: { id: string; status: TokenStatus; expiresAt: string | null; lastCheckedAt: string | null; lastError: string | null } | null;
+  userToken: {
+    id: string;
+    status: TokenStatus;
+    expiresAt: string | null;
+    lastCheckedAt: string | null;
+    lastError: string | null;
+    /** TikTok: the refresh token's expiry (the connection's real end) and the last renewal; null for Facebook. */
+    refreshExpiresAt: string | null;
+    lastRefreshedAt: string | null;
+  } | null;
 }
 
 export interface AttemptView {
@@ -207,33 +217,37 @@ export async function listIdentitiesAndAttempt(
                  'status', w.status, 'tokenType', w.token_type, 'expiresAt', w.expires_at,
                  'socialIdentityId', w.social_identity_id, 'identityName', w.identity_name, 'pageName', w.page_name))
         FROM (
-          SELECT t.status, t.token_type, t.expires_at, t.social_identity_id, s.name AS identity_name, p.name AS page_name
+          SELECT t.status, t.token_type, e.expires_at, t.social_identity_id, s.name AS identity_name, p.name AS page_name
           FROM ad_tokens t
+          -- A TikTok connection lives as long as its refresh token (its access token is renewed every ~2 hours).
+          CROSS JOIN LATERAL (SELECT CASE WHEN t.platform = 'tiktok' THEN t.refresh_expires_at ELSE t.expires_at END AS expires_at) e
           JOIN social_identities s ON s.id = t.social_identity_id
           LEFT JOIN facebook_pages p ON p.id = t.facebook_page_id
           WHERE t.deleted_at IS NULL
             AND (t.status IN ('expired', 'revoked', 'invalid', 'expiring')
-                 OR t.expires_at <= ${health.now}
-                 OR (t.token_type = 'user' AND t.expires_at <= ${horizon}))
+                 OR e.expires_at <= ${health.now}
+                 OR (t.token_type = 'user' AND e.expires_at <= ${horizon}))
           ORDER BY t.social_identity_id, t.id
           LIMIT ${MAX_WARNING_TOKENS}
         ) w
       ), '[]'::json),
       'identities', COALESCE((
         SELECT json_agg(json_build_object(
-                 'id', s.id, 'name', s.name, 'pictureUrl', s.picture_url, 'externalUserId', s.external_user_id,
+                 'id', s.id, 'platform', s.platform, 'name', s.name, 'pictureUrl', s.picture_url, 'externalUserId', s.external_user_id,
                  'connectedById', s.user_id, 'connectedByName', u.name,
                  'connectedAt', COALESCE(ut.created_at, s.created_at), 'declinedScopes', s.declined_scopes,
                  'pageCount', (SELECT count(*) FROM ad_tokens pt
                                WHERE pt.social_identity_id = s.id AND pt.deleted_at IS NULL AND pt.token_type = 'page'),
                  'userToken', CASE WHEN ut.id IS NULL THEN NULL ELSE json_build_object(
                    'id', ut.id, 'status', ut.status, 'expiresAt', ut.expires_at, 'lastCheckedAt', ut.last_checked_at,
-                   'lastError', ut.last_error) END
+                   'lastError', ut.last_error, 'refreshExpiresAt', ut.refresh_expires_at,
+                   'lastRefreshedAt', ut.last_refreshed_at) END
                ) ORDER BY s.created_at, s.id)
         FROM social_identities s
         LEFT JOIN users u ON u.id = s.user_id
         LEFT JOIN LATERAL (
-          SELECT t.id, t.status, t.expires_at, t.last_checked_at, t.last_error, t.created_at FROM ad_tokens t
+          SELECT t.id, t.status, t.expires_at, t.last_checked_at, t.last_error, t.created_at, t.refresh_expires_at,
+                 t.last_refreshed_at FROM ad_tokens t
           WHERE t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'user'
           ORDER BY t.created_at DESC LIMIT 1
         ) ut ON TRUE

@@ -12,7 +12,10 @@ import { IdentityCard } from "@/components/dashboard/identity-card";
 import { PagesToolbar, Pagination } from "@/components/dashboard/pages-toolbar";
 import { formatDateTime, formatNumber } from "@/components/format";
 import { ExpiryBanner } from "@/components/expiry-banner";
-import { startFacebookConnect } from "@/lib/auth/actions";
+import { startFacebookConnect, startTikTokConnect } from "@/lib/auth/actions";
+import { TikTokButton } from "@/components/tiktok-button";
+import { TikTokAccounts } from "@/components/dashboard/tiktok-accounts";
+import { tiktokEnabled } from "@/lib/tiktok/config";
 
 type Params = Promise<{ slug: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -42,13 +45,22 @@ export default async function TenantDashboard({ params, searchParams }: { params
     value,
     user,
   } = await requireWorkspace(slug, "workspace.view", (tx, _m, u) => loadDashboardData(tx, { userId: u.id, query }));
-  const { pages, identities, attempt, nowMs, warnings } = value;
+  const { pages, attempt, nowMs, warnings } = value;
+  const identities = value.identities.filter((i) => i.platform !== "tiktok");
   const canManage = can(membership.role, "connections.manage");
   const connect = startFacebookConnect.bind(null, membership.slug);
+  const connectTikTok = tiktokEnabled() ? startTikTokConnect.bind(null, membership.slug) : null;
   const connectButton = canManage ? (
-    <form action={connect}>
-      <FacebookButton label="Connect Facebook" />
-    </form>
+    <div className="flex flex-wrap gap-2">
+      <form action={connect}>
+        <FacebookButton label="Connect Facebook" />
+      </form>
+      {connectTikTok && (
+        <form action={connectTikTok}>
+          <TikTokButton label="Connect TikTok" />
+        </form>
+      )}
+    </div>
   ) : null;
   const filtered = Boolean(query.q || query.status);
 
@@ -91,6 +103,15 @@ export default async function TenantDashboard({ params, searchParams }: { params
               </ul>
             </section>
           )}
+
+          <TikTokAccounts
+            slug={membership.slug}
+            accounts={value.identities.filter((i) => i.platform === "tiktok")}
+            canManage={canManage}
+            nowMs={nowMs}
+            viewerId={user.id}
+            reconnect={connectTikTok}
+          />
 
           <section aria-labelledby="pages-heading" className="space-y-4">
             <div className="flex flex-wrap items-center justify-between gap-3">
