@@ -3,6 +3,7 @@
  *  - no DATABASE_URL → embedded PostgreSQL (PGlite, persisted in .data/pglite), migrated, app connected as a
  *    non-owner role so row-level security behaves as on a server;
  *  - no FACEBOOK_GRAPH_URL → the Facebook emulator (emulators/facebook) on port 4010;
+ *  - no TIKTOK_API_URL → the TikTok emulator (emulators/tiktok) on port 4020, and TikTok enabled with its app keys;
  *  - secrets it needs (AUTH_SECRET, TOKEN_ENCRYPTION_KEYS) generated once into .data/demo-secrets.json.
  * Then `next dev` on PORT (default 3000).
  */
@@ -15,6 +16,7 @@ import { migrate } from "../lib/db/migrate";
 import { ensureAppLoginRole, withCredentials } from "../lib/db/provision";
 import { generateKeySpec } from "../lib/tokens/key-ring";
 import { startFacebookEmulator } from "../emulators/facebook/server";
+import { startTikTokEmulator } from "../emulators/tiktok/server";
 
 const DATA = path.join(process.cwd(), ".data");
 const port = Number(process.env.PORT ?? 3000);
@@ -67,6 +69,20 @@ async function main() {
     env.FACEBOOK_GRAPH_URL = fb.url;
     env.FACEBOOK_DIALOG_URL = fb.url;
     console.log(`Facebook emulator on ${fb.url} (test people: Alice Admin — 3 Pages, Bob Bulk — 250 Pages, Nina NoPages, Carol Second).`);
+  }
+
+  if (!env.TIKTOK_API_URL) {
+    env.TIKTOK_CLIENT_KEY ??= "emulatorclientkey";
+    env.TIKTOK_CLIENT_SECRET ??= "emulator-client-secret";
+    const tt = await startTikTokEmulator({
+      port: Number(env.FAKE_TIKTOK_PORT ?? 4020),
+      clientKey: env.TIKTOK_CLIENT_KEY,
+      clientSecret: env.TIKTOK_CLIENT_SECRET,
+    });
+    cleanups.push(() => tt.close());
+    env.TIKTOK_API_URL = tt.url;
+    env.TIKTOK_AUTH_URL = tt.url;
+    console.log(`TikTok emulator on ${tt.url} (test people: Tara Tok, Theo Trend; access tokens last 2 h, refresh tokens 180 d).`);
   }
 
   const next = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "dev", "-p", String(port)], {

@@ -6,12 +6,16 @@
 const offset = Number(process.env.E2E_PORT_OFFSET ?? 0);
 const appPort = 3200 + offset;
 const emulatorPort = 4110 + offset;
+const tiktokPort = 4510 + offset;
 
 export const E2E = {
   appPort,
   appUrl: `http://localhost:${appPort}`,
   emulatorPort,
   emulatorUrl: `http://127.0.0.1:${emulatorPort}`,
+  tiktokPort,
+  tiktokClientKey: "e2eclientkey",
+  tiktokClientSecret: "e2e-tiktok-client-secret",
   stackFile: `.data/e2e-stack${offset ? `-${offset}` : ""}.json`,
   appLog: `.data/e2e-app${offset ? `-${offset}` : ""}.log`,
   appId: "1234567890",

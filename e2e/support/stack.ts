@@ -9,6 +9,7 @@ import path from "node:path";
 import { createTestDatabase } from "../../test/support/test-database";
 import { generateKeySpec } from "../../lib/tokens/key-ring";
 import { startFacebookEmulator } from "../../emulators/facebook/server";
+import { startTikTokEmulator } from "../../emulators/tiktok/server";
 import { E2E } from "./ports";
 
 const database = await createTestDatabase();
@@ -19,9 +20,17 @@ const emulator = await startFacebookEmulator({
   apiVersion: "v24.0",
   requireAppsecretProof: true,
 });
+const tiktok = await startTikTokEmulator({ port: E2E.tiktokPort, clientKey: E2E.tiktokClientKey, clientSecret: E2E.tiktokClientSecret });
 const keys = generateKeySpec("e2e1");
 mkdirSync(path.dirname(E2E.stackFile), { recursive: true });
-writeFileSync(E2E.stackFile, JSON.stringify({ ownerUrl: database.ownerUrl, emulatorUrl: emulator.url, appUrl: E2E.appUrl, keys }, null, 2));
+writeFileSync(
+  E2E.stackFile,
+  JSON.stringify(
+    { ownerUrl: database.ownerUrl, appDbUrl: database.appUrl, emulatorUrl: emulator.url, tiktokUrl: tiktok.url, appUrl: E2E.appUrl, keys },
+    null,
+    2,
+  ),
+);
 
 const logFile = E2E.appLog;
 const app = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(E2E.appPort)], {
@@ -38,6 +47,11 @@ const app = spawn(process.execPath, [path.join("node_modules", "next", "dist", "
     FACEBOOK_GRAPH_URL: emulator.url,
     FACEBOOK_DIALOG_URL: emulator.url,
     FACEBOOK_TIMEOUT_MS: "3000",
+    TIKTOK_CLIENT_KEY: E2E.tiktokClientKey,
+    TIKTOK_CLIENT_SECRET: E2E.tiktokClientSecret,
+    TIKTOK_AUTH_URL: tiktok.url,
+    TIKTOK_API_URL: tiktok.url,
+    TIKTOK_TIMEOUT_MS: "3000",
     TOKEN_ENCRYPTION_KEYS: keys,
     CRON_SECRET: "e2e-cron-secret-0123456789",
     NEXT_TELEMETRY_DISABLED: "1",
@@ -57,6 +71,7 @@ async function stop(code: number) {
   stopping = true;
   app.kill("SIGTERM");
   await emulator.close().catch(() => {});
+  await tiktok.close().catch(() => {});
   await database.drop().catch(() => {});
   process.exit(code);
 }

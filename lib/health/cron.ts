@@ -4,6 +4,8 @@ import { env, EnvError } from "../env";
 import { logger } from "../log/logger";
 import { errorResponse, jsonResponse } from "../http/respond";
 import { runTokenSweep, type SweepOptions } from "./sweep";
+import { tiktokEnabled } from "../tiktok/config";
+import { refreshDueTikTokTokens } from "../tiktok/refresh";
 
 /**
  * The cron route's logic (app/api/cron/check-tokens/route.ts stays thin). Vercel Cron calls the path with GET and
@@ -51,8 +53,17 @@ export async function handleCheckTokensCron(request: Request, opts: SweepOptions
     return errorResponse(auth.status, auth.code, auth.message);
   }
   try {
+    const started = Date.now();
     const result = await runTokenSweep({ timeBudgetMs: CRON_TIME_BUDGET_MS, maxTokens: CRON_MAX_TOKENS, ...opts });
-    return jsonResponse(result);
+    // Then keep TikTok connections alive (when TikTok is configured), in what is left of the invocation.
+    const tiktok = tiktokEnabled()
+      ? await refreshDueTikTokTokens({
+          client: opts.client,
+          limit: CRON_MAX_TOKENS,
+          timeBudgetMs: Math.max(5_000, CRON_TIME_BUDGET_MS + 5_000 - (Date.now() - started)),
+        })
+      : null;
+    return jsonResponse(tiktok ? { ...result, tiktok } : result);
   } catch (err) {
     logger.error("cron.check_tokens.failed", { err });
     return errorResponse(500, "internal", "The token sweep failed; see the server logs.");
