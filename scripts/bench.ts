@@ -2,7 +2,8 @@
  * npm run bench — prints figures and ratios (never asserts):
  *  - dashboard: p50/p95 TTFB and req/s under concurrent load on a production build with 1,000 Pages, next to a
  *    static route in the same run; SQL statements per dashboard render; first-load JS (gzip);
- *  - sweep: tokens/s and Graph HTTP requests per 1,000 tokens for 10,000 tokens.
+ *  - sweep: tokens/s and Graph HTTP requests per 1,000 tokens for 10,000 tokens;
+ *  - TikTok refresh: 10,000 connections renewed (seconds, requests, no refresh token spent twice) next to a floor.
  * Builds the app first when there is no production build.
  */
 import { spawnSync } from "node:child_process";
@@ -10,6 +11,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { runDashboardBench } from "./bench/dashboard";
 import { runSweepBench } from "./bench/sweep";
+import { runTikTokRefreshBench } from "./bench/tiktok-refresh";
 
 const distDir = process.env.NEXT_DIST_DIR || ".next";
 if (!existsSync(path.join(distDir, "BUILD_ID"))) {
@@ -29,4 +31,5 @@ function print(title: string, figures: Record<string, number | string>) {
 
 print("dashboard (1,000 Pages)", await runDashboardBench());
 print("health sweep (10,000 tokens)", await runSweepBench());
+print("TikTok refresh (10,000 connections)", await runTikTokRefreshBench());
 process.exit(0);
