@@ -17,6 +17,11 @@ import { refreshDueTikTokTokens } from "../tiktok/refresh";
 export const CRON_TIME_BUDGET_MS = 45_000;
 /** At most this many tokens per invocation (about 100 Graph batch requests). */
 export const CRON_MAX_TOKENS = 5_000;
+/**
+ * The cron runs hourly (vercel.json): renew TikTok access tokens expiring before the next run plus 15 minutes, so a
+ * 2-hour access token never lapses between two runs.
+ */
+export const CRON_TIKTOK_AHEAD_SECONDS = 75 * 60;
 
 export type CronAuthorization = { ok: true } | { ok: false; status: 401 | 503; code: string; message: string };
 
@@ -60,6 +65,7 @@ export async function handleCheckTokensCron(request: Request, opts: SweepOptions
       ? await refreshDueTikTokTokens({
           client: opts.client,
           limit: CRON_MAX_TOKENS,
+          aheadSeconds: CRON_TIKTOK_AHEAD_SECONDS,
           timeBudgetMs: Math.max(5_000, CRON_TIME_BUDGET_MS + 5_000 - (Date.now() - started)),
         })
       : null;
