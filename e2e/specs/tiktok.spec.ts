@@ -120,3 +120,26 @@ test("connect TikTok → account on the dashboard → access token expires at Ti
   await expect(page.getByTestId("tiktok-account").filter({ hasText: creator.displayName })).toHaveCount(0);
   await expect.poll(async () => (await tiktok.tokens(creator.openId)).refresh.filter((r) => r.valid).length).toBe(0);
 });
+
+test("a TikTok callback without the workspace's connect intent connects nothing and signs no one in", async ({ page, fb, sql, stack }) => {
+  const tiktok = new TikTokEmulatorControl(stack.tiktokUrl);
+  const { person: creator } = await tiktok.addPerson({ displayName: `NoIntent ${Date.now().toString(36)}` });
+  const person = await newPerson(fb);
+  await signUpWithFacebook(page, person.name);
+  await page.getByRole("button", { name: "Connect TikTok" }).first().click();
+  await page.waitForURL(/\/v2\/auth\/authorize/);
+  // The intent cookie is gone (expired, or another browser tab signed out): TikTok's answer must not be used.
+  const intent = (await page.context().cookies()).find((c) => c.name === "connect_intent");
+  expect(intent).toBeDefined();
+  await page.context().clearCookies({ name: "connect_intent" });
+  await page.getByLabel(creator.displayName, { exact: true }).check();
+  await page.getByRole("button", { name: "Authorize", exact: true }).click();
+  await page.waitForURL(/\/auth\/error/);
+
+  const stored = await sql.query(
+    `SELECT (SELECT count(*)::int FROM social_identities WHERE external_user_id = $1) AS identities,
+            (SELECT count(*)::int FROM accounts WHERE provider = 'tiktok' AND provider_account_id = $1) AS accounts`,
+    [creator.openId],
+  );
+  expect(stored.rows).toEqual([{ identities: 0, accounts: 0 }]);
+});

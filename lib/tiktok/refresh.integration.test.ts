@@ -3,6 +3,7 @@ import { startTikTokHarness, type TikTokHarness } from "../../test/support/tikto
 import { decryptToken } from "../tokens/encryption";
 import { TikTokClient } from "./api-client";
 import { refreshDueTikTokTokens, refreshTikTokToken } from "./refresh";
+import { GET as cronGET } from "@/app/api/cron/check-tokens/route";
 
 /**
  * TikTok connections kept alive against the TikTok emulator over HTTP and a real database (app role, RLS):
@@ -214,5 +215,22 @@ describe("refresh", () => {
     expect((await refreshTikTokToken(b.tenantId, a.tokenId, { client: h.db.app })).outcome).toBe("gone");
     expect(await row(a.tokenId)).toEqual(before);
     expect((await h.tiktok.stats()).refreshes).toBe(0);
+  });
+
+  it("the cron route renews due TikTok connections after the health sweep and answers counts only", async () => {
+    const c = await connected("Via Cron");
+    await h.makeDue(c.tokenId, 30 * 60); // inside the cron's 75-minute window, outside the default 15 minutes
+    const old = plain(await row(c.tokenId));
+    h.setEnv({ CRON_SECRET: "cron-secret-for-tests-0123456789" });
+    const res = await cronGET(
+      new Request("http://localhost/api/cron/check-tokens", { headers: { authorization: "Bearer cron-secret-for-tests-0123456789" } }),
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { tiktok: Record<string, unknown> };
+    // Other connections of this file may be inside the 75-minute window too; this one must be among the renewed.
+    expect(body.tiktok).toMatchObject({ stoppedReason: "done", dead: 0 });
+    expect(body.tiktok["refreshed"]).toBeGreaterThanOrEqual(1);
+    for (const v of Object.values(body.tiktok)) expect(["number", "string"]).toContain(typeof v);
+    expect(plain(await row(c.tokenId)).refresh).not.toBe(old.refresh);
   });
 });
