@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { TikTokEmulatorControl } from "../../emulators/tiktok/client";
 import { test, expect, newPerson, signUpWithFacebook } from "../support/fixtures";
@@ -119,6 +120,12 @@ test("connect TikTok → account on the dashboard → access token expires at Ti
   await dialog.getByRole("button", { name: "Disconnect account" }).click();
   await expect(page.getByTestId("tiktok-account").filter({ hasText: creator.displayName })).toHaveCount(0);
   await expect.poll(async () => (await tiktok.tokens(creator.openId)).refresh.filter((r) => r.valid).length).toBe(0);
+
+  // Nothing the app logged holds any of this account's tokens.
+  const issued = await tiktok.tokens(creator.openId);
+  const log = readFileSync(E2E.appLog, "utf8");
+  expect(log.length).toBeGreaterThan(0);
+  expect([...issued.access, ...issued.refresh].map((t) => t.token).filter((t) => log.includes(t))).toEqual([]);
 });
 
 test("a TikTok callback without the workspace's connect intent connects nothing and signs no one in", async ({ page, fb, sql, stack }) => {
