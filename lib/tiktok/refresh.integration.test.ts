@@ -4,6 +4,8 @@ import { decryptToken } from "../tokens/encryption";
 import { TikTokClient } from "./api-client";
 import { refreshDueTikTokTokens, refreshTikTokToken } from "./refresh";
 import { GET as cronGET } from "@/app/api/cron/check-tokens/route";
+import { rotateEncryptionKey } from "../tokens/rotate-encryption-key";
+import { generateKeySpec } from "../tokens/key-ring";
 
 /**
  * TikTok connections kept alive against the TikTok emulator over HTTP and a real database (app role, RLS):
@@ -232,5 +234,19 @@ describe("refresh", () => {
     expect(body.tiktok["refreshed"]).toBeGreaterThanOrEqual(1);
     for (const v of Object.values(body.tiktok)) expect(["number", "string"]).toContain(typeof v);
     expect(plain(await row(c.tokenId)).refresh).not.toBe(old.refresh);
+  });
+
+  it("key rotation re-encrypts the refresh token with the access token, and the connection keeps refreshing", async () => {
+    const c = await connected("Rotated Key");
+    const before = plain(await row(c.tokenId));
+    h.setEnv({ TOKEN_ENCRYPTION_KEYS: `${generateKeySpec("k9")},${process.env["TOKEN_ENCRYPTION_KEYS"]}` });
+    const summary = await rotateEncryptionKey({ client: h.db.app });
+    expect(summary.complete).toBe(true);
+    const r = await row(c.tokenId);
+    expect(r.key_id).toBe("k9");
+    expect(plain(r)).toEqual(before);
+    await h.makeDue(c.tokenId);
+    expect((await refreshTikTokToken(c.member.tenantId, c.tokenId, { client: h.db.app })).outcome).toBe("refreshed");
+    expect((await row(c.tokenId)).key_id).toBe("k9");
   });
 });

@@ -77,6 +77,7 @@ export interface IdentityView {
 
 export interface AttemptView {
   id: string;
+  platform: "facebook" | "tiktok";
   outcome: "succeeded" | "failed";
   message: string;
   step: string | null;
@@ -254,7 +255,7 @@ export async function listIdentitiesAndAttempt(
         WHERE s.deleted_at IS NULL
       ), '[]'::json),
       'attempt', (
-        SELECT json_build_object('id', a.id, 'outcome', a.outcome, 'message', a.message, 'step', a.step,
+        SELECT json_build_object('id', a.id, 'platform', a.platform, 'outcome', a.outcome, 'message', a.message, 'step', a.step,
                                  'createdAt', a.created_at, 'declinedScopes', a.declined_scopes)
         FROM connect_attempts a WHERE a.user_id = ${userId}::uuid
         ORDER BY a.created_at DESC LIMIT 1

@@ -89,6 +89,9 @@ export type RevokeOutcome = IdentityDisconnected["revoke"];
 const NO_TOKEN_MESSAGE =
   "There was no active Facebook login to revoke with. To remove the app on Facebook, open Facebook → Settings → Business integrations.";
 
+const NO_TIKTOK_TOKEN_MESSAGE =
+  "There was no active TikTok login to revoke with. To remove the app on TikTok, open TikTok → Settings → Security → Manage app permissions.";
+
 /**
  * Disconnects a Facebook identity here (soft-deletes its tokens, hides its Pages) and, if asked, revokes the app's
  * permissions on Facebook with its user token. Three steps: the disconnect is committed first (it is what we
@@ -134,7 +137,7 @@ export async function disconnectIdentityAsMember(
 
   // The request field is named for Facebook; for a TikTok account it revokes on TikTok (POST /v2/oauth/revoke/).
   const outcome = !userToken
-    ? { revoke: "no_token" as const, revokeMessage: NO_TOKEN_MESSAGE }
+    ? { revoke: "no_token" as const, revokeMessage: platform === "tiktok" ? NO_TIKTOK_TOKEN_MESSAGE : NO_TOKEN_MESSAGE }
     : platform === "tiktok"
       ? await revokeOnTikTok(userToken, deps)
       : await revokeOnFacebook(userToken, access, input.identityId, deps);

@@ -77,7 +77,9 @@ export default async function TenantDashboard({ params, searchParams }: { params
               className={`rounded-xl border p-4 text-sm ${attempt.outcome === "failed" ? "border-red-300 bg-red-50 text-red-900" : "border-emerald-300 bg-emerald-50 text-emerald-900"}`}
             >
               <p className="font-medium">{attempt.message}</p>
-              <p className="mt-1 text-xs opacity-75">Your latest Connect Facebook · {formatDateTime(attempt.createdAt)}</p>
+              <p className="mt-1 text-xs opacity-75">
+                Your latest Connect {attempt.platform === "tiktok" ? "TikTok" : "Facebook"} · {formatDateTime(attempt.createdAt)}
+              </p>
             </div>
           )}
 
