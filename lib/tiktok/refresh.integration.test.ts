@@ -6,6 +6,7 @@ import { refreshDueTikTokTokens, refreshTikTokToken } from "./refresh";
 import { GET as cronGET } from "@/app/api/cron/check-tokens/route";
 import { rotateEncryptionKey } from "../tokens/rotate-encryption-key";
 import { generateKeySpec } from "../tokens/key-ring";
+import type { TokenAttention } from "../health/expiry-notifier";
 
 /**
  * TikTok connections kept alive against the TikTok emulator over HTTP and a real database (app role, RLS):
@@ -172,8 +173,20 @@ describe("refresh", () => {
     await h.tiktok.advanceClock(601);
     await h.makeDue(atTikTok.tokenId);
 
-    const refused = await refreshTikTokToken(atTikTok.member.tenantId, atTikTok.tokenId, { client: h.db.app });
+    const alerts: TokenAttention[] = [];
+    const notifier = { tokensNeedAttention: async (c: readonly TokenAttention[]) => void alerts.push(...c) };
+    const refused = await refreshTikTokToken(atTikTok.member.tenantId, atTikTok.tokenId, { client: h.db.app, notifier });
     expect(refused).toMatchObject({ outcome: "dead", status: "revoked", calledTikTok: true });
+    // The same alert seam as Facebook tokens that need attention.
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        tenantId: atTikTok.member.tenantId,
+        tokenId: atTikTok.tokenId,
+        tokenType: "user",
+        from: "expiring", // its refresh token had 10 minutes left
+        to: "revoked",
+      }),
+    ]);
     expect((await row(atTikTok.tokenId)).status).toBe("revoked");
 
     await h.db.owner.query(`UPDATE ad_tokens SET refresh_expires_at = now() - interval '1 second' WHERE id = $1`, [ours.tokenId]);

@@ -8,6 +8,8 @@ import { logger } from "../log/logger";
 import { logExpiryNotifier, type ExpiryNotifier, type TokenAttention } from "../health/expiry-notifier";
 import { sealPair } from "../connect/connect-tiktok";
 import { decryptToken } from "../tokens/encryption";
+import { deriveStatus } from "../tokens/status";
+import { env } from "../env";
 import { TikTokApiError, TikTokClient, type TikTokTokenPair } from "./api-client";
 import { REFRESH_AHEAD_SECONDS, REFRESH_AT_LEAST_EVERY_SECONDS } from "./config";
 
@@ -190,24 +192,26 @@ export async function refreshTikTokToken(tenantId: string, tokenId: string, opts
       }
       await opts.afterTikTokAnswered?.(pair);
       const sealed = sealPair(tenantId, pair);
+      // The connection lives as long as its refresh token: "expiring" when that is within the warning window.
+      const status = deriveStatus({ isValid: true, expiresAt: pair.refreshExpiresAt, warningDays: env().TOKEN_EXPIRY_WARNING_DAYS });
       await tx.$executeRaw`
         UPDATE ad_tokens SET
           ciphertext = ${sealed.ciphertext}, refresh_ciphertext = ${sealed.refreshCiphertext}, key_id = ${sealed.keyId},
           expires_at = ${pair.accessExpiresAt}, refresh_expires_at = ${pair.refreshExpiresAt},
-          scopes = ${pair.scopes}::text[], last_refreshed_at = now(), status = 'active', last_error = NULL,
+          scopes = ${pair.scopes}::text[], last_refreshed_at = now(), status = ${status}::token_status, last_error = NULL,
           refresh_lease_until = NULL, updated_at = now()
          WHERE id = ${row.id}::uuid`;
-      if (row.status !== "active" && row.status !== "unchecked") {
+      if (row.status !== status && row.status !== "unchecked") {
         await appendAudit(tx, tenantId, null, [
           {
             action: "token.status_changed",
             targetType: "ad_token",
             targetId: row.id,
-            details: { from: row.status, to: "active", via: "tiktok_refresh" },
+            details: { from: row.status, to: status, via: "tiktok_refresh" },
           },
         ]);
       }
-      return { outcome: "refreshed", status: "active", calledTikTok: true, rateLimited: false };
+      return { outcome: "refreshed", status, calledTikTok: true, rateLimited: false };
     },
     { client: opts.client, timeoutMs: tiktok.config.timeoutMs + 10_000 },
   );
