@@ -19,6 +19,9 @@ export const AUDIT_LABEL: Record<string, string> = {
   "webhook_endpoint.enabled": "Webhook endpoint enabled",
   "webhook_endpoint.disabled": "Webhook endpoint disabled",
   "webhook_endpoint.deleted": "Webhook endpoint deleted",
+  "tiktok.connected": "TikTok connected",
+  "tiktok.refresh_failed": "TikTok refresh refused: reconnect needed",
+  "identity.revoked_on_tiktok": "App access revoked on TikTok",
 };
 
 /** A short, token-free summary of an event's details. */

@@ -9,6 +9,7 @@
  *  - token API: hand-out p50/p99 and hand-outs/s at 32 concurrent clients, next to a one-transaction floor.
  *  - scale: nothing-due sweep and deauthorize at 1,000 vs 100,000 workspaces, claiming 10,000 due tokens, webhook
  *    fan-out (scripts/bench/scale.ts; alone: npm run bench:scale).
+ *  - TikTok refresh: 10,000 connections renewed (seconds, requests, no refresh token spent twice) next to a floor.
  * Builds the app first when there is no production build.
  */
 import { spawnSync } from "node:child_process";
@@ -20,6 +21,7 @@ import { printFigures, printTable } from "./bench/print";
 import { runSweepBench } from "./bench/sweep";
 import { runTokenApiBench } from "./bench/token-api";
 import { runScaleBench } from "./bench/scale";
+import { runTikTokRefreshBench } from "./bench/tiktok-refresh";
 
 const distDir = process.env.NEXT_DIST_DIR || ".next";
 if (!existsSync(path.join(distDir, "BUILD_ID"))) {
@@ -39,5 +41,6 @@ printFigures("connect vs its floor (same Graph fetches + encryption + one transa
 printTable("health sweep by number of tokens", await runSweepBench());
 printFigures("token hand-out (32 concurrent, next to a one-statement floor)", await runTokenApiBench());
 printFigures("scale (1,000 vs 100,000 workspaces)", await runScaleBench());
+printFigures("TikTok refresh (10,000 connections)", await runTikTokRefreshBench());
 console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 process.exit(0);

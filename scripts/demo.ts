@@ -4,6 +4,7 @@
  *    non-owner role so row-level security behaves as on a server;
  *  - no FACEBOOK_GRAPH_URL → the Facebook emulator (emulators/facebook) on port 4010, its people, Pages, issued
  *    tokens and clock kept in .data/facebook-emulator.json (a restart keeps stored tokens valid);
+ *  - no TIKTOK_API_URL → the TikTok emulator (emulators/tiktok) on port 4020, and TikTok enabled with its app keys;
  *  - secrets it needs (AUTH_SECRET, TOKEN_ENCRYPTION_KEYS) generated once into .data/demo-secrets.json;
  *  - no SMTP_URL → a local mail catcher (emulators/mail; inbox on port 4030);
  *  - the job engine runs inside the web server (JOBS_IN_PROCESS), webhooks may target http://localhost.
@@ -24,6 +25,7 @@ import { startMailCapture } from "../emulators/mail/server";
 import { buildIsCurrent, distDirOf, markBuilt, sourceHash } from "./build-cache";
 import { exitOf, killChildrenNow, spawnChild, stopChildren } from "./demo/children";
 import { claim, portInUse, release } from "./demo/single-instance";
+import { startTikTokEmulator } from "../emulators/tiktok/server";
 
 const DATA = path.resolve(process.env.DEMO_DATA_DIR ?? ".data");
 const PID_FILE = path.join(DATA, "demo.pid");
@@ -104,6 +106,21 @@ async function startEmulator(): Promise<void> {
   console.log(`Facebook emulator on ${fb.url} (test people: Alice Admin — 3 Pages, Bob Bulk — 250 Pages, Nina NoPages, Carol Second).`);
 }
 
+async function startTikTok(): Promise<void> {
+  if (env.TIKTOK_API_URL) return;
+  env.TIKTOK_CLIENT_KEY ??= "emulatorclientkey";
+  env.TIKTOK_CLIENT_SECRET ??= "emulator-client-secret";
+  const tt = await startTikTokEmulator({
+    port: Number(env.FAKE_TIKTOK_PORT ?? 4020),
+    clientKey: env.TIKTOK_CLIENT_KEY,
+    clientSecret: env.TIKTOK_CLIENT_SECRET,
+  });
+  cleanups.push(() => tt.close());
+  env.TIKTOK_API_URL = tt.url;
+  env.TIKTOK_AUTH_URL = tt.url;
+  console.log(`TikTok emulator on ${tt.url} (test people: Tara Tok, Theo Trend; access tokens last 2 h, refresh tokens 180 d).`);
+}
+
 /** Every email the demo sends (alerts, invitations) lands in a local inbox; nothing leaves this machine. */
 async function startMail(): Promise<void> {
   if (env.SMTP_URL) return;
@@ -146,6 +163,8 @@ async function main() {
     ports.push({ port: Number(env.EMBEDDED_PG_PORT ?? 54329), what: "the embedded database", variable: "EMBEDDED_PG_PORT" });
   if (!env.FACEBOOK_GRAPH_URL)
     ports.push({ port: Number(env.FAKE_FACEBOOK_PORT ?? 4010), what: "the Facebook emulator", variable: "FAKE_FACEBOOK_PORT" });
+  if (!env.TIKTOK_API_URL)
+    ports.push({ port: Number(env.FAKE_TIKTOK_PORT ?? 4020), what: "the TikTok emulator", variable: "FAKE_TIKTOK_PORT" });
   if (!env.SMTP_URL) {
     ports.push({ port: Number(env.MAIL_SMTP_PORT ?? 2525), what: "the mail catcher (SMTP)", variable: "MAIL_SMTP_PORT" });
     ports.push({ port: Number(env.MAIL_HTTP_PORT ?? 4030), what: "the mail catcher's inbox", variable: "MAIL_HTTP_PORT" });
@@ -165,6 +184,7 @@ async function main() {
   await startDatabase();
   const emulatedGraph = !env.FACEBOOK_GRAPH_URL;
   await startEmulator();
+  await startTikTok();
   await startMail();
   // The web server runs the job engine in-process (health sweep every minute, webhook deliveries, email alerts):
   // the embedded database serves one connection, so a separate `npm run worker` could not connect beside it.

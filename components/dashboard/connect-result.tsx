@@ -1,7 +1,7 @@
 import type { AttemptView } from "@/lib/workspace/dashboard-data";
 import { formatDateTime } from "../format";
 
-/** How the person's latest Connect Facebook went (shown until the next one). */
+/** How the person's latest Connect Facebook (or TikTok) went (shown until the next one). */
 export function ConnectResult({ attempt }: { attempt: AttemptView | null }) {
   if (!attempt) return null;
   const failed = attempt.outcome === "failed";
@@ -13,7 +13,9 @@ export function ConnectResult({ attempt }: { attempt: AttemptView | null }) {
       className={`flex flex-wrap items-baseline gap-x-3 gap-y-1 rounded-xl border px-4 py-3 text-sm ${failed ? "border-red-300 bg-red-50 text-red-900" : "border-emerald-300 bg-emerald-50 text-emerald-900"}`}
     >
       <p className="font-medium">{attempt.message}</p>
-      <p className="text-xs opacity-75">Your latest Connect Facebook · {formatDateTime(attempt.createdAt)}</p>
+      <p className="text-xs opacity-75">
+        Your latest Connect {attempt.platform === "tiktok" ? "TikTok" : "Facebook"} · {formatDateTime(attempt.createdAt)}
+      </p>
     </div>
   );
 }

@@ -2,7 +2,10 @@ import type { Membership } from "@/lib/tenancy/membership";
 import type { DashboardData } from "@/lib/workspace/dashboard-data";
 import { PAGE_SIZE, type DashboardQuery } from "@/lib/workspace/dashboard-query";
 import { can } from "@/lib/tenancy/roles";
-import { startFacebookConnect } from "@/lib/auth/actions";
+import { startFacebookConnect, startTikTokConnect } from "@/lib/auth/actions";
+import { tiktokEnabled } from "@/lib/tiktok/config";
+import { TikTokButton } from "@/components/tiktok-button";
+import { TikTokAccounts } from "@/components/dashboard/tiktok-accounts";
 import { FacebookButton } from "@/components/facebook-button";
 import { TenantHeader } from "@/components/tenant/tenant-header";
 import { ExpiryBanner } from "@/components/expiry-banner";
@@ -31,11 +34,20 @@ export function DashboardView({
 }) {
   const canManage = can(membership.role, "connections.manage");
   const connect = startFacebookConnect.bind(null, membership.slug);
+  const connectTikTok = tiktokEnabled() ? startTikTokConnect.bind(null, membership.slug) : null;
   const connectButton = canManage ? (
-    <form action={connect}>
-      <FacebookButton label="Connect Facebook" size="sm" />
-    </form>
+    <div className="flex flex-wrap gap-2">
+      <form action={connect}>
+        <FacebookButton label="Connect Facebook" size="sm" />
+      </form>
+      {connectTikTok && (
+        <form action={connectTikTok}>
+          <TikTokButton label="Connect TikTok" />
+        </form>
+      )}
+    </div>
   ) : null;
+  const facebookIdentities = value.identities.filter((i) => i.platform !== "tiktok");
 
   return (
     <>
@@ -46,12 +58,20 @@ export function DashboardView({
           <ExpiryBanner slug={membership.slug} warnings={value.warnings} canReconnect={canManage} />
           <IdentitiesSection
             slug={membership.slug}
-            identities={value.identities}
+            identities={facebookIdentities}
             canManage={canManage}
             nowMs={value.nowMs}
             viewerId={user.id}
             reconnect={connect}
-            defaultOpen={value.identities.length <= 2 && value.pages.tenantTotal <= PAGE_SIZE}
+            defaultOpen={facebookIdentities.length <= 2 && value.pages.tenantTotal <= PAGE_SIZE}
+          />
+          <TikTokAccounts
+            slug={membership.slug}
+            accounts={value.identities.filter((i) => i.platform === "tiktok")}
+            canManage={canManage}
+            nowMs={value.nowMs}
+            viewerId={user.id}
+            reconnect={connectTikTok}
           />
           <PagesSection
             slug={membership.slug}

@@ -14,6 +14,7 @@ export function DisconnectIdentityButton({
   name,
   hideKey,
   canRevoke,
+  platformName = "Facebook",
 }: {
   slug: string;
   identityId: string;
@@ -21,6 +22,8 @@ export function DisconnectIdentityButton({
   hideKey: string;
   /** Only the member who connected the account may revoke it on Facebook (it affects every workspace). */
   canRevoke: boolean;
+  /** "Facebook" or "TikTok": whose login and whose revoke the dialog talks about. */
+  platformName?: "Facebook" | "TikTok";
 }) {
   const state = usePagesState();
   const toast = useToast();
@@ -31,9 +34,9 @@ export function DisconnectIdentityButton({
     onSuccess: (r) => {
       setOpen(false);
       state.hide(hideKey);
-      const pages = r.pagesHidden === 1 ? "1 Page" : `${r.pagesHidden} Pages`;
+      const pages = platformName === "TikTok" ? "" : ` and ${r.pagesHidden === 1 ? "1 Page" : `${r.pagesHidden} Pages`}`;
       toast.success(
-        `Disconnected ${r.name ?? name} and ${pages}.${r.revoke === "revoked" ? " The app's access was revoked on Facebook too." : ""}`,
+        `Disconnected ${r.name ?? name}${pages}.${r.revoke === "revoked" ? ` The app's access was revoked on ${platformName} too.` : ""}`,
       );
       if (r.revokeMessage) toast.error(r.revokeMessage);
       state.refresh();
@@ -62,17 +65,21 @@ export function DisconnectIdentityButton({
         onCancel={() => setOpen(false)}
         onConfirm={() => disconnect.mutate(revoke)}
       >
-        <p>
-          This workspace stops using {name}&apos;s Facebook login and every Page token that came with it. Pages no one else connected leave
-          the list; the audit log keeps the history.
-        </p>
+        {platformName === "TikTok" ? (
+          <p>This workspace stops using {name}&apos;s TikTok login; its tokens are erased here. The audit log keeps the history.</p>
+        ) : (
+          <p>
+            This workspace stops using {name}&apos;s Facebook login and every Page token that came with it. Pages no one else connected
+            leave the list; the audit log keeps the history.
+          </p>
+        )}
         {canRevoke && (
           <label className="flex items-start gap-2 rounded-lg border border-slate-200 bg-slate-50 p-3">
             <input type="checkbox" className="mt-0.5 h-4 w-4" checked={revoke} onChange={(e) => setRevoke(e.target.checked)} />
             <span>
-              <span className="font-medium text-slate-900">Also revoke on Facebook</span>
+              <span className="font-medium text-slate-900">Also revoke on {platformName}</span>
               <span className="block text-slate-600">
-                Removes this app&apos;s permissions from {name}&apos;s Facebook account, for every workspace.
+                Removes this app&apos;s permissions from {name}&apos;s {platformName} account, for every workspace.
               </span>
             </span>
           </label>

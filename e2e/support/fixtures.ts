@@ -8,7 +8,11 @@ import { E2E } from "./ports";
 /** What e2e/support/stack.ts started: the owner URL (to inspect rows behind the app), the emulator URL. */
 export interface Stack {
   ownerUrl: string;
+  /** The app role's URL (for running the app's CLIs, e.g. npm run tiktok:refresh, against the e2e database). */
+  appDbUrl: string;
   emulatorUrl: string;
+  tiktokUrl: string;
+  keys: string;
   appUrl: string;
   /** The mail capture's inbox (HTTP). */
   mailUrl: string;

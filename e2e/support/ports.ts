@@ -8,6 +8,7 @@ const appPort = 3200 + offset;
 const emulatorPort = 4110 + offset;
 const mailSmtpPort = 4510 + offset;
 const mailHttpPort = 4610 + offset;
+const tiktokPort = 4710 + offset;
 
 export const E2E = {
   appPort,
@@ -18,6 +19,9 @@ export const E2E = {
   mailSmtpPort,
   mailHttpPort,
   cronSecret: "e2e-cron-secret-0123456789",
+  tiktokPort,
+  tiktokClientKey: "e2eclientkey",
+  tiktokClientSecret: "e2e-tiktok-client-secret",
   stackFile: `.data/e2e-stack${offset ? `-${offset}` : ""}.json`,
   appLog: `.data/e2e-app${offset ? `-${offset}` : ""}.log`,
   /** `npm run demo` started by e2e/specs/demo-restart.spec.ts: app, embedded database, emulator. */

@@ -10,6 +10,7 @@ import { createTestDatabase } from "../../test/support/test-database";
 import { generateKeySpec } from "../../lib/tokens/key-ring";
 import { startFacebookEmulator } from "../../emulators/facebook/server";
 import { startMailCapture } from "../../emulators/mail/server";
+import { startTikTokEmulator } from "../../emulators/tiktok/server";
 import { E2E } from "./ports";
 
 const database = await createTestDatabase();
@@ -22,11 +23,24 @@ const emulator = await startFacebookEmulator({
 });
 // One mail capture per stack: every email the app sends (alerts, invitations) lands in its inbox.
 const mail = await startMailCapture({ smtpPort: E2E.mailSmtpPort, httpPort: E2E.mailHttpPort });
+const tiktok = await startTikTokEmulator({ port: E2E.tiktokPort, clientKey: E2E.tiktokClientKey, clientSecret: E2E.tiktokClientSecret });
 const keys = generateKeySpec("e2e1");
 mkdirSync(path.dirname(E2E.stackFile), { recursive: true });
 writeFileSync(
   E2E.stackFile,
-  JSON.stringify({ ownerUrl: database.ownerUrl, emulatorUrl: emulator.url, appUrl: E2E.appUrl, keys, mailUrl: mail.url }, null, 2),
+  JSON.stringify(
+    {
+      ownerUrl: database.ownerUrl,
+      appDbUrl: database.appUrl,
+      emulatorUrl: emulator.url,
+      tiktokUrl: tiktok.url,
+      appUrl: E2E.appUrl,
+      keys,
+      mailUrl: mail.url,
+    },
+    null,
+    2,
+  ),
 );
 
 const logFile = E2E.appLog;
@@ -44,6 +58,11 @@ const app = spawn(process.execPath, [path.join("node_modules", "next", "dist", "
     FACEBOOK_GRAPH_URL: emulator.url,
     FACEBOOK_DIALOG_URL: emulator.url,
     FACEBOOK_TIMEOUT_MS: "3000",
+    TIKTOK_CLIENT_KEY: E2E.tiktokClientKey,
+    TIKTOK_CLIENT_SECRET: E2E.tiktokClientSecret,
+    TIKTOK_AUTH_URL: tiktok.url,
+    TIKTOK_API_URL: tiktok.url,
+    TIKTOK_TIMEOUT_MS: "3000",
     TOKEN_ENCRYPTION_KEYS: keys,
     CRON_SECRET: E2E.cronSecret,
     SMTP_URL: mail.smtpUrl,
@@ -68,6 +87,7 @@ async function stop(code: number) {
   app.kill("SIGTERM");
   await emulator.close().catch(() => {});
   await mail.close().catch(() => {});
+  await tiktok.close().catch(() => {});
   await database.drop().catch(() => {});
   process.exit(code);
 }

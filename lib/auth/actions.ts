@@ -6,7 +6,7 @@ import { acceptInvitation, declineInvitation, isPlausibleInvitationToken } from 
 import { currentUser } from "./session-cookie";
 import { endAllSessions, endSession } from "./session-generation";
 import { CONNECT_INTENT_COOKIE } from "./connect-intent";
-import { beginFacebookConnect, beginFacebookSignIn } from "./facebook-connect-flow";
+import { beginFacebookConnect, beginFacebookSignIn, beginTikTokConnect } from "./facebook-connect-flow";
 
 /**
  * The app's server actions: the navigations that must end in a redirect (to Facebook, or home after sign-out).
@@ -21,6 +21,11 @@ export async function continueWithFacebook(): Promise<void> {
 /** Connect Facebook into this workspace (the checks and the tenant binding are in facebook-connect-flow.ts). */
 export async function startFacebookConnect(slug: string): Promise<void> {
   await beginFacebookConnect(slug);
+}
+
+/** Connect TikTok into this workspace (same checks and tenant binding as Facebook). */
+export async function startTikTokConnect(slug: string): Promise<void> {
+  await beginTikTokConnect(slug);
 }
 
 /** The invitation page, signed out: sign in with Facebook, then come back to the same invitation. */

@@ -3,6 +3,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { NextRequest } from "next/server";
 import NextAuth, { customFetch, type NextAuthConfig } from "next-auth";
 import Facebook from "next-auth/providers/facebook";
+import TikTok from "next-auth/providers/tiktok";
 import { db } from "../db/client";
 import { env } from "../env";
 import { facebookConfig, FACEBOOK_SCOPES } from "../facebook/config";
@@ -10,6 +11,8 @@ import { logger } from "../log/logger";
 import { appsecretProof } from "../facebook/graph-client";
 import { createAuthAdapter } from "./adapter";
 import { completeFacebookSignIn } from "./complete-facebook-sign-in";
+import { completeTikTokConnect, tiktokConnectAllowed } from "./complete-tiktok-connect";
+import { tiktokProvider } from "./tiktok-provider";
 import { safeRedirect } from "./safe-redirect";
 import { currentSessionGeneration } from "./session-generation";
 import { randomUUID } from "node:crypto";
@@ -73,8 +76,12 @@ function config(): NextAuthConfig {
           return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
         },
       }),
+      // Only when TikTok is configured (TIKTOK_CLIENT_KEY / TIKTOK_CLIENT_SECRET); the button is hidden otherwise.
+      ...tiktokProvider(TikTok),
     ],
     callbacks: {
+      // TikTok is for connecting a workspace, not for signing in: without a connect intent nothing starts.
+      signIn: async ({ account }) => (account?.provider === "tiktok" ? tiktokConnectAllowed() : true),
       redirect: ({ url, baseUrl }) => safeRedirect(url, baseUrl),
       // At sign-in the session gets its own id and the person's current session generation (see
       // session-generation.ts): signing out ends this id, "sign out everywhere" bumps the generation.
@@ -92,7 +99,11 @@ function config(): NextAuthConfig {
       },
     },
     events: {
-      async signIn({ user, account, isNewUser }) {
+      async signIn({ user, account, profile, isNewUser }) {
+        if (account?.provider === "tiktok" && user.id) {
+          await completeTikTokConnect({ userId: user.id, account, profile });
+          return;
+        }
         if (account?.provider !== "facebook" || !account.access_token || !user.id) return;
         await completeFacebookSignIn({
           userId: user.id,

@@ -1,5 +1,6 @@
 import "server-only";
 import { db, type Db } from "../db/client";
+import type { Platform } from "../db/generated/enums";
 import { withTenant } from "../db/tenant-transaction";
 import { GraphClient } from "../facebook/graph-client";
 import { withMembership } from "../tenancy/membership";
@@ -94,15 +95,20 @@ export async function connectFacebook(input: ConnectInput): Promise<ConnectResul
  * Records a connect that was refused before it started (e.g. its connect-intent expired), for the dashboard.
  * False when it could not be written (the database is failing).
  */
-export async function recordRefusedConnect(ctx: { tenantId: string; userId: string; client?: Db }, error: ConnectError): Promise<boolean> {
-  return recordFailedAttempt(ctx.client ?? db(), ctx, error, null);
+export async function recordRefusedConnect(
+  ctx: { tenantId: string; userId: string; client?: Db; platform?: Platform },
+  error: ConnectError,
+): Promise<boolean> {
+  return recordFailedAttempt(ctx.client ?? db(), ctx, error, null, ctx.platform);
 }
 
-async function recordFailedAttempt(
+/** Records a failed connect attempt (any platform); never throws. */
+export async function recordFailedAttempt(
   client: Db,
   input: { tenantId: string; userId: string },
   error: ConnectError,
   externalUserId: string | null,
+  platform: Platform = "facebook",
 ): Promise<boolean> {
   try {
     await withTenant(
@@ -112,7 +118,7 @@ async function recordFailedAttempt(
           data: {
             tenantId: input.tenantId,
             userId: input.userId,
-            platform: "facebook",
+            platform,
             outcome: "failed",
             step: error.step,
             errorCode: error.code,
@@ -126,7 +132,7 @@ async function recordFailedAttempt(
     return true;
   } catch (err) {
     // The database itself is failing: the caller passes the result on in a signed cookie (see unrecorded-result.ts).
-    logger.error("facebook.connect.attempt_not_recorded", { tenantId: input.tenantId, error: err });
+    logger.error(`${platform}.connect.attempt_not_recorded`, { tenantId: input.tenantId, error: err });
     return false;
   }
 }

@@ -56,6 +56,7 @@ export function latestConnectResult(recorded: AttemptView | null, unrecordedResu
   if (recorded && Date.parse(recorded.createdAt) >= Date.parse(unrecordedResult.at)) return recorded;
   return {
     id: `unrecorded-${unrecordedResult.at}`,
+    platform: "facebook",
     outcome: "failed",
     message: unrecordedResult.message,
     step: unrecordedResult.step,

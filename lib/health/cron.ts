@@ -4,6 +4,8 @@ import { env, EnvError } from "../env";
 import { logger } from "../log/logger";
 import { databaseUnavailableAnswer, errorResponse, jsonResponse } from "../http/respond";
 import { runTokenSweep, type SweepOptions } from "./sweep";
+import { tiktokEnabled } from "../tiktok/config";
+import { refreshDueTikTokTokens } from "../tiktok/refresh";
 
 /**
  * The cron route's logic (app/api/cron/check-tokens/route.ts stays thin). Vercel Cron calls the path with GET and
@@ -15,6 +17,11 @@ import { runTokenSweep, type SweepOptions } from "./sweep";
 export const CRON_TIME_BUDGET_MS = 45_000;
 /** At most this many tokens per invocation (about 100 Graph batch requests). */
 export const CRON_MAX_TOKENS = 5_000;
+/**
+ * The cron runs hourly (vercel.json): renew TikTok access tokens expiring before the next run plus 15 minutes, so a
+ * 2-hour access token never lapses between two runs.
+ */
+export const CRON_TIKTOK_AHEAD_SECONDS = 75 * 60;
 
 export type CronAuthorization = { ok: true } | { ok: false; status: 401 | 503; code: string; message: string };
 
@@ -51,8 +58,18 @@ export async function handleCheckTokensCron(request: Request, opts: SweepOptions
     return errorResponse(auth.status, auth.code, auth.message);
   }
   try {
+    const started = Date.now();
     const result = await runTokenSweep({ timeBudgetMs: CRON_TIME_BUDGET_MS, maxTokens: CRON_MAX_TOKENS, ...opts });
-    return jsonResponse(result);
+    // Then keep TikTok connections alive (when TikTok is configured), in what is left of the invocation.
+    const tiktok = tiktokEnabled()
+      ? await refreshDueTikTokTokens({
+          client: opts.client,
+          limit: CRON_MAX_TOKENS,
+          aheadSeconds: CRON_TIKTOK_AHEAD_SECONDS,
+          timeBudgetMs: Math.max(5_000, CRON_TIME_BUDGET_MS + 5_000 - (Date.now() - started)),
+        })
+      : null;
+    return jsonResponse(tiktok ? { ...result, tiktok } : result);
   } catch (err) {
     const unavailable = databaseUnavailableAnswer(err, { route: "/api/cron/check-tokens", method: "GET" });
     if (unavailable) return unavailable;

@@ -113,14 +113,16 @@ export function warningTokensJsonSql(now: Date, warningDays: number): Prisma.Sql
     FROM (
       SELECT c.*, row_number() OVER (PARTITION BY c.social_identity_id, c.token_type ORDER BY c.id) AS nth
       FROM (
-        SELECT t.id, t.status, t.token_type, t.expires_at, t.social_identity_id, t.facebook_page_id
+        SELECT t.id, t.status, t.token_type, e.expires_at, t.social_identity_id, t.facebook_page_id
         FROM ad_tokens t
+        -- A TikTok connection lives as long as its refresh token (its access token is renewed every ~2 hours).
+        CROSS JOIN LATERAL (SELECT CASE WHEN t.platform = 'tiktok' THEN t.refresh_expires_at ELSE t.expires_at END AS expires_at) e
         WHERE t.deleted_at IS NULL
           AND (t.status IN ('expired', 'revoked', 'invalid', 'expiring') OR t.expires_at IS NOT NULL)
           AND (t.status IN ('expired', 'revoked', 'invalid')
                OR (t.status = 'expiring' AND t.token_type = 'user')
-               OR t.expires_at <= ${now}
-               OR (t.token_type = 'user' AND t.expires_at <= ${horizon}))
+               OR e.expires_at <= ${now}
+               OR (t.token_type = 'user' AND e.expires_at <= ${horizon}))
         ORDER BY t.tenant_id, t.social_identity_id, t.id
         LIMIT ${MAX_ROWS}
       ) c

@@ -85,6 +85,7 @@ export async function claimDueTokens(
     WITH due AS MATERIALIZED (
       SELECT d.id FROM ad_tokens d
        WHERE d.deleted_at IS NULL
+         AND d.platform = 'facebook' -- TikTok tokens are kept alive by lib/tiktok/refresh.ts, not debug_token
          AND d.next_check_at <= now()
          AND (d.check_lease_until IS NULL OR d.check_lease_until <= now())
          ${past}
@@ -105,7 +106,7 @@ export async function loadTokens(tx: Tx, ids: readonly string[]): Promise<Claime
   const rows = await tx.$queryRaw<ClaimedRow[]>`
     SELECT t.id, t.tenant_id, t.next_check_at, t.token_type, t.status, t.ciphertext, t.key_id
       FROM ad_tokens t
-     WHERE t.id = ANY(${[...ids]}::uuid[]) AND t.deleted_at IS NULL
+     WHERE t.id = ANY(${[...ids]}::uuid[]) AND t.deleted_at IS NULL AND t.platform = 'facebook'
      ORDER BY t.id`;
   return rows.map(toClaimed);
 }

@@ -97,4 +97,22 @@ describe("parseEnv", () => {
     expect(named(err).sort()).toEqual(["AUTH_SECRET", "FACEBOOK_APP_SECRET", "TOKEN_ENCRYPTION_KEYS"]);
     for (const v of Object.values(secrets)) expect(err.message).not.toContain(v);
   });
+
+  it("TikTok is optional: neither key nor secret is fine (empty counts as unset); one without the other is refused", () => {
+    expect(parseEnv({ ...VALID, TIKTOK_CLIENT_KEY: "", TIKTOK_CLIENT_SECRET: "" })).toMatchObject({
+      TIKTOK_CLIENT_KEY: undefined,
+      TIKTOK_AUTH_URL: "https://www.tiktok.com",
+      TIKTOK_API_URL: "https://open.tiktokapis.com",
+      TIKTOK_SCOPES: "user.info.basic,user.info.profile,video.upload,video.publish",
+    });
+    expect(named(envError({ ...VALID, TIKTOK_CLIENT_KEY: "abcd1234" }))).toEqual(["TIKTOK_CLIENT_SECRET"]);
+    const err = envError({
+      ...VALID,
+      TIKTOK_CLIENT_KEY: "bad key!",
+      TIKTOK_CLIENT_SECRET: "s3cret-value-xyz",
+      TIKTOK_SCOPES: "video.upload",
+    });
+    expect(named(err)).toEqual(["TIKTOK_CLIENT_KEY", "TIKTOK_SCOPES"]);
+    expect(err.message).not.toContain("s3cret-value-xyz");
+  });
 });

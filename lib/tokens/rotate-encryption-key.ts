@@ -71,6 +71,8 @@ interface RowToRotate {
   id: string;
   key_id: string;
   ciphertext: Uint8Array;
+  /** TikTok's refresh token, sealed under the same key (NULL for Facebook tokens). */
+  refresh_ciphertext: Uint8Array | null;
 }
 
 const DEFAULT_BATCH = 500;
@@ -89,18 +91,19 @@ async function oldKeyCounts(client: Db, tenantId: string, currentKeyId: string):
 /** Re-encrypts one batch of a tenant's rows; returns how many rows (0 = the tenant is done). */
 async function rotateBatch(tx: Tx, ring: KeyRing, tenantId: string, batchSize: number): Promise<{ rows: number; fromKeys: string[] }> {
   const rows = await tx.$queryRaw<RowToRotate[]>`
-    SELECT id::text AS id, key_id, ciphertext FROM ad_tokens
+    SELECT id::text AS id, key_id, ciphertext, refresh_ciphertext FROM ad_tokens
     WHERE tenant_id = ${tenantId}::uuid AND key_id <> ${ring.currentKeyId} AND key_id <> ${ERASED_KEY_ID}
     ORDER BY id LIMIT ${batchSize} FOR UPDATE`;
   if (rows.length === 0) return { rows: 0, fromKeys: [] };
 
   const ids: string[] = [];
   const sealed: string[] = [];
+  const sealedRefresh: (string | null)[] = [];
   const oldKeys: string[] = [];
-  for (const row of rows) {
+  const reseal = (row: RowToRotate, ciphertext: Uint8Array): string => {
     let plaintext: string;
     try {
-      plaintext = open(ring, tenantId, { ciphertext: row.ciphertext, keyId: row.key_id });
+      plaintext = open(ring, tenantId, { ciphertext, keyId: row.key_id });
     } catch (err) {
       const why = err instanceof TokenDecryptionError ? err.message : "decryption failed";
       throw new KeyRotationError(
@@ -113,14 +116,19 @@ async function rotateBatch(tx: Tx, ring: KeyRing, tenantId: string, batchSize: n
     if (open(ring, tenantId, next) !== plaintext) {
       throw new KeyRotationError(`Re-encrypting ad_tokens row ${row.id} did not round-trip; nothing in its batch was changed.`);
     }
+    return Buffer.from(next.ciphertext).toString("base64");
+  };
+  for (const row of rows) {
     ids.push(row.id);
-    sealed.push(Buffer.from(next.ciphertext).toString("base64"));
+    sealed.push(reseal(row, row.ciphertext));
+    sealedRefresh.push(row.refresh_ciphertext === null ? null : reseal(row, row.refresh_ciphertext));
     oldKeys.push(row.key_id);
   }
 
   const updated = await tx.$executeRaw`
-    UPDATE ad_tokens t SET ciphertext = decode(v.sealed, 'base64'), key_id = ${ring.currentKeyId}
-    FROM unnest(${ids}::uuid[], ${sealed}::text[], ${oldKeys}::text[]) AS v(id, sealed, old_key_id)
+    UPDATE ad_tokens t SET ciphertext = decode(v.sealed, 'base64'), key_id = ${ring.currentKeyId},
+      refresh_ciphertext = CASE WHEN v.sealed_refresh IS NULL THEN NULL ELSE decode(v.sealed_refresh, 'base64') END
+    FROM unnest(${ids}::uuid[], ${sealed}::text[], ${sealedRefresh}::text[], ${oldKeys}::text[]) AS v(id, sealed, sealed_refresh, old_key_id)
     WHERE t.id = v.id AND t.tenant_id = ${tenantId}::uuid AND t.key_id = v.old_key_id`;
   if (updated !== rows.length) {
     throw new KeyRotationError(

@@ -57,6 +57,7 @@ export interface PageList {
 
 export interface IdentityView {
   id: string;
+  platform: "facebook" | "tiktok";
   name: string | null;
   pictureUrl: string | null;
   connectedById: string;
@@ -67,11 +68,21 @@ export interface IdentityView {
   connectedAt: string;
   declinedScopes: string[];
   pageCount: number;
-  userToken: { id: string; status: TokenStatus; expiresAt: string | null; lastCheckedAt: string | null; lastError: string | null } | null;
+  userToken: {
+    id: string;
+    status: TokenStatus;
+    expiresAt: string | null;
+    lastCheckedAt: string | null;
+    lastError: string | null;
+    /** TikTok: the refresh token's expiry (the connection's real end) and the last renewal; null for Facebook. */
+    refreshExpiresAt: string | null;
+    lastRefreshedAt: string | null;
+  } | null;
 }
 
 export interface AttemptView {
   id: string;
+  platform: "facebook" | "tiktok";
   outcome: "succeeded" | "failed";
   message: string;
   step: string | null;
@@ -225,26 +236,28 @@ export async function listIdentitiesAndAttempt(
       'warningTokens', ${warningTokensJsonSql(health.now, health.warningDays)},
       'identities', COALESCE((
         SELECT json_agg(json_build_object(
-                 'id', s.id, 'name', s.name, 'pictureUrl', s.picture_url,
+                 'id', s.id, 'platform', s.platform, 'name', s.name, 'pictureUrl', s.picture_url, 'externalUserId', s.external_user_id,
                  'connectedById', s.user_id, 'connectedByName', u.name,
                  'connectedByFormerMember', NOT EXISTS (SELECT 1 FROM memberships cm WHERE cm.user_id = s.user_id AND cm.deleted_at IS NULL),
                  'connectedAt', COALESCE(ut.created_at, s.created_at), 'declinedScopes', s.declined_scopes,
                  'pageCount', s.active_page_tokens,
                  'userToken', CASE WHEN ut.id IS NULL THEN NULL ELSE json_build_object(
                    'id', ut.id, 'status', ut.status, 'expiresAt', ut.expires_at, 'lastCheckedAt', ut.last_checked_at,
-                   'lastError', ut.last_error) END
+                   'lastError', ut.last_error, 'refreshExpiresAt', ut.refresh_expires_at,
+                   'lastRefreshedAt', ut.last_refreshed_at) END
                ) ORDER BY s.created_at, s.id)
         FROM social_identities s
         LEFT JOIN users u ON u.id = s.user_id
         LEFT JOIN LATERAL (
-          SELECT t.id, t.status, t.expires_at, t.last_checked_at, t.last_error, t.created_at FROM ad_tokens t
+          SELECT t.id, t.status, t.expires_at, t.last_checked_at, t.last_error, t.created_at, t.refresh_expires_at,
+                 t.last_refreshed_at FROM ad_tokens t
           WHERE t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'user'
           ORDER BY t.created_at DESC LIMIT 1
         ) ut ON TRUE
         WHERE s.deleted_at IS NULL
       ), '[]'::json),
       'attempt', (
-        SELECT json_build_object('id', a.id, 'outcome', a.outcome, 'message', a.message, 'step', a.step,
+        SELECT json_build_object('id', a.id, 'platform', a.platform, 'outcome', a.outcome, 'message', a.message, 'step', a.step,
                                  'createdAt', a.created_at, 'declinedScopes', a.declined_scopes)
         FROM connect_attempts a WHERE a.user_id = ${userId}::uuid
         ORDER BY a.created_at DESC LIMIT 1

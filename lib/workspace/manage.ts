@@ -11,6 +11,8 @@ import { fail, ok, NOT_FOUND, type Result } from "../http/result";
 import type { WorkspaceAccess } from "../tenancy/membership";
 import { activeUserTokenForRevoke, disconnectIdentity, disconnectPage } from "../tokens/disconnect";
 import { logger } from "../log/logger";
+import type { TikTokClient } from "../tiktok/api-client";
+import { checkTikTokTokenNow, revokeOnTikTok } from "../tiktok/check";
 import type { ResponseOf } from "./contract";
 
 /**
@@ -22,6 +24,7 @@ import type { ResponseOf } from "./contract";
 export interface ActionDeps {
   client?: Db;
   graph?: GraphClient;
+  tiktok?: TikTokClient;
 }
 
 type Manager = WorkspaceAccess<"connections.manage">;
@@ -38,10 +41,11 @@ export async function checkTokenNow(access: Manager, tokenId: string, deps: Acti
   if (!decision.allowed) throw tooManyRequests(decision, "You have checked many tokens in the last minute. Wait, then check again.");
   const token = await inWorkspace(
     access,
-    (tx) => tx.adToken.findFirst({ where: { id: tokenId, deletedAt: null }, select: { id: true } }),
+    (tx) => tx.adToken.findFirst({ where: { id: tokenId, deletedAt: null }, select: { id: true, platform: true } }),
     deps,
   );
   if (!token) return fail(NOT_FOUND);
+  if (token.platform === "tiktok") return checkTikTokAsMember(access, tokenId, deps);
   try {
     const [checked] = await checkTokensNow(
       { tenantId: access.tenantId, actorUserId: access.userId, tokenIds: [tokenId] },
@@ -50,6 +54,16 @@ export async function checkTokenNow(access: Manager, tokenId: string, deps: Acti
     // Disconnected between our look-up and the check.
     if (!checked) return fail(NOT_FOUND);
     return ok({ id: checked.id, status: checked.status, lastError: checked.lastError });
+  } catch (err) {
+    logger.error("dashboard.check_now.failed", { tenantId: access.tenantId, tokenId, error: err });
+    return fail({ code: "facebook", message: "The check could not be finished. Nothing was changed; try again in a minute." });
+  }
+}
+
+async function checkTikTokAsMember(access: Manager, tokenId: string, deps: ActionDeps): Promise<Result<ResponseOf<"checkToken">>> {
+  try {
+    const checked = await checkTikTokTokenNow(access.tenantId, access.userId, tokenId, deps);
+    return checked ? ok(checked) : fail(NOT_FOUND);
   } catch (err) {
     logger.error("dashboard.check_now.failed", { tenantId: access.tenantId, tokenId, error: err });
     return fail({ code: "facebook", message: "The check could not be finished. Nothing was changed; try again in a minute." });
@@ -81,6 +95,9 @@ export type RevokeOutcome = IdentityDisconnected["revoke"];
 const NO_TOKEN_MESSAGE =
   "There was no active Facebook login to revoke with. To remove the app on Facebook, open Facebook → Settings → Business integrations.";
 
+const NO_TIKTOK_TOKEN_MESSAGE =
+  "There was no active TikTok login to revoke with. To remove the app on TikTok, open TikTok → Settings → Security → Manage app permissions.";
+
 /**
  * Disconnects a Facebook identity here (soft-deletes its tokens, hides its Pages) and, if asked, revokes the app's
  * permissions on Facebook with its user token. Three steps: the disconnect is committed first (it is what we
@@ -97,16 +114,16 @@ export async function disconnectIdentityAsMember(
     async (tx) => {
       const identity = await tx.socialIdentity.findFirst({
         where: { id: input.identityId, deletedAt: null },
-        select: { id: true, name: true, userId: true },
+        select: { id: true, name: true, userId: true, platform: true },
       });
       if (!identity) return fail(NOT_FOUND);
+      const platformName = identity.platform === "tiktok" ? "TikTok" : "Facebook";
       // Revoking on Facebook removes the app from that person's whole Facebook account, and so (through Meta's
       // deauthorize callback) from every workspace: only the member who connected the account may do that.
       if (input.revokeOnFacebook && identity.userId !== access.userId) {
         return fail({
           code: "forbidden",
-          message:
-            "Only the person who connected this Facebook account can revoke it on Facebook. You can still disconnect it from this workspace.",
+          message: `Only the person who connected this ${platformName} account can revoke it on ${platformName}. You can still disconnect it from this workspace.`,
         });
       }
       const userToken = input.revokeOnFacebook ? await activeUserTokenForRevoke(tx, access.tenantId, identity.id) : null;
@@ -114,24 +131,28 @@ export async function disconnectIdentityAsMember(
       if (res.identities === 0) return fail(NOT_FOUND);
       return ok({
         userToken,
+        platform: identity.platform,
         view: { identityId: identity.id, name: identity.name, tokensSoftDeleted: res.tokens, pagesHidden: res.pages },
       });
     },
     deps,
   );
   if (!done.ok) return done;
-  const { view, userToken } = done.value;
+  const { view, userToken, platform } = done.value;
   if (!input.revokeOnFacebook) return ok({ ...view, revoke: "not_requested", revokeMessage: null });
 
-  const outcome = userToken
-    ? await revokeOnFacebook(userToken, access, input.identityId, deps)
-    : { revoke: "no_token" as const, revokeMessage: NO_TOKEN_MESSAGE };
+  // The request field is named for Facebook; for a TikTok account it revokes on TikTok (POST /v2/oauth/revoke/).
+  const outcome = !userToken
+    ? { revoke: "no_token" as const, revokeMessage: platform === "tiktok" ? NO_TIKTOK_TOKEN_MESSAGE : NO_TOKEN_MESSAGE }
+    : platform === "tiktok"
+      ? await revokeOnTikTok(userToken, deps)
+      : await revokeOnFacebook(userToken, access, input.identityId, deps);
   await inWorkspace(
     access,
     (tx) =>
       appendAudit(tx, access.tenantId, access.userId, [
         {
-          action: outcome.revoke === "revoked" ? "identity.revoked_on_facebook" : "identity.revoke_failed",
+          action: outcome.revoke === "revoked" ? `identity.revoked_on_${platform}` : "identity.revoke_failed",
           targetType: "social_identity",
           targetId: input.identityId,
           details: { outcome: outcome.revoke },
