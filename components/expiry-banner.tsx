@@ -1,4 +1,4 @@
-import { startFacebookConnect } from "@/lib/auth/actions";
+import { startFacebookConnect, startFacebookReapprove } from "@/lib/auth/actions";
 import { describeWarning, type ExpiryWarnings } from "@/lib/health/expiry-warnings";
 
 /**
@@ -17,8 +17,11 @@ export function ExpiryBanner({
   canReconnect?: boolean;
 }) {
   if (warnings.warnings.length === 0) return null;
-  const broken = warnings.warnings.some((w) => w.kind !== "expiring");
+  const broken = warnings.warnings.some((w) => w.kind !== "expiring" && w.kind !== "data_access_expiring");
+  const needsReapproval = warnings.warnings.some((w) => w.kind === "data_access_expiring" || w.kind === "data_access_expired");
+  const needsReconnect = warnings.warnings.some((w) => w.kind !== "data_access_expiring" && w.kind !== "data_access_expired");
   const reconnect = startFacebookConnect.bind(null, slug);
+  const reapprove = startFacebookReapprove.bind(null, slug);
   return (
     <div
       role={broken ? "alert" : "status"}
@@ -27,8 +30,8 @@ export function ExpiryBanner({
       className={`rounded-lg border p-4 ${broken ? "border-red-300 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-900"}`}
     >
       <p className="font-semibold">
-        {broken ? "Some Facebook connections no longer work." : "A Facebook connection expires soon."} Reconnect to keep automations
-        running.
+        {broken ? "Some Facebook connections no longer work." : "A Facebook connection expires soon."}{" "}
+        {needsReconnect ? "Reconnect" : "Re-approve"} to keep automations running.
       </p>
       <ul className="mt-2 list-disc space-y-1 pl-5 text-sm">
         {warnings.warnings.map((w) => (
@@ -38,14 +41,30 @@ export function ExpiryBanner({
         ))}
       </ul>
       {canReconnect ? (
-        <form action={reconnect} className="mt-3">
-          <button
-            type="submit"
-            className="rounded-lg bg-[#1877f2] px-4 py-2 text-sm font-semibold text-white hover:bg-[#166fe5] focus:outline-none focus-visible:ring-2 focus-visible:ring-offset-2"
-          >
-            Reconnect now
-          </button>
-        </form>
+        <div className="mt-3 flex flex-wrap gap-2">
+          {needsReapproval && (
+            <form action={reapprove}>
+              <button
+                type="submit"
+                data-testid="reapprove"
+                title="Opens Facebook to confirm the app may keep reading data for another 90 days"
+                className="rounded-lg bg-[#1877f2] px-4 py-2 text-sm font-semibold text-white hover:bg-[#166fe5] focus:outline-none focus-visible:ring-2 focus-visible:ring-offset-2"
+              >
+                Re-approve on Facebook
+              </button>
+            </form>
+          )}
+          {needsReconnect && (
+            <form action={reconnect}>
+              <button
+                type="submit"
+                className="rounded-lg bg-[#1877f2] px-4 py-2 text-sm font-semibold text-white hover:bg-[#166fe5] focus:outline-none focus-visible:ring-2 focus-visible:ring-offset-2"
+              >
+                Reconnect now
+              </button>
+            </form>
+          )}
+        </div>
       ) : (
         <p className="mt-2 text-sm">Ask an owner or admin of this workspace to reconnect.</p>
       )}

@@ -64,7 +64,7 @@ export function PageRow({
             <LiveStatusBadge
               tokenId={t.id}
               status={t.status}
-              expiresAt={t.expiresAt}
+              expiresAt={t.status === "data_access_expiring" ? t.dataAccessExpiresAt : t.expiresAt}
               lastCheckedAt={t.lastCheckedAt}
               lastError={t.lastError}
               nowMs={nowMs}

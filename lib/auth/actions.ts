@@ -19,6 +19,11 @@ export async function startFacebookConnect(slug: string): Promise<void> {
   await beginFacebookConnect(slug);
 }
 
+/** Re-approve on Facebook (dialog with auth_type=reauthorize): renews lapsed 90-day data access, then connects as usual. */
+export async function startFacebookReapprove(slug: string): Promise<void> {
+  await beginFacebookConnect(slug, { reauthorize: true });
+}
+
 export async function signOutAction(): Promise<void> {
   (await cookies()).delete(CONNECT_INTENT_COOKIE);
   await signOut({ redirectTo: "/" });

@@ -9,14 +9,15 @@ import { requireWorkspace } from "./session";
  * binds the workspace to the flow server-side (a signed, httpOnly connect-intent cookie the callback re-checks),
  * then sends the browser to Facebook.
  */
-export async function beginFacebookConnect(slug: string): Promise<void> {
+export async function beginFacebookConnect(slug: string, opts: { reauthorize?: boolean } = {}): Promise<void> {
   const { access } = await requireWorkspace(slug, "connections.manage", async () => null);
   (await cookies()).set(
     CONNECT_INTENT_COOKIE,
     signConnectIntent({ tenantId: access.tenantId, userId: access.userId }),
     connectIntentCookieOptions(),
   );
-  await signIn("facebook", { redirectTo: `/t/${access.slug}` });
+  // auth_type=reauthorize: Facebook asks the person to approve again, which renews the 90-day data access.
+  await signIn("facebook", { redirectTo: `/t/${access.slug}` }, opts.reauthorize ? { auth_type: "reauthorize" } : undefined);
 }
 
 /** Sign in (or up) from the landing page: no workspace is bound; a new person's connection goes to their own. */

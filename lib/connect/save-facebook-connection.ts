@@ -4,7 +4,7 @@ import type { Tx } from "../db/tenant-transaction";
 import { appendAudit } from "../audit/audit-log";
 import { encryptToken } from "../tokens/encryption";
 import { hidePagesWithoutActiveTokens } from "../tokens/disconnect";
-import { deriveStatus } from "../tokens/status";
+import { DATA_ACCESS_DAYS, DAY_MS, deriveStatus } from "../tokens/status";
 import { env } from "../env";
 import type { FacebookConnection } from "./fetch-facebook-connection";
 
@@ -86,6 +86,8 @@ export async function saveFacebookConnection(
   const warningDays = env().TOKEN_EXPIRY_WARNING_DAYS;
   const checkedAt = now;
   const nextCheckAt = new Date(now.getTime() + env().TOKEN_CHECK_INTERVAL_HOURS * 3_600_000);
+  // Approving the app at the dialog starts a new 90-day data-access window (debug_token's data_access_expires_at).
+  const dataAccessExpiresAt = new Date(now.getTime() + DATA_ACCESS_DAYS * DAY_MS);
   const userSealed = encryptToken(tenantId, conn.userToken.accessToken);
   const userToken = await tx.adToken.create({
     data: {
@@ -99,7 +101,8 @@ export async function saveFacebookConnection(
       keyId: userSealed.keyId,
       scopes: conn.permissions.granted,
       expiresAt: conn.userToken.expiresAt,
-      status: deriveStatus({ isValid: true, expiresAt: conn.userToken.expiresAt, now, warningDays }),
+      dataAccessExpiresAt,
+      status: deriveStatus({ isValid: true, expiresAt: conn.userToken.expiresAt, dataAccessExpiresAt, now, warningDays }),
       lastCheckedAt: checkedAt,
       nextCheckAt,
     },
@@ -123,6 +126,7 @@ export async function saveFacebookConnection(
         // Page tokens from a long-lived user token do not expire (debug_token shows expires_at 0); the health
         // check records what Facebook says.
         expiresAt: null,
+        dataAccessExpiresAt,
         status: "active" as const,
         lastCheckedAt: checkedAt,
         nextCheckAt,

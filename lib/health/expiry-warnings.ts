@@ -11,7 +11,7 @@ import { env } from "../env";
  * since its last check already shows as expired. Identity and Page names only; never a token.
  */
 
-export type WarningKind = "expiring" | "expired" | "revoked" | "invalid";
+export type WarningKind = "expiring" | "data_access_expiring" | "data_access_expired" | "expired" | "revoked" | "invalid";
 
 export interface ExpiryWarning {
   socialIdentityId: string;
@@ -20,6 +20,8 @@ export interface ExpiryWarning {
   kind: WarningKind;
   /** The user token's expiry (for "expiring" and "expired"), when known. */
   userTokenExpiresAt: Date | null;
+  /** The earliest data-access expiry among the affected tokens (for the data_access_* kinds). */
+  dataAccessExpiresAt: Date | null;
   userTokenAffected: boolean;
   /** Pages whose token has a problem (first few names, and how many in all). */
   pageNames: string[];
@@ -33,19 +35,31 @@ export interface ExpiryWarnings {
   now: Date;
 }
 
-const RANK: Record<WarningKind, number> = { expiring: 1, invalid: 2, expired: 3, revoked: 4 };
+const RANK: Record<WarningKind, number> = {
+  data_access_expiring: 1,
+  expiring: 2,
+  data_access_expired: 3,
+  invalid: 4,
+  expired: 5,
+  revoked: 6,
+};
 const PAGE_NAMES_SHOWN = 5;
 const MAX_ROWS = 2_000;
 
 export function effectiveKind(
-  t: { status: TokenStatus; tokenType: TokenType; expiresAt: Date | null },
+  t: { status: TokenStatus; tokenType: TokenType; expiresAt: Date | null; dataAccessExpiresAt?: Date | null },
   now: Date,
   warningDays: number,
 ): WarningKind | null {
   if (t.status === "revoked" || t.status === "expired" || t.status === "invalid") return t.status;
   if (t.expiresAt && t.expiresAt <= now) return "expired";
+  const dataAccess = t.dataAccessExpiresAt ?? null;
+  if (t.status === "data_access_expired" || (dataAccess && dataAccess <= now)) return "data_access_expired";
   if (t.tokenType === "user" && t.expiresAt && t.expiresAt.getTime() - now.getTime() <= warningDays * DAY_MS) return "expiring";
   if (t.tokenType === "user" && t.status === "expiring") return "expiring";
+  if (t.status === "data_access_expiring" || (dataAccess && dataAccess.getTime() - now.getTime() <= warningDays * DAY_MS)) {
+    return "data_access_expiring";
+  }
   return null;
 }
 
@@ -54,6 +68,7 @@ export interface WarningToken {
   status: TokenStatus;
   tokenType: TokenType;
   expiresAt: Date | null;
+  dataAccessExpiresAt?: Date | null;
   socialIdentityId: string;
   identityName: string | null;
   pageName: string | null;
@@ -75,11 +90,20 @@ export function groupWarnings(tokens: WarningToken[], now: Date, warningDays: nu
       identityName: t.identityName,
       kind,
       userTokenExpiresAt: null,
+      dataAccessExpiresAt: null,
       userTokenAffected: false,
       pageNames: [],
       pagesAffected: 0,
     };
     if (RANK[kind] > RANK[w.kind]) w.kind = kind;
+    const da = t.dataAccessExpiresAt ?? null;
+    if (
+      da &&
+      (kind === "data_access_expiring" || kind === "data_access_expired") &&
+      (!w.dataAccessExpiresAt || da < w.dataAccessExpiresAt)
+    ) {
+      w.dataAccessExpiresAt = da;
+    }
     if (t.tokenType === "user") {
       w.userTokenAffected = true;
       w.userTokenExpiresAt = t.expiresAt;
@@ -101,8 +125,9 @@ export async function loadExpiryWarnings(tx: Tx, opts: { now?: Date; warningDays
     where: {
       deletedAt: null,
       OR: [
-        { status: { in: ["expired", "revoked", "invalid", "expiring"] } },
+        { status: { in: ["expired", "revoked", "invalid", "expiring", "data_access_expiring", "data_access_expired"] } },
         { expiresAt: { lte: now } },
+        { dataAccessExpiresAt: { lte: horizon } },
         { tokenType: "user", expiresAt: { lte: horizon } },
       ],
     },
@@ -112,6 +137,7 @@ export async function loadExpiryWarnings(tx: Tx, opts: { now?: Date; warningDays
       status: true,
       tokenType: true,
       expiresAt: true,
+      dataAccessExpiresAt: true,
       socialIdentityId: true,
       socialIdentity: { select: { name: true } },
       facebookPage: { select: { name: true } },
@@ -121,6 +147,7 @@ export async function loadExpiryWarnings(tx: Tx, opts: { now?: Date; warningDays
     status: t.status,
     tokenType: t.tokenType,
     expiresAt: t.expiresAt,
+    dataAccessExpiresAt: t.dataAccessExpiresAt,
     socialIdentityId: t.socialIdentityId,
     identityName: t.socialIdentity.name,
     pageName: t.facebookPage?.name ?? null,
@@ -153,5 +180,16 @@ export function describeWarning(w: ExpiryWarning, now: Date): string {
       return `${who} was revoked on Facebook (password change, logout or app removed)${pages}.`;
     case "invalid":
       return `Facebook no longer accepts ${w.identityName ? `${w.identityName}'s connection` : "a connection"}${pages}.`;
+    case "data_access_expiring": {
+      const owner = w.identityName ? `${w.identityName}'s` : "A Facebook account's";
+      const at = w.dataAccessExpiresAt;
+      const days = at ? Math.max(0, Math.ceil((at.getTime() - now.getTime()) / DAY_MS)) : null;
+      const when = days === null ? "soon" : days <= 1 ? "within a day" : `in ${days} days`;
+      return `${owner} 90-day Facebook data access expires ${when}${at ? ` (${dateFormat.format(at)})` : ""}${pages}: re-approve to keep reading data.`;
+    }
+    case "data_access_expired": {
+      const owner = w.identityName ? `${w.identityName}'s` : "A Facebook account's";
+      return `${owner} 90-day Facebook data access has expired${pages}: the connection is valid but reads no data until re-approved.`;
+    }
   }
 }

@@ -21,7 +21,16 @@ export const text = (max: number, empty: string, long: string) =>
 /** An id in a path: anything that is not a UUID names nothing (answered 404 like a missing id). */
 export const uuidParam = z.string().refine(isUuid);
 
-const tokenStatus = z.enum(["unchecked", "active", "expiring", "expired", "revoked", "invalid"]);
+const tokenStatus = z.enum([
+  "unchecked",
+  "active",
+  "expiring",
+  "expired",
+  "revoked",
+  "invalid",
+  "data_access_expiring",
+  "data_access_expired",
+]);
 const noBody = z.object({}).strict();
 
 interface EndpointSpec {

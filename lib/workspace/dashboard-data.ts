@@ -17,6 +17,8 @@ export interface PageTokenView {
   id: string;
   status: TokenStatus;
   expiresAt: string | null;
+  /** When Facebook's 90-day data access of this token's person lapses. */
+  dataAccessExpiresAt: string | null;
   lastCheckedAt: string | null;
   lastError: string | null;
   userId: string;
@@ -62,7 +64,14 @@ export interface IdentityView {
   connectedAt: string;
   declinedScopes: string[];
   pageCount: number;
-  userToken: { id: string; status: TokenStatus; expiresAt: string | null; lastCheckedAt: string | null; lastError: string | null } | null;
+  userToken: {
+    id: string;
+    status: TokenStatus;
+    expiresAt: string | null;
+    dataAccessExpiresAt: string | null;
+    lastCheckedAt: string | null;
+    lastError: string | null;
+  } | null;
 }
 
 export interface AttemptView {
@@ -86,7 +95,8 @@ export interface DashboardData {
 
 /** How bad a status is: the Pages list sorts by a Page's worst token (7 = no active token at all). */
 const RANK_SQL = Prisma.sql`CASE t.status WHEN 'active' THEN 1 WHEN 'unchecked' THEN 2 WHEN 'expiring' THEN 3
-  WHEN 'expired' THEN 4 WHEN 'invalid' THEN 5 WHEN 'revoked' THEN 6 END`;
+  WHEN 'expired' THEN 4 WHEN 'invalid' THEN 5 WHEN 'revoked' THEN 6
+  WHEN 'data_access_expiring' THEN 3 WHEN 'data_access_expired' THEN 4 END`;
 
 function orderBy(sort: Sort, dir: SortDir): Prisma.Sql {
   const d = dir === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
@@ -146,7 +156,8 @@ export async function listPagesPage(tx: Tx, query: DashboardQuery): Promise<Page
     ), shown_tokens AS (
       SELECT t.facebook_page_id AS pid,
              json_agg(json_build_object(
-               'id', t.id, 'status', t.status, 'expiresAt', t.expires_at, 'lastCheckedAt', t.last_checked_at,
+               'id', t.id, 'status', t.status, 'expiresAt', t.expires_at, 'dataAccessExpiresAt', t.data_access_expires_at,
+               'lastCheckedAt', t.last_checked_at,
                'lastError', t.last_error, 'userId', t.user_id, 'identityName', s.name, 'ownerName', u.name
              ) ORDER BY t.created_at) AS tokens
       FROM ad_tokens t
@@ -184,8 +195,9 @@ export async function listPagesPage(tx: Tx, query: DashboardQuery): Promise<Page
 }
 
 /** Connected identities (with their active user token) and the person's latest connect attempt: one statement. */
-interface WarningTokenJson extends Omit<WarningToken, "expiresAt"> {
+interface WarningTokenJson extends Omit<WarningToken, "expiresAt" | "dataAccessExpiresAt"> {
   expiresAt: string | null;
+  dataAccessExpiresAt: string | null;
 }
 
 /**
@@ -205,15 +217,18 @@ export async function listIdentitiesAndAttempt(
       'warningTokens', COALESCE((
         SELECT json_agg(json_build_object(
                  'status', w.status, 'tokenType', w.token_type, 'expiresAt', w.expires_at,
+                 'dataAccessExpiresAt', w.data_access_expires_at,
                  'socialIdentityId', w.social_identity_id, 'identityName', w.identity_name, 'pageName', w.page_name))
         FROM (
-          SELECT t.status, t.token_type, t.expires_at, t.social_identity_id, s.name AS identity_name, p.name AS page_name
+          SELECT t.status, t.token_type, t.expires_at, t.data_access_expires_at, t.social_identity_id,
+                 s.name AS identity_name, p.name AS page_name
           FROM ad_tokens t
           JOIN social_identities s ON s.id = t.social_identity_id
           LEFT JOIN facebook_pages p ON p.id = t.facebook_page_id
           WHERE t.deleted_at IS NULL
-            AND (t.status IN ('expired', 'revoked', 'invalid', 'expiring')
+            AND (t.status IN ('expired', 'revoked', 'invalid', 'expiring', 'data_access_expiring', 'data_access_expired')
                  OR t.expires_at <= ${health.now}
+                 OR t.data_access_expires_at <= ${horizon}
                  OR (t.token_type = 'user' AND t.expires_at <= ${horizon}))
           ORDER BY t.social_identity_id, t.id
           LIMIT ${MAX_WARNING_TOKENS}
@@ -227,13 +242,15 @@ export async function listIdentitiesAndAttempt(
                  'pageCount', (SELECT count(*) FROM ad_tokens pt
                                WHERE pt.social_identity_id = s.id AND pt.deleted_at IS NULL AND pt.token_type = 'page'),
                  'userToken', CASE WHEN ut.id IS NULL THEN NULL ELSE json_build_object(
-                   'id', ut.id, 'status', ut.status, 'expiresAt', ut.expires_at, 'lastCheckedAt', ut.last_checked_at,
+                   'id', ut.id, 'status', ut.status, 'expiresAt', ut.expires_at,
+                   'dataAccessExpiresAt', ut.data_access_expires_at, 'lastCheckedAt', ut.last_checked_at,
                    'lastError', ut.last_error) END
                ) ORDER BY s.created_at, s.id)
         FROM social_identities s
         LEFT JOIN users u ON u.id = s.user_id
         LEFT JOIN LATERAL (
-          SELECT t.id, t.status, t.expires_at, t.last_checked_at, t.last_error, t.created_at FROM ad_tokens t
+          SELECT t.id, t.status, t.expires_at, t.data_access_expires_at, t.last_checked_at, t.last_error, t.created_at
+          FROM ad_tokens t
           WHERE t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'user'
           ORDER BY t.created_at DESC LIMIT 1
         ) ut ON TRUE
@@ -246,7 +263,11 @@ export async function listIdentitiesAndAttempt(
         ORDER BY a.created_at DESC LIMIT 1
       )
     ) AS result`;
-  const warningTokens = (row?.result.warningTokens ?? []).map((t) => ({ ...t, expiresAt: t.expiresAt ? new Date(t.expiresAt) : null }));
+  const warningTokens = (row?.result.warningTokens ?? []).map((t) => ({
+    ...t,
+    expiresAt: t.expiresAt ? new Date(t.expiresAt) : null,
+    dataAccessExpiresAt: t.dataAccessExpiresAt ? new Date(t.dataAccessExpiresAt) : null,
+  }));
   return {
     identities: row?.result.identities ?? [],
     attempt: row?.result.attempt ?? null,

@@ -8,7 +8,17 @@ import { z } from "zod";
 
 export const PAGE_SIZE = 50;
 
-export const STATUS_FILTERS = ["active", "expiring", "expired", "revoked", "invalid", "unchecked", "none"] as const;
+export const STATUS_FILTERS = [
+  "active",
+  "expiring",
+  "expired",
+  "revoked",
+  "invalid",
+  "unchecked",
+  "data_access_expiring",
+  "data_access_expired",
+  "none",
+] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
 export const SORTS = ["name", "status", "expires", "checked", "category"] as const;
