@@ -7,6 +7,7 @@ import { hidePagesWithoutActiveTokens } from "../tokens/disconnect";
 import { DATA_ACCESS_DAYS, DAY_MS, deriveStatus } from "../tokens/status";
 import { env } from "../env";
 import type { FacebookConnection } from "./fetch-facebook-connection";
+import { saveInstagramAccounts } from "../instagram/save-instagram-accounts";
 
 export interface SavedConnection {
   socialIdentityId: string;
@@ -14,6 +15,9 @@ export interface SavedConnection {
   pagesConnected: number;
   pagesRemoved: number;
   tokensRotated: number;
+  /** Instagram accounts linked to the connected Pages, and those no longer linked (hidden). */
+  instagramLinked: number;
+  instagramUnlinked: number;
 }
 
 /**
@@ -69,6 +73,7 @@ export async function saveFacebookConnection(
     RETURNING id, page_id`;
   const pageUuidByFbId = new Map(pageRows.map((r) => [r.page_id, r.id]));
   const returnedPageUuids = pageRows.map((r) => r.id);
+  const instagram = await saveInstagramAccounts(tx, tenantId, pages, pageUuidByFbId);
 
   // Replace: the person's active user token (whichever identity), page tokens for returned Pages, and this
   // identity's page tokens for Pages Facebook no longer returns.
@@ -150,6 +155,8 @@ export async function saveFacebookConnection(
         userTokenRotated: rotatedUser > 0,
         pageTokensReplaced: replaced.length - rotatedUser,
         pagesNoLongerShared: removedPageUuids.length,
+        instagramLinked: instagram.linked,
+        instagramUnlinked: instagram.unlinked,
       } satisfies Prisma.InputJsonObject,
     },
     ...(rotatedUser > 0
@@ -164,5 +171,7 @@ export async function saveFacebookConnection(
     pagesConnected: pages.length,
     pagesRemoved: removedPageUuids.length,
     tokensRotated: replaced.length,
+    instagramLinked: instagram.linked,
+    instagramUnlinked: instagram.unlinked,
   };
 }

@@ -26,6 +26,19 @@ export interface PageTokenView {
   identityName: string | null;
   /** The member of this workspace who connected it. */
   ownerName: string | null;
+  /** The Facebook login (social identity) the token came from, and what that login granted and declined. */
+  socialIdentityId: string;
+  scopes: string[];
+  declinedScopes: string[];
+}
+
+/** An Instagram professional account linked to the Page (used through the Page's token). */
+export interface InstagramView {
+  id: string;
+  igUserId: string;
+  username: string | null;
+  name: string | null;
+  pictureUrl: string | null;
 }
 
 export interface PageView {
@@ -36,6 +49,7 @@ export interface PageView {
   pictureUrl: string | null;
   tasks: string[];
   tokens: PageTokenView[];
+  instagram: InstagramView[];
 }
 
 export interface PageList {
@@ -136,7 +150,14 @@ interface PageListJson {
 /** The Pages list: one statement. Aggregates every Page's token statuses once, builds JSON only for one page of rows. */
 export async function listPagesPage(tx: Tx, query: DashboardQuery): Promise<PageList> {
   const offset = (query.page - 1) * PAGE_SIZE;
-  const search = query.q ? Prisma.sql`p.name ILIKE ${likePattern(query.q)}` : Prisma.sql`TRUE`;
+  const search = Prisma.sql`${query.q ? Prisma.sql`p.name ILIKE ${likePattern(query.q)}` : Prisma.sql`TRUE`}
+    AND ${query.ig ? Prisma.sql`EXISTS (SELECT 1 FROM instagram_accounts i WHERE i.facebook_page_id = p.id AND i.deleted_at IS NULL)` : Prisma.sql`TRUE`}
+    AND ${
+      query.login
+        ? Prisma.sql`EXISTS (SELECT 1 FROM ad_tokens lt WHERE lt.facebook_page_id = p.id AND lt.deleted_at IS NULL
+                                AND lt.social_identity_id = ${query.login}::uuid)`
+        : Prisma.sql`TRUE`
+    }`;
   const [row] = await tx.$queryRaw<{ result: PageListJson }[]>`
     WITH agg AS (
       SELECT t.facebook_page_id AS pid, max(${RANK_SQL}) AS worst, array_agg(DISTINCT t.status::text) AS statuses,
@@ -158,7 +179,8 @@ export async function listPagesPage(tx: Tx, query: DashboardQuery): Promise<Page
              json_agg(json_build_object(
                'id', t.id, 'status', t.status, 'expiresAt', t.expires_at, 'dataAccessExpiresAt', t.data_access_expires_at,
                'lastCheckedAt', t.last_checked_at,
-               'lastError', t.last_error, 'userId', t.user_id, 'identityName', s.name, 'ownerName', u.name
+               'lastError', t.last_error, 'userId', t.user_id, 'identityName', s.name, 'ownerName', u.name,
+               'socialIdentityId', t.social_identity_id, 'scopes', t.scopes, 'declinedScopes', s.declined_scopes
              ) ORDER BY t.created_at) AS tokens
       FROM ad_tokens t
       JOIN social_identities s ON s.id = t.social_identity_id
@@ -176,7 +198,11 @@ export async function listPagesPage(tx: Tx, query: DashboardQuery): Promise<Page
       'rows', COALESCE((
         SELECT json_agg(json_build_object(
                  'id', p.id, 'pageId', p.page_id, 'name', p.name, 'category', p.category, 'pictureUrl', p.picture_url,
-                 'tasks', p.tasks, 'tokens', COALESCE(st.tokens, '[]'::json)
+                 'tasks', p.tasks, 'tokens', COALESCE(st.tokens, '[]'::json),
+                 'instagram', COALESCE((
+                   SELECT json_agg(json_build_object('id', i.id, 'igUserId', i.ig_user_id, 'username', i.username,
+                                                     'name', i.name, 'pictureUrl', i.picture_url) ORDER BY i.ig_user_id)
+                   FROM instagram_accounts i WHERE i.facebook_page_id = p.id AND i.deleted_at IS NULL), '[]'::json)
                ) ORDER BY sh.ord)
         FROM shown sh JOIN facebook_pages p ON p.id = sh.id LEFT JOIN shown_tokens st ON st.pid = sh.id
       ), '[]'::json)
