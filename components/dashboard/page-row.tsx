@@ -3,6 +3,8 @@ import { StatusBadge } from "../status-badge";
 import { formatDate, formatDateTime, timeAgo, daysUntil } from "../format";
 import { OptimisticItem, LiveStatusBadge } from "./pages-state";
 import { useChecking, type CheckVars, type DisconnectPageVars } from "./page-row-actions";
+import { PageCapabilities } from "./page-capabilities";
+import { PageInstagram } from "./page-instagram";
 
 function earliest(values: (string | null)[]): string | null {
   const v = values.filter((x): x is string => x !== null).sort();
@@ -46,15 +48,19 @@ export function PageRow({
         <div className="min-w-0">
           <p className="pr-name">{page.name}</p>
           <p className="pr-sub">{page.category ?? "No category"}</p>
+          <PageInstagram accounts={page.instagram} />
         </div>
       </div>
 
-      <div className="pr-tasks" aria-label="Tasks on this Page">
-        {page.tasks.length === 0 ? (
-          <i className="text-xs text-slate-400">No tasks</i>
-        ) : (
-          page.tasks.map((task) => <span key={task}>{task}</span>)
-        )}
+      <div>
+        <div className="pr-tasks" aria-label="Tasks on this Page">
+          {page.tasks.length === 0 ? (
+            <i className="text-xs text-slate-400">No tasks</i>
+          ) : (
+            page.tasks.map((task) => <span key={task}>{task}</span>)
+          )}
+        </div>
+        <PageCapabilities page={page} />
       </div>
 
       <div className="pr-tok">

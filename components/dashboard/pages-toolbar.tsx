@@ -24,16 +24,21 @@ export function PagesToolbar({
 }) {
   const chips: { key: StatusFilter | null; label: string; n: number }[] = [
     { key: null, label: "All", n: searchedTotal },
-    ...STATUS_FILTERS.filter((s) => s !== "none" || (counts.none ?? 0) > 0).map((s) => ({
-      key: s,
-      label: STATUS_NAME[s],
-      n: counts[s] ?? 0,
-    })),
+    // "No token" and the data-access statuses only when some Page has them.
+    ...STATUS_FILTERS.filter((s) => !["none", "data_access_expiring", "data_access_expired"].includes(s) || (counts[s] ?? 0) > 0).map(
+      (s) => ({
+        key: s,
+        label: STATUS_NAME[s],
+        n: counts[s] ?? 0,
+      }),
+    ),
   ];
   return (
     <div className="space-y-3">
       <form method="get" action={`/t/${encodeURIComponent(slug)}`} role="search" className="flex flex-wrap items-center gap-2">
         {query.status && <input type="hidden" name="status" value={query.status} />}
+        {query.ig && <input type="hidden" name="ig" value="1" />}
+        {query.login && <input type="hidden" name="login" value={query.login} />}
         <label className="sr-only" htmlFor="page-search">
           Search Pages by name
         </label>

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isUuid } from "../db/uuid";
 import { ROLES, type Permission } from "../tenancy/roles";
 import type { WorkspaceRouteName } from "./routes";
+import { STATUS_FILTERS } from "./dashboard-query";
 
 /**
  * The dashboard's JSON endpoints, one entry per route in routes.ts: the permission it needs, its path parameters,
@@ -83,6 +84,38 @@ export const workspaceContract = {
       revoke: z.enum(["not_requested", "revoked", "failed", "no_token"]),
       /** When the revoke failed: what happened and what the person can do. */
       revokeMessage: z.string().nullable(),
+    }),
+  },
+  bulkPages: {
+    permission: "connections.manage",
+    params: z.object({}),
+    body: z
+      .object({
+        action: z.enum(["check", "disconnect"], { error: 'Choose "check" or "disconnect".' }),
+        /** The chosen Pages… */
+        pageIds: z.array(z.string().refine(isUuid, "A Page id is not valid.")).min(1, "Select at least one Page.").max(5_000).optional(),
+        /** …or every Page matching the list's filter. */
+        filter: z
+          .object({
+            q: z.string().trim().max(100).nullable().optional(),
+            status: z.enum(STATUS_FILTERS).nullable().optional(),
+            ig: z.boolean().optional(),
+            login: uuidParam.nullable().optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .refine((b) => (b.pageIds === undefined) !== (b.filter === undefined), "Send either the chosen Pages or a filter, not both."),
+    response: z.object({
+      action: z.enum(["check", "disconnect"]),
+      pages: z.number(),
+      tokens: z.number(),
+      /** After a check: how many tokens are in each status now. */
+      statuses: z.partialRecord(tokenStatus, z.number()),
+      /** Tokens Facebook could not check this time (kept their status). */
+      notChecked: z.number(),
+      disconnected: z.number(),
     }),
   },
 } as const satisfies Record<WorkspaceRouteName, EndpointSpec>;

@@ -4,6 +4,7 @@ import type { Tx } from "../db/tenant-transaction";
 import type { TokenStatus } from "../db/generated/enums";
 import { env } from "../env";
 import { groupWarnings, MAX_WARNING_TOKENS, warningHorizon, type ExpiryWarnings, type WarningToken } from "../health/expiry-warnings";
+import { pageSearchSql } from "./page-filter";
 import { PAGE_SIZE, type DashboardQuery, type Sort, type SortDir, type StatusFilter } from "./dashboard-query";
 
 /**
@@ -135,10 +136,6 @@ function statusFilter(status: StatusFilter | null): Prisma.Sql {
   return Prisma.sql`${status}::text = ANY(statuses)`;
 }
 
-function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 interface PageListJson {
   tenantTotal: number;
   searchedTotal: number;
@@ -150,14 +147,7 @@ interface PageListJson {
 /** The Pages list: one statement. Aggregates every Page's token statuses once, builds JSON only for one page of rows. */
 export async function listPagesPage(tx: Tx, query: DashboardQuery): Promise<PageList> {
   const offset = (query.page - 1) * PAGE_SIZE;
-  const search = Prisma.sql`${query.q ? Prisma.sql`p.name ILIKE ${likePattern(query.q)}` : Prisma.sql`TRUE`}
-    AND ${query.ig ? Prisma.sql`EXISTS (SELECT 1 FROM instagram_accounts i WHERE i.facebook_page_id = p.id AND i.deleted_at IS NULL)` : Prisma.sql`TRUE`}
-    AND ${
-      query.login
-        ? Prisma.sql`EXISTS (SELECT 1 FROM ad_tokens lt WHERE lt.facebook_page_id = p.id AND lt.deleted_at IS NULL
-                                AND lt.social_identity_id = ${query.login}::uuid)`
-        : Prisma.sql`TRUE`
-    }`;
+  const search = pageSearchSql(query);
   const [row] = await tx.$queryRaw<{ result: PageListJson }[]>`
     WITH agg AS (
       SELECT t.facebook_page_id AS pid, max(${RANK_SQL}) AS worst, array_agg(DISTINCT t.status::text) AS statuses,

@@ -9,6 +9,7 @@ export const workspaceRoutes = {
   checkToken: { method: "POST", path: "/api/t/{slug}/tokens/{tokenId}/check" },
   disconnectPage: { method: "POST", path: "/api/t/{slug}/pages/{pageId}/disconnect" },
   disconnectIdentity: { method: "POST", path: "/api/t/{slug}/identities/{identityId}/disconnect" },
+  bulkPages: { method: "POST", path: "/api/t/{slug}/pages/bulk" },
 } as const;
 
 export type WorkspaceRouteName = keyof typeof workspaceRoutes;
