@@ -17,7 +17,7 @@ export function ExpiryBanner({
   canReconnect?: boolean;
 }) {
   if (warnings.warnings.length === 0) return null;
-  const broken = warnings.warnings.some((w) => w.kind !== "expiring" && w.kind !== "data_access_expiring");
+  const broken = warnings.warnings.some((w) => !["expiring", "data_access_expiring", "user_token_replaced"].includes(w.kind));
   const needsReapproval = warnings.warnings.some((w) => w.kind === "data_access_expiring" || w.kind === "data_access_expired");
   const needsReconnect = warnings.warnings.some((w) => w.kind !== "data_access_expiring" && w.kind !== "data_access_expired");
   const reconnect = startFacebookConnect.bind(null, slug);

@@ -78,6 +78,12 @@ export function IdentityCard({
         </div>
       </dl>
       {t?.lastError && t.status !== "active" && <p className="text-sm text-red-700">{t.lastError}</p>}
+      {!t && i.replacedBy && (
+        <p className="text-sm text-amber-800" data-testid="user-token-replaced">
+          User token replaced by {i.replacedBy.name ?? "another login"}&apos;s login (one per member and workspace). Its Pages keep working
+          on their Page tokens.
+        </p>
+      )}
       {i.declinedScopes.length > 0 && (
         <p className="text-sm text-amber-800">
           Not allowed on Facebook: {i.declinedScopes.join(", ")}. Reconnect and allow them if automations need them.

@@ -5,6 +5,7 @@ import { OptimisticItem, LiveStatusBadge } from "./pages-state";
 import { useChecking, type CheckVars, type DisconnectPageVars } from "./page-row-actions";
 import { PageCapabilities } from "./page-capabilities";
 import { PageInstagram } from "./page-instagram";
+import { SelectPage } from "./bulk-actions";
 
 function earliest(values: (string | null)[]): string | null {
   const v = values.filter((x): x is string => x !== null).sort();
@@ -36,6 +37,7 @@ export function PageRow({
   return (
     <OptimisticItem hideKey={hideKey} data-testid="page-row" data-page-id={page.id} className="pr">
       <div className="pr-page">
+        {canManage && <SelectPage id={page.id} name={page.name} />}
         {page.pictureUrl ? (
           // Facebook CDN pictures: a plain <img> (no image optimiser round trip, no client JS).
           // eslint-disable-next-line @next/next/no-img-element

@@ -21,7 +21,12 @@ export async function startFacebookConnect(slug: string): Promise<void> {
 
 /** Re-approve on Facebook (dialog with auth_type=reauthorize): renews lapsed 90-day data access, then connects as usual. */
 export async function startFacebookReapprove(slug: string): Promise<void> {
-  await beginFacebookConnect(slug, { reauthorize: true });
+  await beginFacebookConnect(slug, { authType: "reauthorize" });
+}
+
+/** "Choose Pages again": the dialog with auth_type=rerequest (asks again for declined permissions and Pages). */
+export async function startFacebookRechoose(slug: string): Promise<void> {
+  await beginFacebookConnect(slug, { authType: "rerequest" });
 }
 
 export async function signOutAction(): Promise<void> {

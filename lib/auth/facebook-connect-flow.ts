@@ -9,15 +9,16 @@ import { requireWorkspace } from "./session";
  * binds the workspace to the flow server-side (a signed, httpOnly connect-intent cookie the callback re-checks),
  * then sends the browser to Facebook.
  */
-export async function beginFacebookConnect(slug: string, opts: { reauthorize?: boolean } = {}): Promise<void> {
+export async function beginFacebookConnect(slug: string, opts: { authType?: "reauthorize" | "rerequest" } = {}): Promise<void> {
   const { access } = await requireWorkspace(slug, "connections.manage", async () => null);
   (await cookies()).set(
     CONNECT_INTENT_COOKIE,
     signConnectIntent({ tenantId: access.tenantId, userId: access.userId }),
     connectIntentCookieOptions(),
   );
-  // auth_type=reauthorize: Facebook asks the person to approve again, which renews the 90-day data access.
-  await signIn("facebook", { redirectTo: `/t/${access.slug}` }, opts.reauthorize ? { auth_type: "reauthorize" } : undefined);
+  // auth_type=reauthorize: Facebook asks the person to approve again, which renews the 90-day data access;
+  // auth_type=rerequest: Facebook asks again for declined permissions (and the Pages to share).
+  await signIn("facebook", { redirectTo: `/t/${access.slug}` }, opts.authType ? { auth_type: opts.authType } : undefined);
 }
 
 /** Sign in (or up) from the landing page: no workspace is bound; a new person's connection goes to their own. */

@@ -8,6 +8,7 @@ import { DATA_ACCESS_DAYS, DAY_MS, deriveStatus } from "../tokens/status";
 import { env } from "../env";
 import type { FacebookConnection } from "./fetch-facebook-connection";
 import { saveInstagramAccounts } from "../instagram/save-instagram-accounts";
+import { recordReplacedLogins } from "./second-login";
 
 export interface SavedConnection {
   socialIdentityId: string;
@@ -18,6 +19,8 @@ export interface SavedConnection {
   /** Instagram accounts linked to the connected Pages, and those no longer linked (hidden). */
   instagramLinked: number;
   instagramUnlinked: number;
+  /** Other Facebook logins of this member whose user token this connect replaced (their Page tokens stay). */
+  replacedLogins: number;
 }
 
 /**
@@ -77,13 +80,15 @@ export async function saveFacebookConnection(
 
   // Replace: the person's active user token (whichever identity), page tokens for returned Pages, and this
   // identity's page tokens for Pages Facebook no longer returns.
-  const replaced = await tx.$queryRaw<{ id: string; token_type: "user" | "page"; facebook_page_id: string | null }[]>`
+  const replaced = await tx.$queryRaw<
+    { id: string; token_type: "user" | "page"; facebook_page_id: string | null; social_identity_id: string }[]
+  >`
     UPDATE ad_tokens SET deleted_at = now(), updated_at = now()
     WHERE tenant_id = ${tenantId}::uuid AND user_id = ${userId}::uuid AND platform = 'facebook' AND deleted_at IS NULL
       AND (token_type = 'user'
            OR facebook_page_id = ANY(${returnedPageUuids}::uuid[])
            OR social_identity_id = ${identity.id}::uuid)
-    RETURNING id, token_type, facebook_page_id`;
+    RETURNING id, token_type, facebook_page_id, social_identity_id`;
   const removedPageUuids = replaced
     .filter((r) => r.token_type === "page" && r.facebook_page_id && !returnedPageUuids.includes(r.facebook_page_id))
     .map((r) => r.facebook_page_id as string);
@@ -143,6 +148,7 @@ export async function saveFacebookConnection(
   await hidePagesWithoutActiveTokens(tx, removedPageUuids);
 
   const rotatedUser = replaced.filter((r) => r.token_type === "user").length;
+  const { replacedIdentityIds } = await recordReplacedLogins(tx, { tenantId, userId, newIdentityId: identity.id }, replaced);
   await appendAudit(tx, tenantId, userId, [
     {
       action: "facebook.connected",
@@ -173,5 +179,6 @@ export async function saveFacebookConnection(
     tokensRotated: replaced.length,
     instagramLinked: instagram.linked,
     instagramUnlinked: instagram.unlinked,
+    replacedLogins: replacedIdentityIds.length,
   };
 }

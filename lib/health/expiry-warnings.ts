@@ -11,7 +11,8 @@ import { env } from "../env";
  * since its last check already shows as expired. Identity and Page names only; never a token.
  */
 
-export type WarningKind = "expiring" | "data_access_expiring" | "data_access_expired" | "expired" | "revoked" | "invalid";
+export type WarningKind =
+  "user_token_replaced" | "expiring" | "data_access_expiring" | "data_access_expired" | "expired" | "revoked" | "invalid";
 
 export interface ExpiryWarning {
   socialIdentityId: string;
@@ -26,6 +27,8 @@ export interface ExpiryWarning {
   /** Pages whose token has a problem (first few names, and how many in all). */
   pageNames: string[];
   pagesAffected: number;
+  /** For "user_token_replaced": the login whose connect replaced this login's user token. */
+  replacedByName?: string | null;
 }
 
 export interface ExpiryWarnings {
@@ -36,6 +39,7 @@ export interface ExpiryWarnings {
 }
 
 const RANK: Record<WarningKind, number> = {
+  user_token_replaced: 0,
   data_access_expiring: 1,
   expiring: 2,
   data_access_expired: 3,
@@ -186,6 +190,11 @@ export function describeWarning(w: ExpiryWarning, now: Date): string {
       const days = at ? Math.max(0, Math.ceil((at.getTime() - now.getTime()) / DAY_MS)) : null;
       const when = days === null ? "soon" : days <= 1 ? "within a day" : `in ${days} days`;
       return `${owner} 90-day Facebook data access expires ${when}${at ? ` (${dateFormat.format(at)})` : ""}${pages}: re-approve to keep reading data.`;
+    }
+    case "user_token_replaced": {
+      const owner = w.identityName ?? "A Facebook login";
+      const by = w.replacedByName ? `${w.replacedByName}'s login` : "another login";
+      return `${owner}'s user token was replaced when ${by} was connected; its ${w.pagesAffected} Page${w.pagesAffected === 1 ? "" : "s"} keep working on their Page tokens. Reconnect as ${owner} to renew it.`;
     }
     case "data_access_expired": {
       const owner = w.identityName ? `${w.identityName}'s` : "A Facebook account's";

@@ -3,6 +3,7 @@ import { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/tenant-transaction";
 import type { TokenStatus } from "../db/generated/enums";
 import { env } from "../env";
+import { replacedLoginWarnings } from "../health/replaced-login-warnings";
 import { groupWarnings, MAX_WARNING_TOKENS, warningHorizon, type ExpiryWarnings, type WarningToken } from "../health/expiry-warnings";
 import { pageSearchSql } from "./page-filter";
 import { PAGE_SIZE, type DashboardQuery, type Sort, type SortDir, type StatusFilter } from "./dashboard-query";
@@ -79,6 +80,8 @@ export interface IdentityView {
   connectedAt: string;
   declinedScopes: string[];
   pageCount: number;
+  /** When this login has no active user token because the same member connected another login: that login. */
+  replacedBy: { id: string; name: string | null } | null;
   userToken: {
     id: string;
     status: TokenStatus;
@@ -96,6 +99,8 @@ export interface AttemptView {
   step: string | null;
   createdAt: string;
   declinedScopes: string[];
+  /** The Facebook login that attempt connected (its current name; null once it is gone). */
+  identityName: string | null;
 }
 
 export interface DashboardData {
@@ -260,7 +265,13 @@ export async function listIdentitiesAndAttempt(
                  'userToken', CASE WHEN ut.id IS NULL THEN NULL ELSE json_build_object(
                    'id', ut.id, 'status', ut.status, 'expiresAt', ut.expires_at,
                    'dataAccessExpiresAt', ut.data_access_expires_at, 'lastCheckedAt', ut.last_checked_at,
-                   'lastError', ut.last_error) END
+                   'lastError', ut.last_error) END,
+                 'replacedBy', CASE WHEN ut.id IS NULL THEN (
+                   SELECT json_build_object('id', s2.id, 'name', s2.name) FROM ad_tokens ot
+                   JOIN social_identities s2 ON s2.id = ot.social_identity_id
+                   WHERE ot.user_id = s.user_id AND ot.token_type = 'user' AND ot.deleted_at IS NULL
+                     AND ot.social_identity_id <> s.id AND s2.deleted_at IS NULL
+                   ORDER BY ot.created_at DESC LIMIT 1) END
                ) ORDER BY s.created_at, s.id)
         FROM social_identities s
         LEFT JOIN users u ON u.id = s.user_id
@@ -274,7 +285,10 @@ export async function listIdentitiesAndAttempt(
       ), '[]'::json),
       'attempt', (
         SELECT json_build_object('id', a.id, 'outcome', a.outcome, 'message', a.message, 'step', a.step,
-                                 'createdAt', a.created_at, 'declinedScopes', a.declined_scopes)
+                                 'createdAt', a.created_at, 'declinedScopes', a.declined_scopes,
+                                 'identityName', (SELECT si.name FROM social_identities si
+                                                  WHERE si.external_user_id = a.external_user_id AND si.platform = a.platform
+                                                    AND si.deleted_at IS NULL LIMIT 1))
         FROM connect_attempts a WHERE a.user_id = ${userId}::uuid
         ORDER BY a.created_at DESC LIMIT 1
       )
@@ -284,10 +298,15 @@ export async function listIdentitiesAndAttempt(
     expiresAt: t.expiresAt ? new Date(t.expiresAt) : null,
     dataAccessExpiresAt: t.dataAccessExpiresAt ? new Date(t.dataAccessExpiresAt) : null,
   }));
+  const identities = row?.result.identities ?? [];
   return {
-    identities: row?.result.identities ?? [],
+    identities,
     attempt: row?.result.attempt ?? null,
-    warnings: { warnings: groupWarnings(warningTokens, health.now, health.warningDays), warningDays: health.warningDays, now: health.now },
+    warnings: {
+      warnings: [...groupWarnings(warningTokens, health.now, health.warningDays), ...replacedLoginWarnings(identities)],
+      warningDays: health.warningDays,
+      now: health.now,
+    },
   };
 }
 

@@ -13,6 +13,9 @@ import { PagesToolbar, Pagination } from "@/components/dashboard/pages-toolbar";
 import { formatDateTime, formatNumber } from "@/components/format";
 import { ExpiryBanner } from "@/components/expiry-banner";
 import { startFacebookConnect } from "@/lib/auth/actions";
+import { PageFilters } from "@/components/dashboard/page-filters";
+import { BulkBar, BulkSelection } from "@/components/dashboard/bulk-actions";
+import { ConnectFollowUp, SecondLoginNotice } from "@/components/dashboard/connect-follow-up";
 
 type Params = Promise<{ slug: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -45,12 +48,14 @@ export default async function TenantDashboard({ params, searchParams }: { params
   const { pages, identities, attempt, nowMs, warnings } = value;
   const canManage = can(membership.role, "connections.manage");
   const connect = startFacebookConnect.bind(null, membership.slug);
+  const myLogins = identities.filter((i) => i.connectedById === user.id && i.userToken).map((i) => i.name ?? "a Facebook login");
   const connectButton = canManage ? (
-    <form action={connect}>
+    <form action={connect} className="flex flex-wrap items-center gap-3">
       <FacebookButton label="Connect Facebook" />
+      <SecondLoginNotice logins={myLogins} />
     </form>
   ) : null;
-  const filtered = Boolean(query.q || query.status);
+  const filtered = Boolean(query.q || query.status || query.ig || query.login);
 
   return (
     <>
@@ -64,7 +69,11 @@ export default async function TenantDashboard({ params, searchParams }: { params
               data-outcome={attempt.outcome}
               className={`rounded-xl border p-4 text-sm ${attempt.outcome === "failed" ? "border-red-300 bg-red-50 text-red-900" : "border-emerald-300 bg-emerald-50 text-emerald-900"}`}
             >
+              {attempt.outcome === "succeeded" && attempt.identityName && (
+                <p className="font-semibold" data-testid="connected-login">{`Connected ${attempt.identityName}'s Facebook account.`}</p>
+              )}
               <p className="font-medium">{attempt.message}</p>
+              {canManage && <ConnectFollowUp slug={membership.slug} attempt={attempt} />}
               <p className="mt-1 text-xs opacity-75">Your latest Connect Facebook · {formatDateTime(attempt.createdAt)}</p>
             </div>
           )}
@@ -114,13 +123,15 @@ export default async function TenantDashboard({ params, searchParams }: { params
                 {connectButton}
               </div>
             ) : (
-              <>
+              <BulkSelection>
                 <PagesToolbar slug={membership.slug} query={query} counts={pages.counts} searchedTotal={pages.searchedTotal} />
+                <PageFilters slug={membership.slug} query={query} logins={identities.map((i) => ({ id: i.id, name: i.name }))} />
+                {canManage && <BulkBar slug={membership.slug} query={query} matching={pages.matching} />}
                 {pages.rows.length === 0 ? (
                   <div data-testid="no-match" className="rounded-xl border border-slate-200 bg-white p-8 text-center text-slate-600">
                     <p>{filtered ? "No Pages match these filters." : "Nothing on this page."}</p>
                     <Link
-                      href={dashboardHref(membership.slug, query, { q: null, status: null, page: 1 })}
+                      href={dashboardHref(membership.slug, query, { q: null, status: null, ig: false, login: null, page: 1 })}
                       className="mt-2 inline-block font-medium text-blue-700 underline"
                     >
                       Show all Pages
@@ -158,7 +169,7 @@ export default async function TenantDashboard({ params, searchParams }: { params
                   matching={pages.matching}
                   pageSize={pages.pageSize}
                 />
-              </>
+              </BulkSelection>
             )}
           </section>
         </main>
