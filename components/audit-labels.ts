@@ -11,10 +11,11 @@ export const AUDIT_LABEL: Record<string, string> = {
   "identity.revoked_on_facebook": "App access revoked on Facebook",
   "identity.revoke_failed": "Revoke on Facebook failed",
   "tokens.reencrypted": "Tokens re-encrypted under a new key",
+  "facebook.user_token_replaced": "User token replaced by another Facebook login",
 };
 
 /** A short, token-free summary of an event's details. */
-export function auditSummary(action: string, details: unknown): string | null {
+export function auditSummary(action: string, details: unknown, relatedName: string | null = null): string | null {
   if (!details || typeof details !== "object" || Array.isArray(details)) return null;
   const d = details as Record<string, unknown>;
   if (action === "token.status_changed" && typeof d.from === "string" && typeof d.to === "string") {
@@ -22,6 +23,7 @@ export function auditSummary(action: string, details: unknown): string | null {
   }
   if (action === "facebook.connected" && typeof d.pages === "number") return `${d.pages} Page${d.pages === 1 ? "" : "s"}`;
   if (action === "member.added" && typeof d.role === "string") return `as ${d.role}`;
+  if (action === "facebook.user_token_replaced") return `by ${relatedName ?? "another login"}'s login; its Page tokens keep working`;
   if (action === "identity.disconnected" && typeof d.tokensSoftDeleted === "number") return `${d.tokensSoftDeleted} token(s) disconnected`;
   return null;
 }

@@ -34,6 +34,8 @@ export interface AuditRow {
   details: Prisma.JsonValue;
   actorName: string | null;
   createdAt: string;
+  /** A second Facebook login the event names (details.replacedBySocialIdentityId), by its name now. */
+  relatedName: string | null;
 }
 
 /**
@@ -47,7 +49,8 @@ export async function listAuditPage(tx: Tx, opts: { page: number; pageSize: numb
     SELECT a.id, a.action, a.target_type AS "targetType", a.target_id AS "targetId", a.details,
            to_json(a.created_at) #>> '{}' AS "createdAt",
            actor.name AS "actorName",
-           COALESCE(fp.name, si.name, tp.name, ti.name, mu.name, mu.email, tn.name) AS "targetName"
+           COALESCE(fp.name, si.name, tp.name, ti.name, mu.name, mu.email, tn.name) AS "targetName",
+           rel.name AS "relatedName"
     FROM audit_events a
     LEFT JOIN users actor ON actor.id = a.actor_user_id
     LEFT JOIN facebook_pages fp ON a.target_type = 'facebook_page' AND fp.id = CASE WHEN a.target_type = 'facebook_page' AND a.target_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN a.target_id::uuid END
@@ -58,6 +61,7 @@ export async function listAuditPage(tx: Tx, opts: { page: number; pageSize: numb
     LEFT JOIN memberships m ON a.target_type = 'membership' AND m.id = CASE WHEN a.target_type = 'membership' AND a.target_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN a.target_id::uuid END
     LEFT JOIN users mu ON mu.id = m.user_id
     LEFT JOIN tenants tn ON a.target_type = 'tenant' AND tn.id = a.tenant_id
+    LEFT JOIN social_identities rel ON rel.id = CASE WHEN a.details->>'replacedBySocialIdentityId' ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN (a.details->>'replacedBySocialIdentityId')::uuid END
     ORDER BY a.created_at DESC, a.id DESC
     LIMIT ${size + 1} OFFSET ${offset}`;
   return { rows: rows.slice(0, size), hasMore: rows.length > size };

@@ -4,6 +4,9 @@ import { withMembership } from "../tenancy/membership";
 import { loadDashboardData } from "../workspace/dashboard-data";
 import { parseDashboardQuery } from "../workspace/dashboard-query";
 import { describeWarning } from "../health/expiry-warnings";
+import { listAuditPage } from "../audit/audit-log";
+import { withTenant } from "../db/tenant-transaction";
+import { auditSummary } from "../../components/audit-labels";
 
 /**
  * One member, two Facebook logins in one workspace: the second connect replaces the first login's user token (one
@@ -88,6 +91,11 @@ describe("a second Facebook login for the same member", () => {
         details: { replacedBySocialIdentityId: secondCard.id, pageTokensKept: true },
       },
     ]);
+    // The audit view names both logins: the replaced one as the target, the replacing one in the summary.
+    const page = await withTenant(member.tenantId, (tx) => listAuditPage(tx, { page: 1, pageSize: 50 }), { client: h.db.app });
+    const event = page.rows.find((r) => r.action === "facebook.user_token_replaced")!;
+    expect(event).toMatchObject({ targetName: "First Login", relatedName: "Second Login" });
+    expect(auditSummary(event.action, event.details, event.relatedName)).toBe("by Second Login's login; its Page tokens keep working");
   });
 
   it("reconnecting the same login is a rotation, not a replacement", async () => {
