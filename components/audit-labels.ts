@@ -22,10 +22,11 @@ export const AUDIT_LABEL: Record<string, string> = {
   "tiktok.connected": "TikTok connected",
   "tiktok.refresh_failed": "TikTok refresh refused: reconnect needed",
   "identity.revoked_on_tiktok": "App access revoked on TikTok",
+  "facebook.user_token_replaced": "User token replaced by another Facebook login",
 };
 
 /** A short, token-free summary of an event's details. */
-export function auditSummary(action: string, details: unknown): string | null {
+export function auditSummary(action: string, details: unknown, relatedName: string | null = null): string | null {
   if (!details || typeof details !== "object" || Array.isArray(details)) return null;
   const d = details as Record<string, unknown>;
   if (action === "token.status_changed" && typeof d.from === "string" && typeof d.to === "string") {
@@ -40,6 +41,7 @@ export function auditSummary(action: string, details: unknown): string | null {
   if (action.startsWith("webhook_endpoint.") && typeof d.host === "string") {
     return `${d.host}${d.reason === "sustained_failure" ? " (failed for about a day)" : ""}`;
   }
+  if (action === "facebook.user_token_replaced") return `by ${relatedName ?? "another login"}'s login; its Page tokens keep working`;
   if (action === "identity.disconnected" && typeof d.tokensSoftDeleted === "number") return `${d.tokensSoftDeleted} token(s) disconnected`;
   return null;
 }

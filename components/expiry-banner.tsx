@@ -1,6 +1,7 @@
-import { startFacebookConnect } from "@/lib/auth/actions";
+import { startFacebookConnect, startFacebookReapprove } from "@/lib/auth/actions";
 import { describeWarning, type ExpiryWarnings } from "@/lib/health/expiry-warnings";
 import { FacebookButton } from "./facebook-button";
+import { buttonClass } from "./ui/button";
 
 /**
  * Server component: a banner listing Facebook connections that expire soon or no longer work, with a Reconnect
@@ -18,8 +19,11 @@ export function ExpiryBanner({
   canReconnect?: boolean;
 }) {
   if (warnings.warnings.length === 0) return null;
-  const broken = warnings.warnings.some((w) => w.kind !== "expiring");
+  const broken = warnings.warnings.some((w) => !["expiring", "data_access_expiring", "user_token_replaced"].includes(w.kind));
+  const needsReapproval = warnings.warnings.some((w) => w.kind === "data_access_expiring" || w.kind === "data_access_expired");
+  const needsReconnect = warnings.warnings.some((w) => w.kind !== "data_access_expiring" && w.kind !== "data_access_expired");
   const reconnect = startFacebookConnect.bind(null, slug);
+  const reapprove = startFacebookReapprove.bind(null, slug);
   return (
     <div
       role={broken ? "alert" : "status"}
@@ -29,8 +33,8 @@ export function ExpiryBanner({
     >
       <div className="min-w-0">
         <p className="font-semibold">
-          {broken ? "Some Facebook connections no longer work." : "A Facebook connection expires soon."} Reconnect to keep automations
-          running.
+          {broken ? "Some Facebook connections no longer work." : "A Facebook connection expires soon."}{" "}
+          {needsReconnect ? "Reconnect" : "Re-approve"} to keep automations running.
         </p>
         <ul className="mt-2 list-disc space-y-1 pl-5 text-sm">
           {warnings.warnings.map((w) => (
@@ -41,9 +45,25 @@ export function ExpiryBanner({
         </ul>
       </div>
       {canReconnect ? (
-        <form action={reconnect} className="shrink-0">
-          <FacebookButton label="Reconnect now" size="sm" />
-        </form>
+        <div className="flex shrink-0 flex-wrap gap-2">
+          {needsReapproval && (
+            <form action={reapprove}>
+              <button
+                type="submit"
+                data-testid="reapprove"
+                title="Opens Facebook to confirm the app may keep reading data for another 90 days"
+                className={buttonClass("facebook", "sm")}
+              >
+                Re-approve on Facebook
+              </button>
+            </form>
+          )}
+          {needsReconnect && (
+            <form action={reconnect}>
+              <FacebookButton label="Reconnect now" size="sm" />
+            </form>
+          )}
+        </div>
       ) : (
         <p className="shrink-0 text-sm">Ask an owner or admin of this workspace to reconnect.</p>
       )}

@@ -11,6 +11,8 @@ export const STATUS_NAME: Record<BadgeStatus, string> = {
   revoked: "Revoked",
   invalid: "Invalid",
   unchecked: "Unchecked",
+  data_access_expiring: "Data access expiring",
+  data_access_expired: "Data access expired",
   none: "No token",
   checking: "Checking…",
 };
@@ -19,6 +21,10 @@ export function statusText(status: BadgeStatus, expiresAt: string | null, nowMs:
   if (status === "expiring" && expiresAt) {
     const d = daysUntil(expiresAt, nowMs);
     return d === 0 ? "Expires today" : `Expiring in ${d} day${d === 1 ? "" : "s"}`;
+  }
+  if (status === "data_access_expiring" && expiresAt) {
+    const d = daysUntil(expiresAt, nowMs);
+    return d === 0 ? "Data access ends today" : `Data access expiring in ${d} day${d === 1 ? "" : "s"}`;
   }
   return STATUS_NAME[status];
 }

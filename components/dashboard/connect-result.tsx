@@ -1,8 +1,9 @@
 import type { AttemptView } from "@/lib/workspace/dashboard-data";
 import { formatDateTime } from "../format";
+import { ConnectFollowUp } from "./connect-follow-up";
 
 /** How the person's latest Connect Facebook (or TikTok) went (shown until the next one). */
-export function ConnectResult({ attempt }: { attempt: AttemptView | null }) {
+export function ConnectResult({ slug, attempt, canManage }: { slug: string; attempt: AttemptView | null; canManage: boolean }) {
   if (!attempt) return null;
   const failed = attempt.outcome === "failed";
   return (
@@ -12,7 +13,14 @@ export function ConnectResult({ attempt }: { attempt: AttemptView | null }) {
       data-outcome={attempt.outcome}
       className={`flex flex-wrap items-baseline gap-x-3 gap-y-1 rounded-xl border px-4 py-3 text-sm ${failed ? "border-red-300 bg-red-50 text-red-900" : "border-emerald-300 bg-emerald-50 text-emerald-900"}`}
     >
+      {attempt.outcome === "succeeded" && attempt.identityName && (
+        <p
+          className="font-semibold"
+          data-testid="connected-login"
+        >{`Connected ${attempt.identityName}'s ${attempt.platform === "tiktok" ? "TikTok" : "Facebook"} account.`}</p>
+      )}
       <p className="font-medium">{attempt.message}</p>
+      {canManage && <ConnectFollowUp slug={slug} attempt={attempt} />}
       <p className="text-xs opacity-75">
         Your latest Connect {attempt.platform === "tiktok" ? "TikTok" : "Facebook"} · {formatDateTime(attempt.createdAt)}
       </p>

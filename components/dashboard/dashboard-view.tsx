@@ -13,6 +13,7 @@ import { PagesStateProvider } from "@/components/dashboard/pages-state";
 import { ConnectResult } from "@/components/dashboard/connect-result";
 import { IdentitiesSection } from "@/components/dashboard/identities-section";
 import { PagesSection } from "@/components/dashboard/pages-section";
+import { SecondLoginNotice } from "@/components/dashboard/connect-follow-up";
 
 /**
  * The workspace dashboard from its data: the latest connect's outcome, the token-health banner, the Facebook
@@ -34,11 +35,14 @@ export function DashboardView({
 }) {
   const canManage = can(membership.role, "connections.manage");
   const connect = startFacebookConnect.bind(null, membership.slug);
+  const facebookIdentities = value.identities.filter((i) => i.platform !== "tiktok");
+  const myLogins = facebookIdentities.filter((i) => i.connectedById === user.id && i.userToken).map((i) => i.name ?? "a Facebook login");
   const connectTikTok = tiktokEnabled() ? startTikTokConnect.bind(null, membership.slug) : null;
   const connectButton = canManage ? (
     <div className="flex flex-wrap gap-2">
-      <form action={connect}>
+      <form action={connect} className="flex flex-wrap items-center gap-3">
         <FacebookButton label="Connect Facebook" size="sm" />
+        <SecondLoginNotice logins={myLogins} />
       </form>
       {connectTikTok && (
         <form action={connectTikTok}>
@@ -47,14 +51,13 @@ export function DashboardView({
       )}
     </div>
   ) : null;
-  const facebookIdentities = value.identities.filter((i) => i.platform !== "tiktok");
 
   return (
     <>
       <TenantHeader current={membership} tenants={tenants} userName={user.name} tab="pages" />
       <PagesStateProvider>
         <main className="mx-auto max-w-6xl space-y-4 px-4 py-4 sm:space-y-5 sm:py-5">
-          <ConnectResult attempt={value.attempt} />
+          <ConnectResult slug={membership.slug} attempt={value.attempt} canManage={canManage} />
           <ExpiryBanner slug={membership.slug} warnings={value.warnings} canReconnect={canManage} />
           <IdentitiesSection
             slug={membership.slug}
@@ -80,6 +83,7 @@ export function DashboardView({
             canManage={canManage}
             nowMs={value.nowMs}
             connectButton={connectButton}
+            logins={facebookIdentities.map((i) => ({ id: i.id, name: i.name }))}
           />
         </main>
       </PagesStateProvider>

@@ -50,6 +50,12 @@ export function IdentityCard({
             · <span title={formatDateTime(i.connectedAt)}>{formatDate(i.connectedAt)}</span> · {plural(i.pageCount, "Page")}
           </p>
           {t?.lastError && t.status !== "active" && <p className="text-sm text-red-700">{t.lastError}</p>}
+          {!t && i.replacedBy && (
+            <p className="text-sm text-amber-800" data-testid="user-token-replaced">
+              User token replaced by {i.replacedBy.name ?? "another login"}&apos;s login (one per member and workspace). Its Pages keep
+              working on their Page tokens.
+            </p>
+          )}
           {i.declinedScopes.length > 0 && (
             <p className="text-sm text-amber-800">
               Not allowed on Facebook: {i.declinedScopes.join(", ")}. Reconnect and allow them if automations need them.
@@ -58,7 +64,14 @@ export function IdentityCard({
         </div>
       </div>
       <div className="flex flex-wrap items-center gap-x-6 gap-y-2 text-sm">
-        {t ? <LiveStatusBadge token={t} nowMs={nowMs} /> : <StatusBadge status="none" expiresAt={null} nowMs={nowMs} />}
+        {t ? (
+          <LiveStatusBadge
+            token={{ ...t, expiresAt: t.status === "data_access_expiring" ? t.dataAccessExpiresAt : t.expiresAt }}
+            nowMs={nowMs}
+          />
+        ) : (
+          <StatusBadge status="none" expiresAt={null} nowMs={nowMs} />
+        )}
         <dl className="flex gap-6">
           <div>
             <dt className="text-xs text-slate-500">User token expires</dt>

@@ -6,6 +6,9 @@ import { buttonClass } from "../ui/button";
 import { ExpiryText } from "./expiry-text";
 import { OptimisticItem, LiveStatusBadge } from "./pages-state";
 import { useChecking, type CheckVars, type DisconnectPageVars } from "./page-row-actions";
+import { PageCapabilities } from "./page-capabilities";
+import { PageInstagram } from "./page-instagram";
+import { SelectPage } from "./bulk-actions";
 
 function earliest(values: (string | null)[]): string | null {
   const v = values.filter((x): x is string => x !== null).sort();
@@ -37,26 +40,34 @@ export function PageRow({
   return (
     <OptimisticItem hideKey={hideKey} data-testid="page-row" data-page-id={page.id} className="pr">
       <div className="pr-page">
+        {canManage && <SelectPage id={page.id} name={page.name} />}
         <Avatar src={page.pictureUrl} name={page.name} size={40} />
         <div className="min-w-0">
           <p className="pr-name">{page.name}</p>
           <p className="pr-sub">{page.category ?? "No category"}</p>
+          <PageInstagram accounts={page.instagram} />
         </div>
       </div>
 
-      <div className="pr-tasks" aria-label="Tasks on this Page">
-        {page.tasks.length === 0 ? (
-          <i className="text-xs text-slate-400">No tasks</i>
-        ) : (
-          page.tasks.map((task) => <span key={task}>{task}</span>)
-        )}
+      <div>
+        <div className="pr-tasks" aria-label="Tasks on this Page">
+          {page.tasks.length === 0 ? (
+            <i className="text-xs text-slate-400">No tasks</i>
+          ) : (
+            page.tasks.map((task) => <span key={task}>{task}</span>)
+          )}
+        </div>
+        <PageCapabilities page={page} />
       </div>
 
       <div className="pr-tok">
         {page.tokens.length === 0 && <StatusBadge status="none" expiresAt={null} nowMs={nowMs} />}
         {page.tokens.map((t) => (
           <div key={t.id}>
-            <LiveStatusBadge token={t} nowMs={nowMs} />
+            <LiveStatusBadge
+              token={{ ...t, expiresAt: t.status === "data_access_expiring" ? t.dataAccessExpiresAt : t.expiresAt }}
+              nowMs={nowMs}
+            />
             <span className="pr-who">
               {`${t.identityName ?? "Unknown person"}'s token${t.ownerName && t.ownerName !== t.identityName ? ` · added by ${t.ownerName}` : ""}`}
             </span>

@@ -6,6 +6,8 @@ import { formatNumber } from "../format";
 import { PagesList } from "./pages-list";
 import { PagesPagination, PagesToolbar } from "./pages-toolbar";
 import { SortLink } from "./sort-link";
+import { PageFilters } from "./page-filters";
+import { BulkBar, BulkSelection } from "./bulk-actions";
 
 /** The Pages: heading, toolbar (search, paging, filters, sort), the table, and paging again below long lists. */
 export function PagesSection({
@@ -15,6 +17,7 @@ export function PagesSection({
   canManage,
   nowMs,
   connectButton,
+  logins,
 }: {
   slug: string;
   query: DashboardQuery;
@@ -22,6 +25,8 @@ export function PagesSection({
   canManage: boolean;
   nowMs: number;
   connectButton: ReactNode;
+  /** The workspace's Facebook logins, for the "connected through" filter. */
+  logins: { id: string; name: string | null }[];
 }) {
   return (
     <section aria-labelledby="pages-heading" className="space-y-3">
@@ -34,8 +39,10 @@ export function PagesSection({
       {pages.tenantTotal === 0 ? (
         <EmptyState canManage={canManage}>{connectButton}</EmptyState>
       ) : (
-        <>
+        <BulkSelection>
           <PagesToolbar slug={slug} query={query} pages={pages} />
+          <PageFilters slug={slug} query={query} logins={logins} />
+          {canManage && <BulkBar slug={slug} query={query} matching={pages.matching} />}
           {pages.rows.length === 0 ? (
             <NoMatch slug={slug} query={query} />
           ) : (
@@ -44,7 +51,7 @@ export function PagesSection({
           {pages.pageCount > 1 && pages.rows.length > 10 && (
             <PagesPagination slug={slug} query={query} pages={pages} testId="pagination-bottom" />
           )}
-        </>
+        </BulkSelection>
       )}
     </section>
   );
@@ -106,9 +113,9 @@ function EmptyState({ canManage, children }: { canManage: boolean; children: Rea
 function NoMatch({ slug, query }: { slug: string; query: DashboardQuery }) {
   return (
     <div data-testid="no-match" className="card p-8 text-center text-slate-600">
-      <p>{query.q || query.status ? "No Pages match these filters." : "Nothing on this page."}</p>
+      <p>{query.q || query.status || query.ig || query.login ? "No Pages match these filters." : "Nothing on this page."}</p>
       <Link
-        href={dashboardHref(slug, query, { q: null, status: null, page: 1 })}
+        href={dashboardHref(slug, query, { q: null, status: null, ig: false, login: null, page: 1 })}
         className="mt-2 inline-block font-medium text-blue-700 underline"
       >
         Show all Pages

@@ -29,6 +29,8 @@ export function PagesToolbar({ slug, query, pages }: { slug: string; query: Dash
           className="flex min-w-0 flex-1 basis-72 items-center gap-2 sm:max-w-md"
         >
           {query.status && <input type="hidden" name="status" value={query.status} />}
+          {query.ig && <input type="hidden" name="ig" value="1" />}
+          {query.login && <input type="hidden" name="login" value={query.login} />}
           <label className="sr-only" htmlFor="page-search">
             Search Pages by name
           </label>

@@ -56,11 +56,26 @@ export interface FailNextOptions {
   };
 }
 
+export interface InstagramInput {
+  id: string;
+  username: string;
+  name?: string;
+  quotaUsage?: number;
+}
+
 export interface PageInput {
   id: string;
   name: string;
   category?: string;
   tasks?: string[];
+  instagram?: InstagramInput;
+}
+
+export interface BusinessInput {
+  id: string;
+  name: string;
+  ownedPages?: PageInput[];
+  clientPages?: PageInput[];
 }
 
 export interface PersonSummary {
@@ -160,8 +175,23 @@ export class EmulatorControl {
   }
 
   /** Creates a test person; pages default to none. Returns the new app-scoped id. */
-  createPerson(person: { name: string; email?: string; pages?: PageInput[] }): Promise<{ id: string; name: string }> {
+  createPerson(person: {
+    name: string;
+    email?: string;
+    pages?: PageInput[];
+    businesses?: BusinessInput[];
+  }): Promise<{ id: string; name: string }> {
     return this.call("POST", "/people", person);
+  }
+
+  /** Links an Instagram account to one of the person's Pages, or unlinks it (null). */
+  setInstagram(personId: string, pageId: string, instagram: InstagramInput | null): Promise<{ ok: true; linked: boolean }> {
+    return this.call("PUT", `/people/${encodeURIComponent(personId)}/pages/${encodeURIComponent(pageId)}/instagram`, { instagram });
+  }
+
+  /** Sets when the person's 90-day data access lapses: now + seconds (≤ 0 = lapsed; reads then fail with 190/493). */
+  setDataAccess(personId: string, expiresInSeconds: number): Promise<{ ok: true; dataAccessExpiresAt: number }> {
+    return this.call("POST", `/people/${encodeURIComponent(personId)}/data-access`, { expiresInSeconds });
   }
 
   async people(): Promise<PersonSummary[]> {

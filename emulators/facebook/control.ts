@@ -4,7 +4,7 @@ import type { EmulatorContext } from "./context.js";
 import { makeRule, parseFailSpec } from "./failures.js";
 import { HttpError, isRecord } from "./http-util.js";
 import { LONG_LIVED_SECONDS, SHORT_LIVED_SECONDS } from "./state.js";
-import type { AppUsage, FailNextSpec, Grant, PageRecord, TokenRecord, TokenType } from "./types.js";
+import type { AppUsage, BusinessRecord, FailNextSpec, Grant, InstagramRecord, PageRecord, TokenRecord, TokenType } from "./types.js";
 
 export interface ControlResult {
   status: number;
@@ -121,7 +121,52 @@ function parsePage(v: unknown): PageRecord {
   if (typeof id !== "string" || typeof name !== "string") throw bad("each page needs string id and name");
   const category = typeof v["category"] === "string" ? v["category"] : "Community";
   const tasks = optStrList(v, "tasks") ?? ["ANALYZE"];
-  return { id, name, category, tasks: [...tasks] };
+  const ig = v["instagram"];
+  return { id, name, category, tasks: [...tasks], instagram: ig === undefined || ig === null ? undefined : parseInstagram(ig) };
+}
+
+function parseInstagram(v: unknown): InstagramRecord {
+  if (!isRecord(v)) throw bad("instagram must be an object");
+  const id = v["id"];
+  const username = v["username"];
+  if (typeof id !== "string" || typeof username !== "string") throw bad("instagram needs string id and username");
+  const name = typeof v["name"] === "string" ? v["name"] : username;
+  return { id, username, name, quotaUsage: optNum(v, "quotaUsage") ?? 0 };
+}
+
+function parseBusiness(v: unknown): BusinessRecord {
+  if (!isRecord(v)) throw bad("each business must be an object");
+  const id = v["id"];
+  const name = v["name"];
+  if (typeof id !== "string" || typeof name !== "string") throw bad("each business needs string id and name");
+  const list = (key: string): PageRecord[] => {
+    const raw = v[key] ?? [];
+    if (!Array.isArray(raw)) throw bad(`${key} must be an array`);
+    const items: unknown[] = raw;
+    return items.map(parsePage);
+  };
+  return { id, name, ownedPages: list("ownedPages"), clientPages: list("clientPages") };
+}
+
+/** Links (object) or unlinks (null) an Instagram account on one of the person's Pages (direct or business). */
+function setInstagram(ctx: EmulatorContext, personId: string, pageId: string, body: Body): ControlResult {
+  if (!ctx.state.people.has(personId)) throw new HttpError(404, `unknown person ${personId}`);
+  const page = ctx.state.findPage(personId, pageId);
+  if (page === undefined) throw new HttpError(404, `person ${personId} has no Page ${pageId}`);
+  const ig = body["instagram"];
+  page.instagram = ig === null || ig === undefined ? undefined : parseInstagram(ig);
+  return ok({ ok: true, linked: page.instagram !== undefined });
+}
+
+/** Moves a person's data-access expiry to now + expiresInSeconds (negative or 0 = already lapsed). */
+function setDataAccess(ctx: EmulatorContext, personId: string, body: Body): ControlResult {
+  if (!ctx.state.people.has(personId)) throw new HttpError(404, `unknown person ${personId}`);
+  const seconds = optNum(body, "expiresInSeconds");
+  if (seconds === undefined) throw bad("expiresInSeconds must be a number");
+  const at = ctx.state.nowSec() + seconds;
+  ctx.state.dataAccess.set(personId, at);
+  for (const rec of ctx.state.tokens.values()) if (rec.personId === personId) rec.dataAccessExpiresAt = at;
+  return ok({ ok: true, dataAccessExpiresAt: at });
 }
 
 function putPages(ctx: EmulatorContext, personId: string, body: Body): ControlResult {
@@ -168,10 +213,13 @@ function createPerson(ctx: EmulatorContext, body: Body): ControlResult {
   const raw = body["pages"] ?? [];
   if (!Array.isArray(raw)) throw bad("pages must be an array");
   const list: unknown[] = raw;
+  const rawBusinesses = body["businesses"] ?? [];
+  if (!Array.isArray(rawBusinesses)) throw bad("businesses must be an array");
+  const businessList: unknown[] = rawBusinesses;
   createdPeople++;
   const id = String(5_000_000 + Math.floor(Math.random() * 1_000_000) * 100 + (createdPeople % 100));
   if (ctx.state.people.has(id)) throw new HttpError(409, "id clash, try again");
-  ctx.state.people.set(id, { id, name: name.trim(), email, pages: list.map(parsePage) });
+  ctx.state.people.set(id, { id, name: name.trim(), email, pages: list.map(parsePage), businesses: businessList.map(parseBusiness) });
   return ok({ id, name: name.trim() });
 }
 
@@ -278,5 +326,9 @@ export function handleControl(ctx: EmulatorContext, method: string, path: string
   }
   const pages = /^\/people\/([^/]+)\/pages$/.exec(path);
   if (method === "PUT" && pages?.[1] !== undefined) return putPages(ctx, pages[1], body);
+  const ig = /^\/people\/([^/]+)\/pages\/([^/]+)\/instagram$/.exec(path);
+  if (method === "PUT" && ig?.[1] !== undefined && ig[2] !== undefined) return setInstagram(ctx, ig[1], ig[2], body);
+  const da = /^\/people\/([^/]+)\/data-access$/.exec(path);
+  if (method === "POST" && da?.[1] !== undefined) return setDataAccess(ctx, da[1], body);
   throw new HttpError(404, `unknown control endpoint ${key}`);
 }

@@ -12,6 +12,8 @@ export interface DialogParams {
   scopes: string[];
   codeChallenge: string;
   codeChallengeMethod: string;
+  /** "reauthorize" asks the person to approve again (renews lapsed 90-day data access); "rerequest" re-asks declined scopes. */
+  authType: string;
 }
 
 /** Scopes a person cannot refuse in the real dialog. */
@@ -78,6 +80,7 @@ export function renderDialog(action: string, params: DialogParams, people: Perso
     hidden("requested_scopes", params.scopes.join(",")),
     hidden("code_challenge", params.codeChallenge),
     hidden("code_challenge_method", params.codeChallengeMethod),
+    hidden("auth_type", params.authType),
   ].join("\n");
   const peopleRows = people.map((p, i) => personRow(p, i === 0)).join("\n");
   const scopeRows = params.scopes.length === 0 ? '<p class="muted">No permissions requested.</p>' : params.scopes.map(scopeRow).join("\n");
@@ -87,6 +90,7 @@ export function renderDialog(action: string, params: DialogParams, people: Perso
 <body><main>
 <h1>Facebook Login emulator</h1>
 <p class="muted">App ${h(params.clientId)} wants to access your account. Redirect: ${h(params.redirectUri)}</p>
+${params.authType === "reauthorize" ? '<p id="reauthorize">Re-approve: confirm the app may keep accessing your data for another 90 days.</p>' : ""}
 <form method="post" action="${h(action)}">
 ${hiddenFields}
 <fieldset><legend>Continue as</legend>

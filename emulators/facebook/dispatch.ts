@@ -3,7 +3,16 @@ import { checkProof, looksLikeAppToken, tokenFromRequest } from "./auth.js";
 import type { EmulatorContext } from "./context.js";
 import { GraphError, errorResult, jsonResult } from "./errors.js";
 import { failureResult, takeFailure } from "./failures.js";
-import { handleAccounts, handleDebugToken, handleMe, handlePermissions } from "./graph.js";
+import {
+  handleAccounts,
+  handleBusinessPages,
+  handleBusinesses,
+  handleDebugToken,
+  handleMe,
+  handlePageNode,
+  handlePermissions,
+  handlePublishingLimit,
+} from "./graph.js";
 import { FEED_PATH, handleFeedGet, handleFeedPost } from "./feed.js";
 import { formToParams, isRecord } from "./http-util.js";
 import { handleAccessToken } from "./oauth.js";
@@ -81,6 +90,14 @@ async function route(ctx: EmulatorContext, req: GraphRequest, signal: AbortSigna
   const feed = FEED_PATH.exec(req.path);
   if (feed?.[1] !== undefined && m === "POST") return jsonResult(200, handleFeedPost(ctx, req, feed[1]));
   if (feed?.[1] !== undefined && m === "GET") return jsonResult(200, handleFeedGet(ctx, req, feed[1]));
+  if (m === "GET" && req.path === "/me/businesses") return jsonResult(200, handleBusinesses(ctx, req));
+  const edge = /^\/(\d+)\/(owned_pages|client_pages|content_publishing_limit)$/.exec(req.path);
+  if (m === "GET" && edge?.[1] !== undefined) {
+    if (edge[2] === "content_publishing_limit") return jsonResult(200, handlePublishingLimit(ctx, req, edge[1]));
+    return jsonResult(200, handleBusinessPages(ctx, req, edge[1], edge[2] === "owned_pages" ? "owned" : "client"));
+  }
+  const node = /^\/(\d+)$/.exec(req.path);
+  if (m === "GET" && node?.[1] !== undefined) return jsonResult(200, handlePageNode(ctx, req, node[1]));
   if (req.path === "/" && m === "POST") throw new GraphError(100, "(#100) The parameter batch is required");
   throw unsupported(req);
 }

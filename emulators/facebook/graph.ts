@@ -19,6 +19,7 @@ const PAGE_FIELDS = new Set([
   "link",
   "is_published",
   "fan_count",
+  "instagram_business_account",
 ]);
 const DEFAULT_ACCOUNT_FIELDS = ["access_token", "category", "category_list", "name", "id", "tasks"];
 /** Scopes whose grant can be limited to some Pages (granular_scopes target_ids). */
@@ -84,8 +85,17 @@ function userField(ctx: EmulatorContext, req: GraphRequest, rec: TokenRecord, fi
   }
 }
 
-function pageNode(req: GraphRequest, page: PageRecord, field: string, token: () => string): unknown {
+/** `instagram_business_account{…}`: only with instagram_basic granted (the field is left out otherwise). */
+function instagramNode(req: GraphRequest, page: PageRecord, grant: TokenRecord["grant"]): unknown {
+  const ig = page.instagram;
+  if (ig === undefined || !grant.scopes.includes("instagram_basic")) return undefined;
+  return { id: ig.id, username: ig.username, name: ig.name, profile_picture_url: pictureUrl(req.baseUrl, ig.id) };
+}
+
+function pageNode(req: GraphRequest, page: PageRecord, field: string, token: () => string, grant?: TokenRecord["grant"]): unknown {
   switch (field) {
+    case "instagram_business_account":
+      return grant === undefined ? undefined : instagramNode(req, page, grant);
     case "id":
       return page.id;
     case "name":
@@ -128,7 +138,7 @@ export function handleMe(ctx: EmulatorContext, req: GraphRequest): Obj {
     if (page === undefined) throw new GraphError(190, UNKNOWN_TOKEN_MESSAGE);
     const want = fields ?? ["id", "name"];
     checkFields(want, PAGE_FIELDS, "Page");
-    return pick(want, (f) => pageNode(req, page, f, () => rec.token));
+    return pick(want, (f) => pageNode(req, page, f, () => rec.token, rec.grant));
   }
   const want = fields ?? ["id", "name"];
   checkFields(want, USER_FIELDS, "User");
@@ -197,6 +207,17 @@ function pageWindow(pages: PageRecord[], req: GraphRequest, limit: number): [num
 }
 
 function pagingUrl(req: GraphRequest, ctx: EmulatorContext, limit: number, key: "after" | "before", cursor: string): string {
+  return pagingUrlFor(req.path, req, ctx, limit, key, cursor);
+}
+
+function pagingUrlFor(
+  path: string,
+  req: GraphRequest,
+  ctx: EmulatorContext,
+  limit: number,
+  key: "after" | "before",
+  cursor: string,
+): string {
   const q = new URLSearchParams();
   const token = tokenFromRequest(req);
   if (token !== undefined) q.set("access_token", token);
@@ -206,7 +227,96 @@ function pagingUrl(req: GraphRequest, ctx: EmulatorContext, limit: number, key: 
   }
   q.set("limit", String(limit));
   q.set(key, cursor);
-  return `${req.baseUrl}/${ctx.config.apiVersion}/me/accounts?${q.toString()}`;
+  return `${req.baseUrl}/${ctx.config.apiVersion}${path}?${q.toString()}`;
+}
+
+/** Facebook's answer once the person's 90-day data access has lapsed: the token stays valid, reads fail. */
+export const DATA_ACCESS_EXPIRED_MESSAGE = "The access token is invalid since the user hasn't engaged the app in longer than 90 days.";
+
+function requireDataAccess(ctx: EmulatorContext, rec: TokenRecord): void {
+  if (ctx.state.dataAccessExpired(rec.personId)) throw new GraphError(190, DATA_ACCESS_EXPIRED_MESSAGE, { subcode: 493 });
+}
+
+/** One window of a list of Pages with Facebook's cursor paging (shared by /me/accounts and the business edges). */
+function pagedPages(ctx: EmulatorContext, req: GraphRequest, rec: TokenRecord, pages: PageRecord[]): Obj {
+  const fields = parseFields(req.params.get("fields")) ?? DEFAULT_ACCOUNT_FIELDS;
+  checkFields(fields, PAGE_FIELDS, "Page");
+  const limit = parseLimit(req.params.get("limit"));
+  const [start, end] = pageWindow(pages, req, limit);
+  const slice = pages.slice(start, end);
+  const data = slice.map((p) => pick(fields, (f) => pageNode(req, p, f, () => pageTokenFor(ctx, rec, p), rec.grant)));
+  const first = slice[0];
+  const last = slice[slice.length - 1];
+  if (first === undefined || last === undefined) return { data };
+  const paging: Obj = { cursors: { before: encodeCursor(first.id), after: encodeCursor(last.id) } };
+  if (start > 0) paging["previous"] = pagingUrl(req, ctx, limit, "before", encodeCursor(first.id));
+  if (end < pages.length) paging["next"] = pagingUrl(req, ctx, limit, "after", encodeCursor(last.id));
+  return { data, paging };
+}
+
+function requireBusinessManagement(rec: TokenRecord): void {
+  if (rec.type === "PAGE") throw new GraphError(100, "(#100) Tried accessing nonexisting field (businesses) on node type (Page)");
+  if (!rec.grant.scopes.includes("business_management")) {
+    throw new GraphError(100, "(#100) Missing Permission: business_management", { status: 403 });
+  }
+}
+
+/** GET /me/businesses: the Business Manager portfolios the person belongs to (needs business_management). */
+export function handleBusinesses(ctx: EmulatorContext, req: GraphRequest): Obj {
+  const rec = requireToken(ctx, req);
+  requireBusinessManagement(rec);
+  requireDataAccess(ctx, rec);
+  const person = ctx.state.people.get(rec.personId);
+  const list = (person?.businesses ?? []).map((b) => ({ id: b.id, name: b.name }));
+  const limit = parseLimit(req.params.get("limit"));
+  const data = list.slice(0, limit);
+  const first = data[0];
+  const last = data[data.length - 1];
+  if (first === undefined || last === undefined) return { data };
+  return { data, paging: { cursors: { before: encodeCursor(first.id), after: encodeCursor(last.id) } } };
+}
+
+/** GET /{business-id}/owned_pages and /{business-id}/client_pages: same fields and paging as /me/accounts. */
+export function handleBusinessPages(ctx: EmulatorContext, req: GraphRequest, businessId: string, kind: "owned" | "client"): Obj {
+  const rec = requireToken(ctx, req);
+  requireBusinessManagement(rec);
+  requireDataAccess(ctx, rec);
+  const business = ctx.state.findBusiness(rec.personId, businessId);
+  if (business === undefined) throw unsupportedObject(req.method, businessId);
+  return pagedPages(ctx, req, rec, kind === "owned" ? business.ownedPages : business.clientPages);
+}
+
+export function unsupportedObject(method: string, id: string): GraphError {
+  const verb = method === "GET" ? "get" : method === "DELETE" ? "delete" : "post";
+  return new GraphError(
+    100,
+    `Unsupported ${verb} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, ` +
+      "or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api",
+    { subcode: 33 },
+  );
+}
+
+/** GET /{page-id}?fields=…: with that Page's token, or a user token of a person who reaches the Page. */
+export function handlePageNode(ctx: EmulatorContext, req: GraphRequest, pageId: string): Obj {
+  const rec = requireToken(ctx, req);
+  const page = ctx.state.findPage(rec.personId, pageId);
+  if (page === undefined || (rec.type === "PAGE" && rec.pageId !== pageId)) throw unsupportedObject(req.method, pageId);
+  requireDataAccess(ctx, rec);
+  const want = parseFields(req.params.get("fields")) ?? ["id", "name"];
+  checkFields(want, PAGE_FIELDS, "Page");
+  return pick(want, (f) => pageNode(req, page, f, () => (rec.type === "PAGE" ? rec.token : pageTokenFor(ctx, rec, page)), rec.grant));
+}
+
+/** GET /{ig-user-id}/content_publishing_limit: 100 API posts per 24 hours (needs instagram_content_publish). */
+export function handlePublishingLimit(ctx: EmulatorContext, req: GraphRequest, igId: string): Obj {
+  const rec = requireToken(ctx, req);
+  const page = ctx.state.pageOfInstagram(rec.personId, igId);
+  if (page?.instagram === undefined || (rec.type === "PAGE" && rec.pageId !== page.id)) throw unsupportedObject(req.method, igId);
+  if (!rec.grant.scopes.includes("instagram_content_publish")) {
+    throw new GraphError(10, "(#10) Application does not have permission for this action");
+  }
+  requireDataAccess(ctx, rec);
+  return { data: [{ quota_usage: page.instagram.quotaUsage, config: { quota_total: 100, quota_duration: 86400 } }] };
 }
 
 export function handleAccounts(ctx: EmulatorContext, req: GraphRequest): Obj {
@@ -215,20 +325,8 @@ export function handleAccounts(ctx: EmulatorContext, req: GraphRequest): Obj {
   if (!rec.grant.scopes.includes("pages_show_list")) {
     throw new GraphError(10, "(#10) This endpoint requires the 'pages_show_list' permission");
   }
-  const fields = parseFields(req.params.get("fields")) ?? DEFAULT_ACCOUNT_FIELDS;
-  checkFields(fields, PAGE_FIELDS, "Page");
-  const pages = ctx.state.grantedPages(rec);
-  const limit = parseLimit(req.params.get("limit"));
-  const [start, end] = pageWindow(pages, req, limit);
-  const slice = pages.slice(start, end);
-  const data = slice.map((p) => pick(fields, (f) => pageNode(req, p, f, () => pageTokenFor(ctx, rec, p))));
-  const first = slice[0];
-  const last = slice[slice.length - 1];
-  if (first === undefined || last === undefined) return { data };
-  const paging: Obj = { cursors: { before: encodeCursor(first.id), after: encodeCursor(last.id) } };
-  if (start > 0) paging["previous"] = pagingUrl(req, ctx, limit, "before", encodeCursor(first.id));
-  if (end < pages.length) paging["next"] = pagingUrl(req, ctx, limit, "after", encodeCursor(last.id));
-  return { data, paging };
+  requireDataAccess(ctx, rec);
+  return pagedPages(ctx, req, rec, ctx.state.grantedPages(rec));
 }
 
 function granularScopes(rec: TokenRecord, pageIds: string[] | "all"): Obj[] {
@@ -270,7 +368,7 @@ function describeToken(ctx: EmulatorContext, rec: TokenRecord): Obj {
     app_id: ctx.config.appId,
     type: rec.type,
     application: "Emulated App",
-    data_access_expires_at: rec.dataAccessExpiresAt,
+    data_access_expires_at: ctx.state.dataAccessExpiresAt(rec.personId),
     expires_at: rec.expiresAt,
     is_valid: true,
     issued_at: rec.issuedAt,

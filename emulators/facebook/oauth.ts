@@ -45,7 +45,8 @@ function dialogParams(ctx: EmulatorContext, q: URLSearchParams, scopeKey: "scope
   const method = q.get("code_challenge_method") ?? (codeChallenge === "" ? "" : "plain");
   if (codeChallenge !== "" && method !== "S256" && method !== "plain") return `Invalid code_challenge_method "${method}".`;
   const scopes = splitScopes(q.get(scopeKey));
-  return { clientId, redirectUri, state: q.get("state") ?? "", responseType, scopes, codeChallenge, codeChallengeMethod: method };
+  const authType = q.get("auth_type") ?? "";
+  return { clientId, redirectUri, state: q.get("state") ?? "", responseType, scopes, codeChallenge, codeChallengeMethod: method, authType };
 }
 
 export function handleDialog(ctx: EmulatorContext, query: URLSearchParams, res: ServerResponse): void {
@@ -103,6 +104,7 @@ export function handleDecide(ctx: EmulatorContext, form: URLSearchParams, res: S
     sendHtml(res, 400, renderErrorPage("Choose a person to continue as."));
     return;
   }
+  ctx.state.renewDataAccess(person.id, params.authType === "reauthorize");
   const code = newAuthCode();
   ctx.state.codes.set(code, {
     code,

@@ -2,6 +2,7 @@
 import { newAccessToken } from "./ids.js";
 import type {
   AppUsage,
+  BusinessRecord,
   CodeRecord,
   FailureRule,
   Grant,
@@ -22,8 +23,14 @@ export const LOST_PAGE_ROLE_SUBCODE = 492;
 
 const ALL_TASKS = ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"];
 
-function page(id: string, name: string, category: string, tasks: string[]): PageRecord {
-  return { id, name, category, tasks: [...tasks] };
+function page(
+  id: string,
+  name: string,
+  category: string,
+  tasks: string[],
+  instagram?: { id: string; username: string; name: string },
+): PageRecord {
+  return { id, name, category, tasks: [...tasks], instagram: instagram ? { ...instagram, quotaUsage: 0 } : undefined };
 }
 
 export function seedPeople(): PersonRecord[] {
@@ -32,24 +39,50 @@ export function seedPeople(): PersonRecord[] {
     const n = String(i).padStart(3, "0");
     bulk.push(page(String(3000000 + i), `Bulk Page ${n}`, "Community", ["ANALYZE", "CREATE_CONTENT"]));
   }
+  const echo = page("2000005", "Echo Events", "Event Planner", ALL_TASKS);
   return [
     {
       id: "1000001",
       name: "Alice Admin",
       email: "alice@example.test",
+      businesses: [],
       pages: [
         page("2000001", "Alpha Bakery", "Bakery", ALL_TASKS),
         page("2000002", "Beta Books", "Book Store", ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT"]),
         page("2000003", "Gamma Gym", "Gym/Physical Fitness Center", ["ANALYZE", "ADVERTISE"]),
       ],
     },
-    { id: "1000002", name: "Bob Bulk", email: undefined, pages: bulk },
-    { id: "1000003", name: "Nina NoPages", email: "nina@example.test", pages: [] },
+    { id: "1000002", name: "Bob Bulk", email: undefined, pages: bulk, businesses: [] },
+    { id: "1000003", name: "Nina NoPages", email: "nina@example.test", pages: [], businesses: [] },
     {
       id: "1000004",
       name: "Carol Second",
       email: "carol@example.test",
       pages: [page("2000004", "Delta Diner", "Restaurant", ["ANALYZE", "MODERATE", "CREATE_CONTENT", "MANAGE"])],
+      businesses: [],
+    },
+    {
+      // Reaches Foxtrot Florist and Golf Garage only through her business portfolio (not in /me/accounts);
+      // Echo Events both directly and as a business-owned Page (de-duplicated by the app).
+      id: "1000005",
+      name: "Dana Agency",
+      email: "dana@example.test",
+      pages: [echo],
+      businesses: [
+        {
+          id: "4000001",
+          name: "Dana Agency Ltd",
+          ownedPages: [
+            page("2000006", "Foxtrot Florist", "Florist", ALL_TASKS, {
+              id: "17841400000000006",
+              username: "foxtrotflorist",
+              name: "Foxtrot Florist",
+            }),
+            echo,
+          ],
+          clientPages: [page("2000007", "Golf Garage", "Automotive Repair Shop", ["ANALYZE", "ADVERTISE"])],
+        },
+      ],
     },
   ];
 }
@@ -88,6 +121,8 @@ export class EmulatorState {
   appUsage: AppUsage = { call_count: 1, total_cputime: 1, total_time: 1 };
   businessUseCase: unknown = undefined;
   clockOffsetMs = 0;
+  /** Per person: when their 90-day data-access grant lapses (unix seconds), renewed by each approval at the dialog. */
+  dataAccess = new Map<string, number>();
 
   constructor() {
     this.reset();
@@ -104,6 +139,7 @@ export class EmulatorState {
     this.appUsage = { call_count: 1, total_cputime: 1, total_time: 1 };
     this.businessUseCase = undefined;
     this.clockOffsetMs = 0;
+    this.dataAccess = new Map();
   }
 
   resetStats(): void {
@@ -128,7 +164,7 @@ export class EmulatorState {
       grant: copyGrant(input.grant),
       issuedAt,
       expiresAt: input.expiresAt,
-      dataAccessExpiresAt: issuedAt + DATA_ACCESS_SECONDS,
+      dataAccessExpiresAt: this.dataAccessExpiresAt(input.personId),
       longLived: input.longLived,
       valid: true,
       revokedSubcode: undefined,
@@ -138,6 +174,25 @@ export class EmulatorState {
     this.tokens.set(rec.token, rec);
     this.issued.push(rec.token);
     return rec;
+  }
+
+  /** When the person's data access lapses (set to 90 days from now the first time it is asked for). */
+  dataAccessExpiresAt(personId: string): number {
+    const known = this.dataAccess.get(personId);
+    if (known !== undefined) return known;
+    const fresh = this.nowSec() + DATA_ACCESS_SECONDS;
+    this.dataAccess.set(personId, fresh);
+    return fresh;
+  }
+
+  dataAccessExpired(personId: string): boolean {
+    return this.dataAccessExpiresAt(personId) <= this.nowSec();
+  }
+
+  /** An approval at the dialog: renews data access for 90 days (when expired, only `auth_type=reauthorize` does). */
+  renewDataAccess(personId: string, reauthorize: boolean): void {
+    if (this.dataAccessExpired(personId) && !reauthorize) return;
+    this.dataAccess.set(personId, this.nowSec() + DATA_ACCESS_SECONDS);
   }
 
   problemOf(rec: TokenRecord): TokenProblem | undefined {
@@ -202,8 +257,25 @@ export class EmulatorState {
   }
 
   findPage(personId: string, pageId: string): PageRecord | undefined {
-    return this.people.get(personId)?.pages.find((p) => p.id === pageId);
+    const person = this.people.get(personId);
+    if (!person) return undefined;
+    return person.pages.find((p) => p.id === pageId) ?? businessPagesOf(person).find((p) => p.id === pageId);
   }
+
+  findBusiness(personId: string, businessId: string): BusinessRecord | undefined {
+    return this.people.get(personId)?.businesses.find((b) => b.id === businessId);
+  }
+
+  /** The Page an Instagram account is linked to, among the Pages this person reaches. */
+  pageOfInstagram(personId: string, igId: string): PageRecord | undefined {
+    const person = this.people.get(personId);
+    if (!person) return undefined;
+    return [...person.pages, ...businessPagesOf(person)].find((p) => p.instagram?.id === igId);
+  }
+}
+
+export function businessPagesOf(person: PersonRecord): PageRecord[] {
+  return person.businesses.flatMap((b) => [...b.ownedPages, ...b.clientPages]);
 }
 
 export function copyGrant(g: Grant): Grant {

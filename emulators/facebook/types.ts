@@ -5,18 +5,40 @@ export type TokenType = "USER" | "PAGE";
 /** Where a token came from (handy for tests that look for leaked tokens). */
 export type TokenSource = "oauth" | "exchange" | "accounts" | "mint";
 
+/** An Instagram professional account linked to a Page (`instagram_business_account`). */
+export interface InstagramRecord {
+  id: string;
+  username: string;
+  name: string;
+  /** Posts published through the API in the last 24 hours (content_publishing_limit's quota_usage). */
+  quotaUsage: number;
+}
+
 export interface PageRecord {
   id: string;
   name: string;
   category: string;
+  /** The person's tasks on this Page (direct role, or the role their business gives them). */
   tasks: string[];
+  instagram?: InstagramRecord | undefined;
+}
+
+/** A Business Manager portfolio the person belongs to: Pages it owns and Pages it manages for clients. */
+export interface BusinessRecord {
+  id: string;
+  name: string;
+  ownedPages: PageRecord[];
+  clientPages: PageRecord[];
 }
 
 export interface PersonRecord {
   id: string;
   name: string;
   email: string | undefined;
+  /** Pages the person has a direct role on (what /me/accounts lists). */
   pages: PageRecord[];
+  /** Businesses the person belongs to (GET /me/businesses); their Pages are reached through the business. */
+  businesses: BusinessRecord[];
 }
 
 /** What a person granted at consent: copied onto every token derived from it. */

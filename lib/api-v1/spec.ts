@@ -11,7 +11,16 @@ import type { ApiScope } from "../api-keys/scopes";
 
 const iso = z.iso.datetime({ offset: true });
 
-export const TOKEN_STATUSES = ["unchecked", "active", "expiring", "expired", "revoked", "invalid"] as const;
+export const TOKEN_STATUSES = [
+  "unchecked",
+  "active",
+  "expiring",
+  "expired",
+  "revoked",
+  "invalid",
+  "data_access_expiring",
+  "data_access_expired",
+] as const;
 export const tokenStatus = z
   .enum(TOKEN_STATUSES)
   .describe(

@@ -35,6 +35,8 @@ export interface AuditRow {
   details: Prisma.JsonValue;
   actorName: string | null;
   createdAt: string;
+  /** A second Facebook login the event names (details.replacedBySocialIdentityId), by its name now. */
+  relatedName: string | null;
 }
 
 /**
@@ -48,7 +50,8 @@ export async function listAuditPage(tx: Tx, opts: { page: number; pageSize: numb
     SELECT a.id, a.action, a.target_type AS "targetType", a.target_id AS "targetId", a.details,
            to_json(a.created_at) #>> '{}' AS "createdAt",
            actor.name AS "actorName",
-           COALESCE(fp.name, si.name, tp.name, ti.name, mu.name, mu.email, tn.name, ak.name) AS "targetName"
+           COALESCE(fp.name, si.name, tp.name, ti.name, mu.name, mu.email, tn.name, ak.name) AS "targetName",
+           rel.name AS "relatedName"
     FROM audit_events a
     LEFT JOIN users actor ON actor.id = a.actor_user_id
     LEFT JOIN facebook_pages fp ON a.target_type = 'facebook_page' AND fp.id = CASE WHEN a.target_type = 'facebook_page' AND a.target_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN a.target_id::uuid END
@@ -60,6 +63,7 @@ export async function listAuditPage(tx: Tx, opts: { page: number; pageSize: numb
     LEFT JOIN users mu ON mu.id = m.user_id
     LEFT JOIN tenants tn ON a.target_type = 'tenant' AND tn.id = a.tenant_id
     LEFT JOIN api_keys ak ON a.target_type = 'api_key' AND ak.id = CASE WHEN a.target_type = 'api_key' AND a.target_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN a.target_id::uuid END
+    LEFT JOIN social_identities rel ON rel.id = CASE WHEN a.details->>'replacedBySocialIdentityId' ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN (a.details->>'replacedBySocialIdentityId')::uuid END
     ORDER BY a.created_at DESC, a.id DESC
     LIMIT ${size + 1} OFFSET ${offset}`;
   return { rows: rows.slice(0, size), hasMore: rows.length > size };

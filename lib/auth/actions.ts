@@ -23,6 +23,16 @@ export async function startFacebookConnect(slug: string): Promise<void> {
   await beginFacebookConnect(slug);
 }
 
+/** Re-approve on Facebook (dialog with auth_type=reauthorize): renews lapsed 90-day data access, then connects as usual. */
+export async function startFacebookReapprove(slug: string): Promise<void> {
+  await beginFacebookConnect(slug, { authType: "reauthorize" });
+}
+
+/** "Choose Pages again": the dialog with auth_type=rerequest (asks again for declined permissions and Pages). */
+export async function startFacebookRechoose(slug: string): Promise<void> {
+  await beginFacebookConnect(slug, { authType: "rerequest" });
+}
+
 /** Connect TikTok into this workspace (same checks and tenant binding as Facebook). */
 export async function startTikTokConnect(slug: string): Promise<void> {
   await beginTikTokConnect(slug);

@@ -11,18 +11,24 @@ import { requireWorkspace } from "./session";
  * any other tenant), binds the workspace to the flow server-side (a signed, httpOnly connect-intent cookie the
  * callback re-checks), then sends the browser to the platform.
  */
-async function beginConnect(slug: string, provider: "facebook" | "tiktok"): Promise<void> {
+async function beginConnect(
+  slug: string,
+  provider: "facebook" | "tiktok",
+  opts: { authType?: "reauthorize" | "rerequest" } = {},
+): Promise<void> {
   const { access } = await requireWorkspace(slug, "connections.manage", async () => null);
   (await cookies()).set(
     CONNECT_INTENT_COOKIE,
     signConnectIntent({ tenantId: access.tenantId, userId: access.userId }),
     connectIntentCookieOptions(),
   );
-  await signIn(provider, { redirectTo: `/t/${access.slug}` });
+  // auth_type=reauthorize: Facebook asks the person to approve again, which renews the 90-day data access;
+  // auth_type=rerequest: Facebook asks again for declined permissions (and the Pages to share).
+  await signIn(provider, { redirectTo: `/t/${access.slug}` }, opts.authType ? { auth_type: opts.authType } : undefined);
 }
 
-export async function beginFacebookConnect(slug: string): Promise<void> {
-  await beginConnect(slug, "facebook");
+export async function beginFacebookConnect(slug: string, opts: { authType?: "reauthorize" | "rerequest" } = {}): Promise<void> {
+  await beginConnect(slug, "facebook", opts);
 }
 
 /** Connect TikTok (only offered when TikTok is configured; see lib/tiktok/config.ts). */

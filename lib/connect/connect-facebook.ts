@@ -64,6 +64,10 @@ export async function connectFacebook(input: ConnectInput): Promise<ConnectResul
               (declined.length
                 ? ` You declined: ${declined.join(", ")}; features that need them stay off until you reconnect and allow them.`
                 : "") +
+              (result.replacedLogins
+                ? " It replaced the user token of the other Facebook login you had connected here (one per member);" +
+                  " that login's Pages keep working on their own Page tokens."
+                : "") +
               (result.pagesRemoved
                 ? ` ${result.pagesRemoved} Page${result.pagesRemoved === 1 ? " was" : "s were"} not shared this time and ${result.pagesRemoved === 1 ? "was" : "were"} disconnected.`
                 : ""),

@@ -10,6 +10,7 @@ import {
   type Permissions,
 } from "../facebook/user-data";
 import { REQUIRED_SCOPES } from "../facebook/config";
+import { fetchBusinessPages, mergePagesById } from "../facebook/business-pages";
 import { ConnectError, toConnectError, type ConnectStep } from "./connect-error";
 
 /** Everything Facebook tells us about a connection, gathered before anything is written. */
@@ -28,7 +29,10 @@ async function step<T>(name: ConnectStep, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Exchange → /me → /me/permissions → every page of /me/accounts. Throws ConnectError naming the step. */
+/**
+ * Exchange → /me → /me/permissions → every page of /me/accounts → (with business_management) every business's
+ * owned and client Pages, de-duplicated by Page id. Throws ConnectError naming the step.
+ */
 export async function fetchFacebookConnection(graph: GraphClient, shortLivedToken: string): Promise<FacebookConnection> {
   const userToken = await step("exchange", () => exchangeForLongLivedToken(graph, shortLivedToken));
   const profile = await step("profile", () => fetchProfile(graph, userToken.accessToken));
@@ -43,7 +47,11 @@ export async function fetchFacebookConnection(graph: GraphClient, shortLivedToke
       permissions.declined,
     );
   }
-  const pages = await step("pages", () => fetchAllPages(graph, userToken.accessToken));
+  const pages = await step("pages", async () => {
+    const direct = await fetchAllPages(graph, userToken.accessToken);
+    if (!permissions.granted.includes("business_management")) return direct;
+    return mergePagesById(direct, await fetchBusinessPages(graph, userToken.accessToken));
+  });
   if (pages.length === 0) {
     throw new ConnectError(
       "pages",

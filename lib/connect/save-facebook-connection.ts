@@ -5,9 +5,12 @@ import { appendAudit } from "../audit/audit-log";
 import { emitWebhookEvents } from "../webhooks/events";
 import { encryptToken } from "../tokens/encryption";
 import { hidePagesWithoutActiveTokens } from "../tokens/disconnect";
-import { deriveStatus } from "../tokens/status";
+import { DATA_ACCESS_DAYS, deriveStatus } from "../tokens/status";
+import { DAY_MS } from "../time";
 import { env } from "../env";
 import type { FacebookConnection } from "./fetch-facebook-connection";
+import { saveInstagramAccounts } from "../instagram/save-instagram-accounts";
+import { recordReplacedLogins } from "./second-login";
 
 export interface SavedConnection {
   socialIdentityId: string;
@@ -15,6 +18,11 @@ export interface SavedConnection {
   pagesConnected: number;
   pagesRemoved: number;
   tokensRotated: number;
+  /** Instagram accounts linked to the connected Pages, and those no longer linked (hidden). */
+  instagramLinked: number;
+  instagramUnlinked: number;
+  /** Other Facebook logins of this member whose user token this connect replaced (their Page tokens stay). */
+  replacedLogins: number;
 }
 
 type Ctx = { tenantId: string; userId: string; accountId: string | null };
@@ -30,6 +38,7 @@ export async function saveFacebookConnection(tx: Tx, ctx: Ctx, conn: FacebookCon
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${ctx.tenantId}:${ctx.userId}:facebook`}))`;
   const identityId = await upsertIdentity(tx, ctx, conn);
   const pageUuidByFbId = await upsertPages(tx, ctx.tenantId, conn.pages);
+  const instagram = await saveInstagramAccounts(tx, ctx.tenantId, conn.pages, pageUuidByFbId);
   const returnedPageUuids = [...pageUuidByFbId.values()];
   const replaced = await retireReplacedTokens(tx, ctx, identityId, returnedPageUuids);
   const returned = new Set(returnedPageUuids);
@@ -40,7 +49,12 @@ export async function saveFacebookConnection(tx: Tx, ctx: Ctx, conn: FacebookCon
   // Pages whose last active token went away are hidden from the list (history stays).
   await hidePagesWithoutActiveTokens(tx, removedPageUuids);
   const rotatedUser = replaced.filter((r) => r.token_type === "user").length;
-  await auditConnection(tx, ctx, { identityId, userTokenId, conn, rotatedUser, replaced: replaced.length, removedPageUuids });
+  const { replacedIdentityIds } = await recordReplacedLogins(
+    tx,
+    { tenantId: ctx.tenantId, userId: ctx.userId, newIdentityId: identityId },
+    replaced,
+  );
+  await auditConnection(tx, ctx, { identityId, userTokenId, conn, rotatedUser, replaced: replaced.length, removedPageUuids, instagram });
   await emitWebhookEvents(tx, ctx.tenantId, [
     {
       type: "connection.created",
@@ -51,6 +65,9 @@ export async function saveFacebookConnection(tx: Tx, ctx: Ctx, conn: FacebookCon
     socialIdentityId: identityId,
     userTokenId,
     pagesConnected: conn.pages.length,
+    instagramLinked: instagram.linked,
+    instagramUnlinked: instagram.unlinked,
+    replacedLogins: replacedIdentityIds.length,
     pagesRemoved: removedPageUuids.length,
     tokensRotated: replaced.length,
   };
@@ -93,6 +110,7 @@ interface ReplacedToken {
   id: string;
   token_type: "user" | "page";
   facebook_page_id: string | null;
+  social_identity_id: string;
 }
 
 /**
@@ -106,7 +124,7 @@ async function retireReplacedTokens(tx: Tx, ctx: Ctx, identityId: string, return
       AND (token_type = 'user'
            OR facebook_page_id = ANY(${returnedPageUuids}::uuid[])
            OR social_identity_id = ${identityId}::uuid)
-    RETURNING id, token_type, facebook_page_id`;
+    RETURNING id, token_type, facebook_page_id, social_identity_id`;
 }
 
 /**
@@ -124,6 +142,8 @@ async function insertTokens(
   const { tenantId } = ctx;
   const warningDays = env().TOKEN_EXPIRY_WARNING_DAYS;
   const nextCheckAt = new Date(now.getTime() + env().TOKEN_CHECK_INTERVAL_HOURS * 3_600_000);
+  // Approving the app at the dialog starts a new 90-day data-access window (debug_token's data_access_expires_at).
+  const dataAccessExpiresAt = new Date(now.getTime() + DATA_ACCESS_DAYS * DAY_MS);
   const userSealed = encryptToken(tenantId, conn.userToken.accessToken);
   // Row 0 is the user token; then the Pages. Page tokens from a long-lived user token do not expire (debug_token
   // shows expires_at 0): the health check records what Facebook says.
@@ -132,7 +152,7 @@ async function insertTokens(
   const ciphertexts: string[] = [Buffer.from(userSealed.ciphertext).toString("base64")];
   const keyIds: string[] = [userSealed.keyId];
   const expiries: (string | null)[] = [conn.userToken.expiresAt?.toISOString() ?? null];
-  const statuses: string[] = [deriveStatus({ isValid: true, expiresAt: conn.userToken.expiresAt, now, warningDays })];
+  const statuses: string[] = [deriveStatus({ isValid: true, expiresAt: conn.userToken.expiresAt, dataAccessExpiresAt, now, warningDays })];
   for (const p of conn.pages) {
     const sealed = encryptToken(tenantId, p.accessToken);
     types.push("page");
@@ -144,10 +164,10 @@ async function insertTokens(
   }
   const rows = await tx.$queryRaw<{ id: string; token_type: "user" | "page" }[]>`
     INSERT INTO ad_tokens (tenant_id, user_id, platform, token_type, social_identity_id, facebook_page_id, account_id,
-                           ciphertext, key_id, scopes, expires_at, status, last_checked_at, next_check_at)
+                           ciphertext, key_id, scopes, expires_at, data_access_expires_at, status, last_checked_at, next_check_at)
     SELECT ${tenantId}::uuid, ${ctx.userId}::uuid, 'facebook', r.token_type::token_type, ${identityId}::uuid, r.page_id,
            ${ctx.accountId}::uuid, decode(r.ciphertext, 'base64'), r.key_id, ${conn.permissions.granted}::text[],
-           r.expires_at, r.status::token_status, ${now}, ${nextCheckAt}
+           r.expires_at, ${dataAccessExpiresAt}, r.status::token_status, ${now}, ${nextCheckAt}
     FROM unnest(${types}::text[], ${pageIds}::uuid[], ${ciphertexts}::text[], ${keyIds}::text[],
                 ${expiries}::timestamptz[], ${statuses}::text[])
          WITH ORDINALITY AS r(token_type, page_id, ciphertext, key_id, expires_at, status, n)
@@ -168,6 +188,7 @@ async function auditConnection(
     rotatedUser: number;
     replaced: number;
     removedPageUuids: string[];
+    instagram: { linked: number; unlinked: number };
   },
 ): Promise<void> {
   await appendAudit(tx, ctx.tenantId, ctx.userId, [
@@ -182,6 +203,8 @@ async function auditConnection(
         userTokenRotated: w.rotatedUser > 0,
         pageTokensReplaced: w.replaced - w.rotatedUser,
         pagesNoLongerShared: w.removedPageUuids.length,
+        instagramLinked: w.instagram.linked,
+        instagramUnlinked: w.instagram.unlinked,
       } satisfies Prisma.InputJsonObject,
     },
     ...(w.rotatedUser > 0

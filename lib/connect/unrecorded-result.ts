@@ -57,6 +57,7 @@ export function latestConnectResult(recorded: AttemptView | null, unrecordedResu
   return {
     id: `unrecorded-${unrecordedResult.at}`,
     platform: "facebook",
+    identityName: null,
     outcome: "failed",
     message: unrecordedResult.message,
     step: unrecordedResult.step,

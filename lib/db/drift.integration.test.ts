@@ -39,6 +39,7 @@ describe("Prisma model vs migrated database", () => {
     const catalog = await readCatalog(db.owner);
     // Sanity: the comparison really had something to compare.
     expect(catalog.tables).toContain("facebook_pages");
+    expect(catalog.tables).toContain("instagram_accounts");
     expect(catalog.columns.find((c) => c.table === "facebook_pages" && c.column === "tasks")).toMatchObject({
       dataType: "ARRAY",
       udtName: "_text",
@@ -108,8 +109,9 @@ describe("Prisma model vs migrated database", () => {
       const mismatches = compareModelToCatalog(await datamodelOf(edited), await readCatalog(db.owner));
       expect(mismatches).toEqual([
         "stray: table exists in the database but not in the model",
-        "enum token_status: labels differ: model says [unchecked, active, expiring, expired, invalid, revoked], " +
-          "database has [unchecked, active, expiring, expired, revoked, invalid]",
+        "enum token_status: labels differ: model says [unchecked, active, expiring, expired, invalid, revoked, data_access_expiring, " +
+          "data_access_expired], database has [unchecked, active, expiring, expired, revoked, invalid, data_access_expiring, " +
+          "data_access_expired]",
       ]);
     });
   });

@@ -28,14 +28,24 @@ export function facebookConfig(): FacebookConfig {
   };
 }
 
-/** Scopes the app asks for when connecting. */
+/**
+ * Scopes the app asks for when connecting: list Pages (and their business portfolios), publish, moderate, message,
+ * read insights, advertise, and the Instagram professional accounts linked to the Pages (`ads_management` also
+ * covers Meta's requirement for Instagram accounts whose Page role comes from Business Manager).
+ */
 export const FACEBOOK_SCOPES = [
   "public_profile",
   "email",
   "pages_show_list",
   "pages_read_engagement",
   "pages_manage_posts",
+  "pages_manage_engagement",
+  "pages_messaging",
+  "read_insights",
+  "ads_management",
   "business_management",
+  "instagram_basic",
+  "instagram_content_publish",
 ];
 /** Without these a connection is useless: refused, with a message saying to allow them. */
 export const REQUIRED_SCOPES = ["pages_show_list"];

@@ -45,6 +45,9 @@ export function isRateLimitCode(code: number | undefined): boolean {
 /** Subcodes of error 190 that mean the person or Facebook revoked access (vs plain expiry 463). */
 export const REVOKED_SUBCODES = new Set([458, 459, 460, 464, 467]);
 
+/** Error 190 subcode 493: the person's 90-day data access lapsed (the token is valid; re-approval renews it). */
+export const DATA_ACCESS_EXPIRED_SUBCODE = 493;
+
 /** What we tell a person about Facebook's failures: one table, used by the connect, checks, the sweep and revoke. */
 export const FACEBOOK_WORDS = {
   timeout: "Facebook did not answer in time. Try again in a minute.",
@@ -52,6 +55,8 @@ export const FACEBOOK_WORDS = {
   malformed: "Facebook sent an answer we could not read. Try again; if it keeps happening, contact support.",
   rateLimited: "Facebook is rate-limiting requests right now. Wait a few minutes and try again.",
   expired: "The Facebook session has expired. Reconnect to continue.",
+  dataAccessExpired:
+    "Facebook's 90-day data access for this account has lapsed: the connection is valid but reads no data. Press Re-approve and confirm on Facebook.",
   passwordChanged: "The Facebook password was changed, which ended this connection. Reconnect to continue.",
   appRemoved: "The app was removed from this Facebook account. Reconnect to continue.",
   revoked: "Facebook no longer accepts this connection. Reconnect to continue.",
@@ -70,6 +75,7 @@ export function describeFacebookError(err: FacebookApiError): string {
   if (err.isRateLimit) return FACEBOOK_WORDS.rateLimited;
   if (err.isInvalidToken) {
     if (err.subcode === 463) return FACEBOOK_WORDS.expired;
+    if (err.subcode === DATA_ACCESS_EXPIRED_SUBCODE) return FACEBOOK_WORDS.dataAccessExpired;
     if (err.subcode === 460) return FACEBOOK_WORDS.passwordChanged;
     if (err.subcode === 458) return FACEBOOK_WORDS.appRemoved;
     return FACEBOOK_WORDS.revoked;

@@ -51,12 +51,28 @@ const pageSchema = z.object({
     .object({ data: z.object({ url: z.string() }).partial() })
     .partial()
     .optional(),
+  instagram_business_account: z
+    .object({
+      id: z.string().min(1),
+      username: z.string().optional(),
+      name: z.string().optional(),
+      profile_picture_url: z.string().optional(),
+    })
+    .optional(),
 });
 
 const accountsSchema = z.object({
   data: z.array(pageSchema),
   paging: z.object({ next: z.string().optional() }).passthrough().optional(),
 });
+
+/** The Instagram professional account linked to a Page (read with the Page; calls to it use the Page token). */
+export interface LinkedInstagram {
+  igUserId: string;
+  username: string | null;
+  name: string | null;
+  pictureUrl: string | null;
+}
 
 export interface ManagedPage {
   pageId: string;
@@ -65,13 +81,27 @@ export interface ManagedPage {
   pictureUrl: string | null;
   tasks: string[];
   accessToken: string;
+  instagram: LinkedInstagram | null;
 }
+
+/** Fields read for every Page, in /me/accounts and the business edges alike. */
+export const PAGE_FIELDS = "id,name,access_token,category,tasks,picture,instagram_business_account{id,username,name,profile_picture_url}";
 
 /** Every Page the person manages (that they shared with the app), following paging.next to the end. */
 export async function fetchAllPages(graph: GraphClient, token: string, opts: { maxPages?: number } = {}): Promise<ManagedPage[]> {
+  return fetchPageList(graph, token, "me/accounts", opts);
+}
+
+/** Every Page of one Graph list of Pages (/me/accounts, /{business-id}/owned_pages, …), all its pages of results. */
+export async function fetchPageList(
+  graph: GraphClient,
+  token: string,
+  path: string,
+  opts: { maxPages?: number } = {},
+): Promise<ManagedPage[]> {
   const maxRequests = opts.maxPages ?? 200; // 200 × 100 = 20,000 Pages: far beyond any real person; stops a paging loop
   const out: ManagedPage[] = [];
-  let res = await graph.get("me/accounts", { fields: "id,name,access_token,category,tasks,picture", limit: "100" }, token, accountsSchema);
+  let res = await graph.get(path, { fields: PAGE_FIELDS, limit: "100" }, token, accountsSchema);
   for (let i = 1; ; i++) {
     for (const p of res.body.data) {
       out.push({
@@ -81,6 +111,14 @@ export async function fetchAllPages(graph: GraphClient, token: string, opts: { m
         pictureUrl: p.picture?.data?.url ?? null,
         tasks: p.tasks ?? [],
         accessToken: p.access_token,
+        instagram: p.instagram_business_account
+          ? {
+              igUserId: p.instagram_business_account.id,
+              username: p.instagram_business_account.username ?? null,
+              name: p.instagram_business_account.name ?? null,
+              pictureUrl: p.instagram_business_account.profile_picture_url ?? null,
+            }
+          : null,
       });
     }
     const next = res.body.paging?.next;

@@ -1,6 +1,6 @@
 import "server-only";
 import type { TokenStatus } from "../db/generated/enums";
-import { FacebookApiError, describeFacebookError } from "../facebook/errors";
+import { FACEBOOK_WORDS, FacebookApiError, describeFacebookError } from "../facebook/errors";
 import { deriveStatus } from "../tokens/status";
 import type { DebugOutcome } from "../facebook/debug-token-batch";
 
@@ -50,6 +50,10 @@ export function statusMessage(status: TokenStatus, subcode: number | null): stri
       return describeFacebookError(new FacebookApiError("revoked", { status: 400, code: 190, subcode: subcode ?? undefined }));
     case "invalid":
       return "Facebook no longer accepts this connection. Reconnect to continue.";
+    case "data_access_expiring":
+      return "Facebook's 90-day data access for this account lapses soon. Re-approve to keep reading data.";
+    case "data_access_expired":
+      return FACEBOOK_WORDS.dataAccessExpired;
   }
 }
 
@@ -74,6 +78,7 @@ export function classifyOutcome(id: string, outcome: DebugOutcome, ctx: Classify
   const status = deriveStatus({
     isValid: info.isValid,
     expiresAt: info.expiresAt,
+    dataAccessExpiresAt: info.dataAccessExpiresAt,
     errorCode: info.errorCode,
     errorSubcode: info.errorSubcode,
     now: ctx.now,

@@ -22,7 +22,14 @@ export interface ExpiryNotifier {
   tokensNeedAttention(changes: readonly TokenAttention[]): Promise<void>;
 }
 
-export const ATTENTION_STATUSES: ReadonlySet<TokenStatus> = new Set<TokenStatus>(["expiring", "expired", "revoked", "invalid"]);
+export const ATTENTION_STATUSES: ReadonlySet<TokenStatus> = new Set<TokenStatus>([
+  "expiring",
+  "expired",
+  "revoked",
+  "invalid",
+  "data_access_expiring",
+  "data_access_expired",
+]);
 
 /** Default: one structured log line per tenant (ids and counts only; no names, no tokens). No email is sent. */
 export const logExpiryNotifier: ExpiryNotifier = {

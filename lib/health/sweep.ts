@@ -64,6 +64,8 @@ export interface SweepResult {
   expired: number;
   revoked: number;
   invalid: number;
+  data_access_expiring: number;
+  data_access_expired: number;
   /** Not checked this time (Facebook error for that token, or undecryptable); retried later. */
   retryLater: number;
   /** Claimed but given back unchecked because the sweep stopped. */
@@ -142,6 +144,8 @@ export async function runTokenSweep(opts: SweepOptions = {}): Promise<SweepResul
     expired: 0,
     revoked: 0,
     invalid: 0,
+    data_access_expiring: 0,
+    data_access_expired: 0,
     retryLater: 0,
     released: 0,
     graphRequests: 0,

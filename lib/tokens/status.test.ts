@@ -19,6 +19,13 @@ describe("deriveStatus", () => {
       "revoked",
     ],
     ["invalid without a subcode", { isValid: false, expiresAt: null, errorCode: 190 }, "invalid"],
+    ["valid, data access lapses in 3 days", { isValid: true, expiresAt: null, dataAccessExpiresAt: at(3) }, "data_access_expiring"],
+    ["valid, data access lapsed", { isValid: true, expiresAt: at(30), dataAccessExpiresAt: at(-1) }, "data_access_expired"],
+    ["valid, data access 60 days away", { isValid: true, expiresAt: null, dataAccessExpiresAt: at(60) }, "active"],
+    ["token expiring beats data access expiring", { isValid: true, expiresAt: at(2), dataAccessExpiresAt: at(1) }, "expiring"],
+    ["data access lapsed beats token expiring", { isValid: true, expiresAt: at(2), dataAccessExpiresAt: at(-1) }, "data_access_expired"],
+    ["expired beats data access lapsed", { isValid: true, expiresAt: at(-1), dataAccessExpiresAt: at(-5) }, "expired"],
+    ["a read refused with 190/493", { isValid: false, expiresAt: null, errorCode: 190, errorSubcode: 493 }, "data_access_expired"],
   ] as const)("%s → %s", (_what, input, expected) => {
     expect(deriveStatus({ ...input, now, warningDays: 7 })).toBe(expected);
   });

@@ -4,6 +4,7 @@ import { ROLES, type Permission } from "../tenancy/roles";
 import { API_SCOPES } from "../api-keys/scopes";
 import { WEBHOOK_EVENT_TYPES } from "../webhooks/event-types";
 import type { WorkspaceRouteName } from "./routes";
+import { STATUS_FILTERS } from "./dashboard-query";
 
 /**
  * The dashboard's JSON endpoints, one entry per route in routes.ts: the permission it needs, its path parameters,
@@ -35,7 +36,16 @@ const inviteAnswer = z.object({ email: z.string(), role: z.enum(ROLES), expiresI
 /** An id in a path: anything that is not a UUID names nothing (answered 404 like a missing id). */
 export const uuidParam = z.string().refine(isUuid);
 
-const tokenStatus = z.enum(["unchecked", "active", "expiring", "expired", "revoked", "invalid"]);
+const tokenStatus = z.enum([
+  "unchecked",
+  "active",
+  "expiring",
+  "expired",
+  "revoked",
+  "invalid",
+  "data_access_expiring",
+  "data_access_expired",
+]);
 const noBody = z.object({}).strict();
 const webhookEndpoint = z.object({
   id: z.string(),
@@ -211,6 +221,38 @@ export const workspaceContract = {
     params: z.object({}),
     body: z.object({ mode: z.enum(["immediate", "digest", "off"], { error: "Pick immediate, daily digest or off." }) }).strict(),
     response: z.object({ mode: z.enum(["immediate", "digest", "off"]) }),
+  },
+  bulkPages: {
+    permission: "connections.manage",
+    params: z.object({}),
+    body: z
+      .object({
+        action: z.enum(["check", "disconnect"], { error: 'Choose "check" or "disconnect".' }),
+        /** The chosen Pages… */
+        pageIds: z.array(z.string().refine(isUuid, "A Page id is not valid.")).min(1, "Select at least one Page.").max(5_000).optional(),
+        /** …or every Page matching the list's filter. */
+        filter: z
+          .object({
+            q: z.string().trim().max(100).nullable().optional(),
+            status: z.enum(STATUS_FILTERS).nullable().optional(),
+            ig: z.boolean().optional(),
+            login: uuidParam.nullable().optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .refine((b) => (b.pageIds === undefined) !== (b.filter === undefined), "Send either the chosen Pages or a filter, not both."),
+    response: z.object({
+      action: z.enum(["check", "disconnect"]),
+      pages: z.number(),
+      tokens: z.number(),
+      /** After a check: how many tokens are in each status now. */
+      statuses: z.partialRecord(tokenStatus, z.number()),
+      /** Tokens Facebook could not check this time (kept their status). */
+      notChecked: z.number(),
+      disconnected: z.number(),
+    }),
   },
 } as const satisfies Record<WorkspaceRouteName, EndpointSpec>;
 

@@ -10,6 +10,8 @@ import {
   type ExpiryWarnings,
   type WarningTokenJson,
 } from "../health/expiry-warnings";
+import { replacedLoginWarnings } from "../health/replaced-login-warnings";
+import { pageSearchSql } from "./page-filter";
 import { PAGE_SIZE, type DashboardQuery, type Sort, type SortDir, type StatusFilter } from "./dashboard-query";
 
 /**
@@ -23,12 +25,27 @@ export interface PageTokenView {
   id: string;
   status: TokenStatus;
   expiresAt: string | null;
+  /** When Facebook's 90-day data access of this token's person lapses. */
+  dataAccessExpiresAt: string | null;
   lastCheckedAt: string | null;
   lastError: string | null;
   /** The Facebook person whose Page token this is. */
   identityName: string | null;
   /** The member of this workspace who connected it. */
   ownerName: string | null;
+  /** The Facebook login (social identity) the token came from, and what that login granted and declined. */
+  socialIdentityId: string;
+  scopes: string[];
+  declinedScopes: string[];
+}
+
+/** An Instagram professional account linked to the Page (used through the Page's token). */
+export interface InstagramView {
+  id: string;
+  igUserId: string;
+  username: string | null;
+  name: string | null;
+  pictureUrl: string | null;
 }
 
 export interface PageView {
@@ -38,6 +55,7 @@ export interface PageView {
   pictureUrl: string | null;
   tasks: string[];
   tokens: PageTokenView[];
+  instagram: InstagramView[];
 }
 
 export interface PageList {
@@ -68,10 +86,13 @@ export interface IdentityView {
   connectedAt: string;
   declinedScopes: string[];
   pageCount: number;
+  /** When this login has no active user token because the same member connected another login: that login. */
+  replacedBy: { id: string; name: string | null } | null;
   userToken: {
     id: string;
     status: TokenStatus;
     expiresAt: string | null;
+    dataAccessExpiresAt: string | null;
     lastCheckedAt: string | null;
     lastError: string | null;
     /** TikTok: the refresh token's expiry (the connection's real end) and the last renewal; null for Facebook. */
@@ -88,6 +109,8 @@ export interface AttemptView {
   step: string | null;
   createdAt: string;
   declinedScopes: string[];
+  /** The Facebook login that attempt connected (its current name; null once it is gone). */
+  identityName: string | null;
 }
 
 export interface DashboardData {
@@ -134,10 +157,6 @@ function statusFilter(status: StatusFilter | null): Prisma.Sql {
   return Prisma.sql`p.token_statuses @> ARRAY[${status}::token_status]`;
 }
 
-function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 interface PageListJson {
   /** Null only when the workspace has never had a Page (no summary row yet). */
   summary: { tenantTotal: number | null; searchedTotal: number; counts: Record<StatusFilter, number> } | null;
@@ -146,7 +165,9 @@ interface PageListJson {
 
 /**
  * The counts. Without a search: the workspace's summary row (one row, kept exact by triggers). With a search: the
- * matching Pages counted through the trigram index (cost grows with the matches, not the workspace).
+ * matching Pages counted through the trigram index (cost grows with the matches, not the workspace). The summary
+ * row has no columns for the data-access statuses: filtering by one counts like a search (cost grows with the
+ * workspace; these filters are rare).
  */
 function countsSql(search: Prisma.Sql | null): Prisma.Sql {
   if (!search) {
@@ -161,6 +182,7 @@ function countsSql(search: Prisma.Sql | null): Prisma.Sql {
       'tenantTotal', (SELECT c.pages FROM workspace_page_counts c), 'searchedTotal', count(*),
       'counts', json_build_object('active', ${has("active")}, 'expiring', ${has("expiring")}, 'expired', ${has("expired")},
                                   'revoked', ${has("revoked")}, 'invalid', ${has("invalid")}, 'unchecked', ${has("unchecked")},
+                                  'data_access_expiring', ${has("data_access_expiring")}, 'data_access_expired', ${has("data_access_expired")},
                                   'none', count(*) FILTER (WHERE cardinality(p.token_statuses) = 0)))
     FROM facebook_pages p WHERE p.deleted_at IS NULL AND ${search})`;
 }
@@ -172,7 +194,7 @@ function countsSql(search: Prisma.Sql | null): Prisma.Sql {
  */
 export async function listPagesPage(tx: Tx, query: DashboardQuery): Promise<PageList> {
   const offset = (query.page - 1) * PAGE_SIZE;
-  const search = query.q ? Prisma.sql`p.name ILIKE ${likePattern(query.q)}` : null;
+  const search = query.q || query.ig || query.login ? pageSearchSql(query) : null;
   const order = orderBy(query.sort, query.dir);
   const [row] = await tx.$queryRaw<{ result: PageListJson }[]>`
     WITH shown AS MATERIALIZED (
@@ -182,20 +204,26 @@ export async function listPagesPage(tx: Tx, query: DashboardQuery): Promise<Page
       ORDER BY ${order} LIMIT ${PAGE_SIZE} OFFSET ${offset}
     )
     SELECT json_build_object(
-      'summary', ${countsSql(search)},
+      'summary', ${countsSql(search ?? (query.status?.startsWith("data_access") ? Prisma.sql`TRUE` : null))},
       'rows', COALESCE((
         SELECT json_agg(json_build_object(
                  'id', shown.id, 'name', shown.name, 'category', shown.category, 'pictureUrl', shown.picture_url,
                  'tasks', shown.tasks,
                  'tokens', COALESCE((
                    SELECT json_agg(json_build_object(
-                            'id', t.id, 'status', t.status, 'expiresAt', t.expires_at, 'lastCheckedAt', t.last_checked_at,
-                            'lastError', t.last_error, 'identityName', s.name, 'ownerName', u.name
+                            'id', t.id, 'status', t.status, 'expiresAt', t.expires_at,
+                            'dataAccessExpiresAt', t.data_access_expires_at, 'lastCheckedAt', t.last_checked_at,
+                            'lastError', t.last_error, 'identityName', s.name, 'ownerName', u.name,
+                            'socialIdentityId', t.social_identity_id, 'scopes', t.scopes, 'declinedScopes', s.declined_scopes
                           ) ORDER BY t.created_at)
                    FROM ad_tokens t
                    JOIN social_identities s ON s.id = t.social_identity_id
                    LEFT JOIN users u ON u.id = t.user_id
-                   WHERE t.facebook_page_id = shown.id AND t.deleted_at IS NULL), '[]'::json)
+                   WHERE t.facebook_page_id = shown.id AND t.deleted_at IS NULL), '[]'::json),
+                 'instagram', COALESCE((
+                   SELECT json_agg(json_build_object('id', i.id, 'igUserId', i.ig_user_id, 'username', i.username,
+                                                     'name', i.name, 'pictureUrl', i.picture_url) ORDER BY i.ig_user_id)
+                   FROM instagram_accounts i WHERE i.facebook_page_id = shown.id AND i.deleted_at IS NULL), '[]'::json)
                ) ORDER BY ${order})
         FROM shown
       ), '[]'::json)
@@ -242,15 +270,22 @@ export async function listIdentitiesAndAttempt(
                  'connectedAt', COALESCE(ut.created_at, s.created_at), 'declinedScopes', s.declined_scopes,
                  'pageCount', s.active_page_tokens,
                  'userToken', CASE WHEN ut.id IS NULL THEN NULL ELSE json_build_object(
-                   'id', ut.id, 'status', ut.status, 'expiresAt', ut.expires_at, 'lastCheckedAt', ut.last_checked_at,
+                   'id', ut.id, 'status', ut.status, 'expiresAt', ut.expires_at,
+                   'dataAccessExpiresAt', ut.data_access_expires_at, 'lastCheckedAt', ut.last_checked_at,
                    'lastError', ut.last_error, 'refreshExpiresAt', ut.refresh_expires_at,
-                   'lastRefreshedAt', ut.last_refreshed_at) END
+                   'lastRefreshedAt', ut.last_refreshed_at) END,
+                 'replacedBy', CASE WHEN ut.id IS NULL THEN (
+                   SELECT json_build_object('id', s2.id, 'name', s2.name) FROM ad_tokens ot
+                   JOIN social_identities s2 ON s2.id = ot.social_identity_id
+                   WHERE ot.user_id = s.user_id AND ot.token_type = 'user' AND ot.deleted_at IS NULL
+                     AND ot.social_identity_id <> s.id AND s2.deleted_at IS NULL
+                   ORDER BY ot.created_at DESC LIMIT 1) END
                ) ORDER BY s.created_at, s.id)
         FROM social_identities s
         LEFT JOIN users u ON u.id = s.user_id
         LEFT JOIN LATERAL (
-          SELECT t.id, t.status, t.expires_at, t.last_checked_at, t.last_error, t.created_at, t.refresh_expires_at,
-                 t.last_refreshed_at FROM ad_tokens t
+          SELECT t.id, t.status, t.expires_at, t.data_access_expires_at, t.last_checked_at, t.last_error, t.created_at,
+                 t.refresh_expires_at, t.last_refreshed_at FROM ad_tokens t
           WHERE t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'user'
           ORDER BY t.created_at DESC LIMIT 1
         ) ut ON TRUE
@@ -258,16 +293,24 @@ export async function listIdentitiesAndAttempt(
       ), '[]'::json),
       'attempt', (
         SELECT json_build_object('id', a.id, 'platform', a.platform, 'outcome', a.outcome, 'message', a.message, 'step', a.step,
-                                 'createdAt', a.created_at, 'declinedScopes', a.declined_scopes)
+                                 'createdAt', a.created_at, 'declinedScopes', a.declined_scopes,
+                                 'identityName', (SELECT si.name FROM social_identities si
+                                                  WHERE si.external_user_id = a.external_user_id AND si.platform = a.platform
+                                                    AND si.deleted_at IS NULL LIMIT 1))
         FROM connect_attempts a WHERE a.user_id = ${userId}::uuid
         ORDER BY a.created_at DESC LIMIT 1
       )
     ) AS result`;
   const warningTokens = warningTokensFromJson(row?.result.warningTokens ?? []);
+  const identities = row?.result.identities ?? [];
   return {
-    identities: row?.result.identities ?? [],
+    identities,
     attempt: row?.result.attempt ?? null,
-    warnings: { warnings: groupWarnings(warningTokens, health.now, health.warningDays), warningDays: health.warningDays, now: health.now },
+    warnings: {
+      warnings: [...groupWarnings(warningTokens, health.now, health.warningDays), ...replacedLoginWarnings(identities)],
+      warningDays: health.warningDays,
+      now: health.now,
+    },
   };
 }
 

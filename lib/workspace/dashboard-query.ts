@@ -8,7 +8,17 @@ import { z } from "zod";
 
 export const PAGE_SIZE = 50;
 
-export const STATUS_FILTERS = ["active", "expiring", "expired", "revoked", "invalid", "unchecked", "none"] as const;
+export const STATUS_FILTERS = [
+  "active",
+  "expiring",
+  "expired",
+  "revoked",
+  "invalid",
+  "unchecked",
+  "data_access_expiring",
+  "data_access_expired",
+  "none",
+] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
 export const SORTS = ["name", "status", "expires", "checked", "category"] as const;
@@ -37,12 +47,16 @@ export function sortedBy(query: DashboardQuery, sort: Sort): Partial<DashboardQu
 export interface DashboardQuery {
   q: string | null;
   status: StatusFilter | null;
+  /** Only Pages with a linked Instagram account. */
+  ig: boolean;
+  /** Only Pages with a token from this Facebook login (social identity id). */
+  login: string | null;
   sort: Sort;
   dir: SortDir;
   page: number;
 }
 
-export const DEFAULT_QUERY: DashboardQuery = { q: null, status: null, sort: "name", dir: "asc", page: 1 };
+export const DEFAULT_QUERY: DashboardQuery = { q: null, status: null, ig: false, login: null, sort: "name", dir: "asc", page: 1 };
 
 type RawParams = Record<string, string | string[] | undefined>;
 
@@ -59,6 +73,12 @@ const schema = z.object({
     .nullable()
     .catch(null),
   status: z.enum(STATUS_FILTERS).nullable().catch(null),
+  ig: z
+    .string()
+    .nullable()
+    .transform((s) => s === "1")
+    .catch(false),
+  login: z.uuid().nullable().catch(null),
   sort: z.enum(SORTS).catch("name"),
   dir: z.enum(["asc", "desc"]).catch("asc"),
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
@@ -68,6 +88,8 @@ export function parseDashboardQuery(params: RawParams): DashboardQuery {
   return schema.parse({
     q: first(params.q) ?? null,
     status: first(params.status) ?? null,
+    ig: first(params.ig) ?? null,
+    login: first(params.login) ?? null,
     sort: first(params.sort) ?? "name",
     dir: first(params.dir) ?? "asc",
     page: first(params.page) ?? 1,
@@ -80,6 +102,8 @@ export function dashboardHref(slug: string, query: DashboardQuery, patch: Partia
   const sp = new URLSearchParams();
   if (next.q) sp.set("q", next.q);
   if (next.status) sp.set("status", next.status);
+  if (next.ig) sp.set("ig", "1");
+  if (next.login) sp.set("login", next.login);
   if (next.sort !== DEFAULT_QUERY.sort) sp.set("sort", next.sort);
   if (next.dir !== DEFAULT_QUERY.dir) sp.set("dir", next.dir);
   if (next.page > 1) sp.set("page", String(next.page));

@@ -22,6 +22,7 @@ export const workspaceRoutes = {
   testWebhookEndpoint: { method: "POST", path: "/api/t/{slug}/webhooks/{endpointId}/test" },
   redeliverWebhook: { method: "POST", path: "/api/t/{slug}/webhook-deliveries/{deliveryId}/redeliver" },
   setNotificationMode: { method: "POST", path: "/api/t/{slug}/notifications" },
+  bulkPages: { method: "POST", path: "/api/t/{slug}/pages/bulk" },
 } as const;
 
 export type WorkspaceRouteName = keyof typeof workspaceRoutes;

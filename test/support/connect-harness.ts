@@ -54,6 +54,8 @@ export interface ConsentChoices {
   decline?: string[];
   /** Page ids the person ticks (default: every Page listed for them; a person with > 20 Pages can only share all or none). */
   pages?: string[] | "all" | "none";
+  /** The dialog's auth_type, e.g. "reauthorize" (renews lapsed 90-day data access). */
+  authType?: string;
 }
 
 export interface Member {
@@ -189,6 +191,7 @@ export async function startConnectHarness(opts: HarnessOptions = {}): Promise<Co
       state,
       scope: scopes.join(","),
       response_type: "code",
+      ...(choices.authType ? { auth_type: choices.authType } : {}),
     }).toString();
     const dialog = await fetch(dialogUrl);
     const html = await dialog.text();

@@ -43,7 +43,7 @@ export default async function AuditPage({
         ) : (
           <ol data-testid="audit-events" className="divide-y divide-slate-200 overflow-hidden rounded-xl border border-slate-200 bg-white">
             {value.rows.map((e) => {
-              const summary = auditSummary(e.action, e.details);
+              const summary = auditSummary(e.action, e.details, e.relatedName);
               return (
                 <li
                   key={e.id}
