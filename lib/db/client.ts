@@ -14,7 +14,10 @@ export interface ClientOptions {
   onQuery?: (sql: string) => void;
 }
 
-const pools = new WeakMap<PrismaClient, pg.Pool>();
+// On globalThis, like the app's client: a production build may bundle this module more than once (one copy per route
+// chunk), and the client made by one copy must still find its pool from another (rate limits use the pool).
+const globalPools = globalThis as unknown as { __prismaPools?: WeakMap<PrismaClient, pg.Pool> };
+const pools = (globalPools.__prismaPools ??= new WeakMap<PrismaClient, pg.Pool>());
 
 /** Disconnects a client made by createPrismaClient and closes its pool. */
 export async function closePrismaClient(client: PrismaClient): Promise<void> {
