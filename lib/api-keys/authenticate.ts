@@ -1,15 +1,15 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { db } from "../db/client";
-import { withTenant } from "../db/tenant-transaction";
+import { withTenant, type Tx } from "../db/tenant-transaction";
 import { hashApiKey, sameHash } from "./key-format";
 import type { ApiScope } from "./scopes";
 
 /**
  * From a presented API key to the caller: the key's hash goes to the narrow SECURITY DEFINER function
  * api_key_workspace() (the app role cannot read api_keys without a workspace context; the function answers only a
- * workspace id and key id for a live key), then the key's row is read under that workspace's RLS context and its
- * hash compared again in constant time. Every presented string is hashed and looked up, malformed or not, so a
+ * workspace id and key id for a live key), then the key's row is read under that workspace's RLS context, as the
+ * first statement of the request's transaction, and its hash compared again in constant time. Every presented string is hashed and looked up, malformed or not, so a
  * malformed, unknown, revoked or expired key all cost the same and get the same answer (null).
  */
 
@@ -24,6 +24,12 @@ export interface ApiCaller {
   pageIds: string[];
 }
 
+export interface KeyWorkspace {
+  tenantId: string;
+  keyId: string;
+  hash: Buffer;
+}
+
 interface KeyRow {
   name: string;
   prefix: string;
@@ -36,31 +42,44 @@ interface KeyRow {
 /** Seconds between two writes of a key's last_used_at (every use would turn each read into a write). */
 const LAST_USED_RESOLUTION_SECONDS = 60;
 
-export async function authenticateApiKey(presented: string, opts: { client?: Db } = {}): Promise<ApiCaller | null> {
+/** The workspace of a presented key (any string), through the narrow lookup function; null for anything not live. */
+export async function findKeyWorkspace(presented: string, opts: { client?: Db } = {}): Promise<KeyWorkspace | null> {
   const hash = hashApiKey(presented);
   const client = opts.client ?? db();
   const [found] = await client.$queryRaw<{ tenant_id: string; key_id: string }[]>`
     SELECT tenant_id, key_id FROM api_key_workspace(${hash})`;
-  if (!found) return null;
-  const { tenant_id: tenantId, key_id: keyId } = found;
-  const row = await withTenant(
-    tenantId,
-    async (tx) => {
-      // The key again, now under RLS (it may have been revoked since the lookup); last_used_at at most once a minute
-      // (a data-modifying WITH runs whether or not the SELECT reads it).
-      const [key] = await tx.$queryRaw<KeyRow[]>`
-        WITH touched AS (
-          UPDATE api_keys SET last_used_at = now()
-           WHERE id = ${keyId}::uuid AND revoked_at IS NULL
-             AND (last_used_at IS NULL OR last_used_at < now() - ${LAST_USED_RESOLUTION_SECONDS}::int * interval '1 second')
-          RETURNING id)
-        SELECT k.name, k.prefix, k.key_hash, k.scopes, k.page_ids::text[] AS page_ids, t.slug
-          FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
-         WHERE k.id = ${keyId}::uuid AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())`;
-      return key ?? null;
-    },
-    { client },
-  );
-  if (!row || !sameHash(row.key_hash, hash)) return null;
-  return { keyId, tenantId, slug: row.slug, name: row.name, prefix: row.prefix, scopes: row.scopes, pageIds: row.page_ids };
+  return found ? { tenantId: found.tenant_id, keyId: found.key_id, hash } : null;
+}
+
+/**
+ * Inside a transaction in the key's workspace context: the key again, now under RLS (it may have been revoked since
+ * the lookup), its hash compared in constant time, last_used_at written at most once a minute. Null: not usable.
+ */
+export async function loadCaller(tx: Tx, found: KeyWorkspace): Promise<ApiCaller | null> {
+  // (A data-modifying WITH runs whether or not the SELECT reads it.)
+  const [row] = await tx.$queryRaw<KeyRow[]>`
+    WITH touched AS (
+      UPDATE api_keys SET last_used_at = now()
+       WHERE id = ${found.keyId}::uuid AND revoked_at IS NULL
+         AND (last_used_at IS NULL OR last_used_at < now() - ${LAST_USED_RESOLUTION_SECONDS}::int * interval '1 second')
+      RETURNING id)
+    SELECT k.name, k.prefix, k.key_hash, k.scopes, k.page_ids::text[] AS page_ids, t.slug
+      FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+     WHERE k.id = ${found.keyId}::uuid AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())`;
+  if (!row || !sameHash(row.key_hash, found.hash)) return null;
+  return {
+    keyId: found.keyId,
+    tenantId: found.tenantId,
+    slug: row.slug,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: row.scopes,
+    pageIds: row.page_ids,
+  };
+}
+
+/** Both steps, in a transaction of its own (for callers outside a request, e.g. tests and scripts). */
+export async function authenticateApiKey(presented: string, opts: { client?: Db } = {}): Promise<ApiCaller | null> {
+  const found = await findKeyWorkspace(presented, opts);
+  return found ? withTenant(found.tenantId, (tx) => loadCaller(tx, found), { client: opts.client }) : null;
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { withTenant } from "../db/tenant-transaction";
+import type { Tx } from "../db/tenant-transaction";
 import { fail, ok, type Result } from "../http/result";
 import type { ApiCaller } from "../api-keys/authenticate";
 import { BEST_TOKEN_ORDER } from "./pages";
@@ -18,7 +18,7 @@ interface IdentityRow {
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The workspace's connected Facebook accounts with their best user token: one statement. */
-export async function listIdentities(caller: ApiCaller): Promise<Result<ApiResponse<"listIdentities">>> {
+export async function listIdentities(tx: Tx, caller: ApiCaller): Promise<Result<ApiResponse<"listIdentities">>> {
   if (caller.pageIds.length > 0) {
     return fail({
       code: "forbidden",
@@ -26,9 +26,7 @@ export async function listIdentities(caller: ApiCaller): Promise<Result<ApiRespo
         "This API key is limited to some Pages; Facebook accounts reach every Page of their person. Use a key without a Page restriction.",
     });
   }
-  const rows = await withTenant(
-    caller.tenantId,
-    (tx) => tx.$queryRaw<IdentityRow[]>`
+  const rows = await tx.$queryRaw<IdentityRow[]>`
       SELECT s.id, s.external_user_id AS facebook_user_id, s.name, s.granted_scopes AS scopes,
              bt.status::text AS token_status, bt.expires_at AS token_expires_at, bt.last_checked_at AS token_checked_at
         FROM social_identities s
@@ -37,8 +35,7 @@ export async function listIdentities(caller: ApiCaller): Promise<Result<ApiRespo
            WHERE t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'user'
            ORDER BY ${BEST_TOKEN_ORDER} LIMIT 1) bt ON TRUE
        WHERE s.deleted_at IS NULL
-       ORDER BY s.created_at, s.id`,
-  );
+       ORDER BY s.created_at, s.id`;
   return ok({
     data: rows.map((r) => ({
       id: r.id,

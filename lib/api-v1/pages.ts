@@ -1,6 +1,6 @@
 import "server-only";
 import { Prisma } from "../db/generated/client";
-import { withTenant, type Tx } from "../db/tenant-transaction";
+import type { Tx } from "../db/tenant-transaction";
 import { isUuid } from "../db/uuid";
 import { fail, ok, NOT_FOUND, type Result } from "../http/result";
 import type { ApiCaller } from "../api-keys/authenticate";
@@ -9,7 +9,8 @@ import type { ApiQuery, ApiResponse, PageView } from "./spec";
 /**
  * The token API's Pages: what a key of this workspace may see (RLS: this workspace only; a Page-restricted key: only
  * its Pages). A Page shows the token the API would hand out: its best active token (active, then expiring, then
- * unchecked, newest first; a Page whose tokens are all dead shows the newest dead one). One statement per call.
+ * unchecked, newest first; a Page whose tokens are all dead shows the newest dead one). One statement per call, in the
+ * request's transaction (the route wrapper's inWorkspace).
  */
 
 /** Best token first: usable before unusable, then newest. */
@@ -93,7 +94,7 @@ function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export async function listPages(caller: ApiCaller, query: ApiQuery<"listPages">): Promise<Result<ApiResponse<"listPages">>> {
+export async function listPages(tx: Tx, caller: ApiCaller, query: ApiQuery<"listPages">): Promise<Result<ApiResponse<"listPages">>> {
   const conditions = [allowedPages(caller)];
   if (query.search) conditions.push(Prisma.sql`p.name ILIKE ${likePattern(query.search)}`);
   if (query.status === "none") conditions.push(Prisma.sql`bt.status IS NULL`);
@@ -103,13 +104,13 @@ export async function listPages(caller: ApiCaller, query: ApiQuery<"listPages">)
     if (!c) return fail({ code: "invalid", message: "cursor: pass the next_cursor of a previous answer unchanged." });
     conditions.push(Prisma.sql`(p.created_at, p.id) > (${c.createdAt}::timestamptz, ${c.id}::uuid)`);
   }
-  const rows = await withTenant(caller.tenantId, (tx) => selectPages(tx, Prisma.join(conditions, " AND "), query.limit + 1));
+  const rows = await selectPages(tx, Prisma.join(conditions, " AND "), query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return ok({ data: page.map(toView), next_cursor: rows.length > query.limit && last ? encodeCursor(last) : null });
 }
 
-export async function getPage(caller: ApiCaller, ref: string): Promise<Result<PageView>> {
-  const [row] = await withTenant(caller.tenantId, (tx) => selectPages(tx, Prisma.sql`${allowedPages(caller)} AND ${pageRefSql(ref)}`, 1));
+export async function getPage(tx: Tx, caller: ApiCaller, ref: string): Promise<Result<PageView>> {
+  const [row] = await selectPages(tx, Prisma.sql`${allowedPages(caller)} AND ${pageRefSql(ref)}`, 1);
   return row ? ok(toView(row)) : fail(NOT_FOUND);
 }

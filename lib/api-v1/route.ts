@@ -1,8 +1,9 @@
 import "server-only";
-import { authenticateApiKey, type ApiCaller } from "../api-keys/authenticate";
+import { findKeyWorkspace, loadCaller, type ApiCaller } from "../api-keys/authenticate";
 import { bearerOf } from "../api-keys/key-format";
+import { withTenant, type Tx } from "../db/tenant-transaction";
 import { env } from "../env";
-import { errorResponse, failureResponse, jsonResponse, notFoundError, respondToError } from "../http/respond";
+import { errorResponse, failureResponse, HttpError, jsonResponse, notFoundError, respondToError } from "../http/respond";
 import { publicOrigin } from "../http/public-origin";
 import { readJsonBody } from "../http/json-body";
 import type { Failure, Result } from "../http/result";
@@ -11,21 +12,28 @@ import { apiEndpoints, type ApiBody, type ApiEndpointName, type ApiParams, type 
 
 /**
  * The one gate of every token-API route (`export const POST = apiRoute("pageToken", handler)`). In order: the
- * Bearer key (401 for none, malformed, unknown, revoked or expired: one answer), the per-key rate limit shared by
- * every instance (429 with Retry-After and RateLimit-* headers; the headers ride on every answer), the scope (403),
- * path parameters (a malformed id is a 404, like a missing one), query and body (422), then the handler, whose
- * Result becomes the answer. Every answer is `no-store` in the one error format; anything unexpected is logged once
+ * Bearer key's workspace through the narrow lookup function (401 for none, malformed, unknown, revoked or expired:
+ * one answer), the per-key rate limit shared by every instance (429 with Retry-After and RateLimit-* headers; the
+ * headers ride on every answer), path parameters (a malformed id is a 404, like a missing one), query and body
+ * (422), then the handler, which reaches data only through `inWorkspace`: one transaction in the key's workspace whose
+ * first statement re-reads the key (401) and checks its scope (403). The handler's Result becomes the answer. Every answer is `no-store` in the one error format; anything unexpected is logged once
  * through the redacting logger (the Authorization header is never logged).
  */
 
+/**
+ * The only way a handler reaches data: a transaction in the key's workspace (RLS) whose first statement re-reads the
+ * key (401 if revoked meanwhile) and whose scope is checked (403) before fn runs with the caller.
+ */
+export type InWorkspace = <T>(fn: (tx: Tx, caller: ApiCaller) => Promise<T>) => Promise<T>;
+
 export interface ApiContext<K extends ApiEndpointName> {
   req: Request;
-  caller: ApiCaller;
   params: ApiParams<K>;
   query: ApiQuery<K>;
   body: ApiBody<K>;
-  /** The dashboard's URL of this workspace (where a member reconnects Facebook). */
-  dashboardUrl: string;
+  inWorkspace: InWorkspace;
+  /** The app's public origin (for links such as the dashboard's reconnect URL). */
+  origin: string;
 }
 
 /** A refusal the API answers with its own code and extra fields (409 token_revoked … with reconnect_url). */
@@ -40,6 +48,14 @@ export type ApiResult<T> = Result<T> | { ok: false; refusal: ApiRefusal };
 
 const UNAUTHORIZED =
   "Send a valid API key: Authorization: Bearer stk_live_…. The key may be wrong, revoked or expired; an owner or admin can create one under Settings → API keys.";
+
+function unauthorized(): Response {
+  return errorResponse(401, "unauthorized", UNAUTHORIZED, { "WWW-Authenticate": 'Bearer realm="api"' });
+}
+
+function missingScope(scope: string): HttpError {
+  return new HttpError(403, "forbidden", `This API key lacks the "${scope}" scope. Create a key with it under Settings → API keys.`);
+}
 
 export function apiRatePolicy(): RateLimitPolicy {
   return { name: "api-v1", points: env().API_RATE_LIMIT_POINTS, durationSeconds: env().API_RATE_LIMIT_WINDOW_SECONDS };
@@ -71,21 +87,12 @@ export function apiRoute<K extends ApiEndpointName>(name: K, handler: (ctx: ApiC
     let headers: Record<string, string> = {};
     try {
       const presented = bearerOf(req);
-      const caller = presented ? await authenticateApiKey(presented) : null;
-      if (!caller) return errorResponse(401, "unauthorized", UNAUTHORIZED, { "WWW-Authenticate": 'Bearer realm="api"' });
+      const found = presented ? await findKeyWorkspace(presented) : null;
+      if (!found) return unauthorized();
 
-      const decision = await consume(apiRatePolicy(), caller.keyId);
+      const decision = await consume(apiRatePolicy(), found.keyId);
       headers = rateLimitHeaders(decision);
       if (!decision.allowed) throw tooManyRequests(decision, "This API key made too many requests.");
-
-      if (!caller.scopes.includes(spec.scope)) {
-        return errorResponse(
-          403,
-          "forbidden",
-          `This API key lacks the "${spec.scope}" scope. Create a key with it under Settings → API keys.`,
-          headers,
-        );
-      }
 
       const params = spec.params.safeParse((await next?.params) ?? {});
       if (!params.success) throw notFoundError();
@@ -103,8 +110,19 @@ export function apiRoute<K extends ApiEndpointName>(name: K, handler: (ctx: ApiC
         body = parsed.data;
       }
 
-      const dashboardUrl = `${publicOrigin(req)}/t/${encodeURIComponent(caller.slug)}`;
-      const result = await handler({ req, caller, params: params.data, query: query.data, body, dashboardUrl } as ApiContext<K>);
+      let entered = false;
+      const inWorkspace: InWorkspace = (fn) =>
+        withTenant(found.tenantId, async (tx) => {
+          const caller = await loadCaller(tx, found);
+          if (!caller) throw new HttpError(401, "unauthorized", UNAUTHORIZED, { "WWW-Authenticate": 'Bearer realm="api"' });
+          if (!caller.scopes.includes(spec.scope)) throw missingScope(spec.scope);
+          entered = true;
+          return fn(tx, caller);
+        });
+      const ctx = { req, params: params.data, query: query.data, body, inWorkspace, origin: publicOrigin(req) };
+      const result = await handler(ctx as ApiContext<K>);
+      // Every answer with data came through inWorkspace (the key re-read, the scope checked).
+      if (!entered) throw new Error(`${name}: the handler answered without entering the key's workspace`);
       if (result.ok) return jsonResponse(result.value, { headers });
       return refusalResponse("refusal" in result ? result.refusal : result.error, headers);
     } catch (err) {

@@ -1,14 +1,13 @@
 import "server-only";
 import { Prisma } from "../db/generated/client";
 import type { TokenStatus, TokenType } from "../db/generated/enums";
-import { withTenant } from "../db/tenant-transaction";
 import { checkTokensNow } from "../health/check-tokens-now";
 import { fail, NOT_FOUND } from "../http/result";
 import { logger } from "../log/logger";
 import type { ApiCaller } from "../api-keys/authenticate";
 import { handOutToken, UNUSABLE_STATUSES, unusableReason, type HandOutCandidate } from "../tokens/hand-out";
 import { allowedPages, BEST_TOKEN_ORDER, pageRefSql } from "./pages";
-import type { ApiResult } from "./route";
+import type { ApiResult, InWorkspace } from "./route";
 import type { TokenView } from "./spec";
 
 /**
@@ -80,39 +79,44 @@ const RESTRICTED_USER_TOKENS =
   "This API key is limited to some Pages; a user token reaches every Page of its person. Use a key without a Page restriction.";
 
 export async function tokenFor(
-  caller: ApiCaller,
+  inWorkspace: InWorkspace,
   target: Target,
-  opts: { verify: boolean; dashboardUrl: string },
+  opts: { verify: boolean; origin: string },
 ): Promise<ApiResult<TokenView>> {
-  if (target.kind === "user" && caller.pageIds.length > 0) return fail({ code: "forbidden", message: RESTRICTED_USER_TOKENS });
-  const query = candidateQuery(caller, target);
-
   if (opts.verify) {
-    const [row] = await withTenant(caller.tenantId, (tx) => tx.$queryRaw<Pick<CandidateRow, "id">[]>(query));
-    if (!row) return fail(NOT_FOUND);
-    let checked: Awaited<ReturnType<typeof checkTokensNow>>[number] | undefined;
-    try {
-      [checked] = await checkTokensNow({ tenantId: caller.tenantId, actorUserId: null, tokenIds: [row.id] });
-    } catch (err) {
-      logger.error("api.verify.failed", { tenantId: caller.tenantId, tokenId: row.id, error: err });
-      return fail(NOT_VERIFIED);
+    const chosen = await inWorkspace(async (tx, caller) => {
+      if (target.kind === "user" && caller.pageIds.length > 0) return null;
+      const [row] = await tx.$queryRaw<Pick<CandidateRow, "id">[]>(candidateQuery(caller, target));
+      return { tenantId: caller.tenantId, id: row?.id ?? null };
+    });
+    if (chosen?.id) {
+      let checked: Awaited<ReturnType<typeof checkTokensNow>>[number] | undefined;
+      try {
+        [checked] = await checkTokensNow({ tenantId: chosen.tenantId, actorUserId: null, tokenIds: [chosen.id] });
+      } catch (err) {
+        logger.error("api.verify.failed", { tenantId: chosen.tenantId, tokenId: chosen.id, error: err });
+        return fail(NOT_VERIFIED);
+      }
+      // A usable status with an error means Facebook was not asked (outage, rate limit): verify was not done.
+      if (checked && !UNUSABLE_STATUSES.has(checked.status) && checked.lastError !== null) return fail(NOT_VERIFIED);
     }
-    // A usable status with an error means Facebook was not asked (outage, rate limit): verify was not done.
-    if (checked && !UNUSABLE_STATUSES.has(checked.status) && checked.lastError !== null) return fail(NOT_VERIFIED);
   }
 
-  return withTenant(caller.tenantId, async (tx): Promise<ApiResult<TokenView>> => {
-    const [row] = await tx.$queryRaw<CandidateRow[]>(query);
+  // One transaction: the key re-read (by inWorkspace), one statement to choose the token, one audit row.
+  return inWorkspace(async (tx, caller): Promise<ApiResult<TokenView>> => {
+    if (target.kind === "user" && caller.pageIds.length > 0) return fail({ code: "forbidden", message: RESTRICTED_USER_TOKENS });
+    const [row] = await tx.$queryRaw<CandidateRow[]>(candidateQuery(caller, target));
     if (!row) return fail(NOT_FOUND);
     const reason = unusableReason({ status: row.status, expiresAt: row.expires_at });
     if (reason) {
+      const dashboardUrl = `${opts.origin}/t/${encodeURIComponent(caller.slug)}`;
       return {
         ok: false,
         refusal: {
           status: 409,
           code: `token_${reason}`,
-          message: `${REASON_WORDS[reason]} It is not handed out. A member reconnects Facebook on the dashboard: ${opts.dashboardUrl}`,
-          extra: { reconnect_url: opts.dashboardUrl },
+          message: `${REASON_WORDS[reason]} It is not handed out. A member reconnects Facebook on the dashboard: ${dashboardUrl}`,
+          extra: { reconnect_url: dashboardUrl },
         },
       };
     }

@@ -29,7 +29,10 @@ interface ClientFacts {
   embedded: boolean;
 }
 
-const facts = new WeakMap<PrismaClient, ClientFacts>();
+// On globalThis, like the app's client: a production build may bundle this module more than once (one copy per route
+// chunk), and the client made by one copy must still find its pool from another (rate limits use the pool).
+const globalFacts = globalThis as unknown as { __prismaClientFacts?: WeakMap<PrismaClient, ClientFacts> };
+const facts = (globalFacts.__prismaClientFacts ??= new WeakMap<PrismaClient, ClientFacts>());
 
 /** What a client was built with (the tenant transaction reads the statement bound and how to cancel a statement). */
 export function clientFacts(client: PrismaClient): ClientFacts | undefined {
