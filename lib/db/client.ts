@@ -14,7 +14,10 @@ export interface ClientOptions {
   onQuery?: (sql: string) => void;
 }
 
-const pools = new WeakMap<PrismaClient, pg.Pool>();
+// On globalThis like the client itself: Next's production build can load this module more than once (one copy per
+// bundle), and the client made by one copy must still find its pool from another (rate limits use poolOf(db())).
+const globalPools = globalThis as unknown as { __prismaPools?: WeakMap<PrismaClient, pg.Pool> };
+const pools = (globalPools.__prismaPools ??= new WeakMap<PrismaClient, pg.Pool>());
 
 /** Disconnects a client made by createPrismaClient and closes its pool. */
 export async function closePrismaClient(client: PrismaClient): Promise<void> {
