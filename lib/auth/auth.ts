@@ -9,6 +9,7 @@ import { appsecretProof } from "../facebook/graph-client";
 import { createAuthAdapter } from "./adapter";
 import { completeFacebookSignIn } from "./complete-facebook-sign-in";
 import { safeRedirect } from "./safe-redirect";
+import { withoutControlCharacters } from "../workspace/contract";
 import { currentSessionGeneration } from "./session-generation";
 import { randomUUID } from "node:crypto";
 
@@ -52,7 +53,9 @@ function config(): NextAuthConfig {
           },
         },
         profile(profile: FacebookProfile) {
-          return { id: profile.id, name: profile.name ?? null, email: profile.email ?? null, image: profile.picture?.data?.url ?? null };
+          // Control characters (a NUL would make PostgreSQL refuse the sign-in) are dropped from what Facebook sends.
+          const clean = (v: string | undefined) => (v === undefined ? null : withoutControlCharacters(v).trim() || null);
+          return { id: profile.id, name: clean(profile.name), email: clean(profile.email), image: profile.picture?.data?.url ?? null };
         },
         // The provider's default is ["pkce"] only.
         checks: ["pkce", "state"],
