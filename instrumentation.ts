@@ -5,6 +5,9 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { runStartupChecksOrExit } = await import("./lib/startup");
     await runStartupChecksOrExit();
+    // TRACE crashes Next's request handling before proxy.ts runs: answer them 405 first.
+    const { installMethodGuard } = await import("./lib/http/method-guard");
+    installMethodGuard();
     const { startInProcessJobsIfEnabled } = await import("./lib/jobs/in-process");
     startInProcessJobsIfEnabled();
   }

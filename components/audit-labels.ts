@@ -2,6 +2,15 @@
 export const AUDIT_LABEL: Record<string, string> = {
   "tenant.created": "Workspace created",
   "member.added": "Member added",
+  "member.joined": "Member joined (invitation accepted)",
+  "member.role_changed": "Member's role changed",
+  "member.removed": "Member removed",
+  "member.left": "Member left",
+  "invitation.created": "Invitation sent",
+  "invitation.resent": "Invitation sent again",
+  "invitation.revoked": "Invitation withdrawn",
+  "invitation.accepted": "Invitation accepted",
+  "invitation.declined": "Invitation declined",
   "facebook.connected": "Facebook connected",
   "token.rotated": "Token replaced by a reconnect",
   "token.status_changed": "Token status changed",
@@ -42,6 +51,11 @@ export function auditSummary(action: string, details: unknown, relatedName: stri
     return `${d.host}${d.reason === "sustained_failure" ? " (failed for about a day)" : ""}`;
   }
   if (action === "facebook.user_token_replaced") return `by ${relatedName ?? "another login"}'s login; its Page tokens keep working`;
+  if ((action === "member.added" || action === "member.joined") && typeof d.role === "string") return `as ${d.role}`;
+  if (action === "member.role_changed" && typeof d.from === "string" && typeof d.to === "string") return `${d.from} → ${d.to}`;
+  if (action === "member.removed" && d.connections === "disconnect") return "their Facebook connections disconnected";
+  if (action === "member.removed" && d.connections === "keep") return "their Facebook connections kept";
+  if (action.startsWith("invitation.") && typeof d.email === "string" && typeof d.role === "string") return `${d.email} as ${d.role}`;
   if (action === "identity.disconnected" && typeof d.tokensSoftDeleted === "number") return `${d.tokensSoftDeleted} token(s) disconnected`;
   return null;
 }

@@ -1,8 +1,8 @@
-import { createHmac } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import type { BrowserContext } from "@playwright/test";
 import { test, expect, newPerson, signUpWithFacebook, approveOnFacebook } from "../support/fixtures";
 import { footprint } from "../support/footprint";
-import { expectConnectFailedBanner, openFacebookDialogFromDashboard } from "../support/oauth-flow";
+import { expectConnectFailedBanner, openFacebookDialogFromDashboard, requireAppCookie } from "../support/oauth-flow";
 import { E2E } from "../support/ports";
 
 /**
@@ -12,7 +12,7 @@ import { E2E } from "../support/ports";
  */
 function intentCookie(payload: { tenantId: string; userId: string; exp: number }, secret = E2E.authSecret): string {
   const key = createHmac("sha256", secret).update("connect-intent/v1").digest();
-  const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
+  const body = Buffer.from(JSON.stringify({ id: randomUUID(), ...payload })).toString("base64url");
   return `${body}.${createHmac("sha256", key).update(body).digest("base64url")}`;
 }
 
@@ -92,4 +92,23 @@ test("a returning person's plain sign-in does not rewrite their tokens", async (
     [person.id],
   );
   expect(attemptsAfter).toEqual(attemptsBefore);
+});
+
+test("a connect-intent cookie works once on the server: a copy replayed later connects nothing and says so", async ({ page, fb, sql }) => {
+  const person = await newPerson(fb);
+  await signUpWithFacebook(page, person.name);
+  // A real Connect Facebook: keep a copy of the intent cookie the app set, then let it complete.
+  await openFacebookDialogFromDashboard(page);
+  const copy = (await requireAppCookie(page.context(), "connect_intent")).value;
+  await approveOnFacebook(page, person.name);
+  await page.waitForURL(/\/t\//);
+  await expect(page.getByTestId("connect-result")).toHaveAttribute("data-outcome", "succeeded");
+  const before = await footprint(sql, person);
+
+  // Connect again, but with the used cookie put back (as a copy would be).
+  await openFacebookDialogFromDashboard(page);
+  await setIntent(page.context(), copy);
+  await approveOnFacebook(page, person.name);
+  await expectConnectFailedBanner(page, /already used once/);
+  expect(await footprint(sql, person)).toEqual(before);
 });

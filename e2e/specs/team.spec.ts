@@ -1,9 +1,8 @@
 import http from "node:http";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { Browser, Page } from "@playwright/test";
 import type pg from "pg";
 import { MailInbox } from "../../emulators/mail/server";
-import { seedTokens } from "../../test/support/fixtures";
 import { test, expect, newPerson, approveOnFacebook, signUpWithFacebook } from "../support/fixtures";
 import { E2E } from "../support/ports";
 
@@ -40,6 +39,21 @@ async function memberships(sql: pg.Pool, slug: string) {
     [slug],
   );
   return rows;
+}
+
+/** A Facebook identity with a user token (arbitrary ciphertext: nothing decrypts it here), connected by userId. */
+async function seedConnection(sql: pg.Pool, tenantId: string, userId: string, name: string): Promise<string> {
+  const identityId = randomUUID();
+  await sql.query(
+    `INSERT INTO social_identities (id, tenant_id, user_id, platform, external_user_id, name) VALUES ($1, $2, $3, 'facebook', $4, $5)`,
+    [identityId, tenantId, userId, `ext-${identityId.slice(0, 8)}`, name],
+  );
+  await sql.query(
+    `INSERT INTO ad_tokens (tenant_id, user_id, platform, token_type, social_identity_id, ciphertext, key_id)
+     VALUES ($1, $2, 'facebook', 'user', $3, '\\x00', 'k1')`,
+    [tenantId, userId, identityId],
+  );
+  return identityId;
 }
 
 async function invite(page: Page, slug: string, email: string, role: "owner" | "admin" | "member") {
@@ -191,9 +205,7 @@ test("an owner changes a role and removes members (keeping or disconnecting thei
     const { rows } = await sql.query<{ id: string }>(`INSERT INTO users (name) VALUES ($1) RETURNING id`, [name]);
     const userId = rows[0]!.id;
     await sql.query(`INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'member')`, [tid, userId]);
-    const seeded = await seedTokens(sql, { tenantId: tid, userId });
-    await sql.query(`UPDATE social_identities SET name = $2 WHERE id = $1`, [seeded.identityId, `${name} FB`]);
-    people.push({ name, userId, identityId: seeded.identityId });
+    people.push({ name, userId, identityId: await seedConnection(sql, tid, userId, `${name} FB`) });
   }
   const [keeper, dropper] = people as [(typeof people)[0], (typeof people)[0]];
 

@@ -14,6 +14,7 @@ import { completeFacebookSignIn } from "./complete-facebook-sign-in";
 import { completeTikTokConnect, tiktokConnectAllowed } from "./complete-tiktok-connect";
 import { tiktokProvider } from "./tiktok-provider";
 import { safeRedirect } from "./safe-redirect";
+import { withoutControlCharacters } from "../workspace/contract";
 import { currentSessionGeneration } from "./session-generation";
 import { randomUUID } from "node:crypto";
 import { databaseUnavailableReason } from "../db/unavailable";
@@ -64,7 +65,9 @@ function config(): NextAuthConfig {
           },
         },
         profile(profile: FacebookProfile) {
-          return { id: profile.id, name: profile.name ?? null, email: profile.email ?? null, image: profile.picture?.data?.url ?? null };
+          // Control characters (a NUL would make PostgreSQL refuse the sign-in) are dropped from what Facebook sends.
+          const clean = (v: string | undefined) => (v === undefined ? null : withoutControlCharacters(v).trim() || null);
+          return { id: profile.id, name: clean(profile.name), email: clean(profile.email), image: profile.picture?.data?.url ?? null };
         },
         // The provider's default is ["pkce"] only.
         checks: ["pkce", "state"],

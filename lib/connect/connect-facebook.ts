@@ -34,15 +34,16 @@ export async function connectFacebook(input: ConnectInput): Promise<ConnectResul
   try {
     const conn = await fetchFacebookConnection(graph, input.shortLivedToken);
     externalUserId = conn.profile.id;
-    const account = await client.account.findUnique({
-      where: { provider_providerAccountId: { provider: "facebook", providerAccountId: conn.profile.id } },
-      select: { id: true, userId: true },
-    });
     const entered = await withMembership(
       input.userId,
       { tenantId: input.tenantId },
       "connections.manage",
       async (tx) => {
+        // The person's own Auth.js account link (RLS: readable in their own context only).
+        const account = await tx.account.findUnique({
+          where: { provider_providerAccountId: { provider: "facebook", providerAccountId: conn.profile.id } },
+          select: { id: true, userId: true },
+        });
         const result = await saveFacebookConnection(
           tx,
           { tenantId: input.tenantId, userId: input.userId, accountId: account?.userId === input.userId ? account.id : null },

@@ -9,7 +9,7 @@ import { ensureAppLoginRole, withCredentials } from "./provision";
 import { closePrismaClient, createPrismaClient, type Db } from "./client";
 import { inspectRole } from "./assert-app-role";
 import { assertDatabaseReady } from "./database-ready";
-import { withTenant } from "./tenant-transaction";
+import { withTenant, withUser } from "./tenant-transaction";
 
 // The demo's database: PGlite behind pglite-socket, migrated, the app connected as a non-owner role via SET ROLE.
 describe("embedded PostgreSQL (npm run demo without DATABASE_URL)", () => {
@@ -60,7 +60,8 @@ describe("embedded PostgreSQL (npm run demo without DATABASE_URL)", () => {
 
   test("tenant context isolates rows exactly as on a server", async () => {
     const userId = randomUUID();
-    await app.user.create({ data: { id: userId, name: "Demo" } });
+    // A person is created in their own context (RLS on users: the app role reads and writes only its own row).
+    await withUser(userId, (tx) => tx.user.create({ data: { id: userId, name: "Demo" } }), { client: app });
     for (const t of [tenantA, tenantB]) {
       await withTenant(
         t,

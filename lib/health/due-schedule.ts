@@ -53,7 +53,8 @@ export async function claimDueTokensEverywhere(client: Db, want: number, leaseSe
   if (due.length === 0) return [];
   const byTenant = new Map<string, string[]>();
   for (const d of due) byTenant.set(d.tenant_id, [...(byTenant.get(d.tenant_id) ?? []), d.token_id]);
-  const tenants = [...byTenant.keys()];
+  // Ascending ids: writers that touch several workspaces in one transaction take their per-workspace locks in one order.
+  const tenants = [...byTenant.keys()].sort();
   return withTenant(
     tenants[0] as string,
     async (tx) => {

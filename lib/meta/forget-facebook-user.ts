@@ -153,18 +153,10 @@ export async function deleteFacebookUserData(
     );
   });
   await client.$transaction(async (tx) => {
-    const links = await tx.account.findMany({
-      where: { provider: "facebook", providerAccountId: externalUserId },
-      select: { userId: true },
-    });
-    const unlinked = await tx.account.deleteMany({ where: { provider: "facebook", providerAccountId: externalUserId } });
-    out.accountsUnlinked = unlinked.count;
-    // The login's profile (name, email, picture) came from this Facebook account: erase it unless another
-    // sign-in method is still linked to the same login.
-    for (const { userId } of links) {
-      const others = await tx.account.count({ where: { userId } });
-      if (others === 0) await tx.user.update({ where: { id: userId }, data: { name: null, email: null, image: null } });
-    }
+    // Unlinks the login and erases its profile (name, email, picture) unless another sign-in method is still linked:
+    // a SECURITY DEFINER function, since the app role reads only a person's own Auth.js rows.
+    const [unlinked] = await tx.$queryRaw<{ n: number }[]>`SELECT forget_facebook_login(${externalUserId}) AS n`;
+    out.accountsUnlinked = unlinked?.n ?? 0;
     await tx.dataDeletionRequest.create({
       data: { confirmationCode, platform: "facebook", externalUserId, tokensDeleted: out.tokens, identitiesErased: out.identitiesErased },
     });

@@ -14,6 +14,8 @@ import { changeMemberRole, leaveWorkspace, removeMember } from "./members";
 import { endAllSessions, endSession } from "../auth/session-generation";
 import { consume } from "../rate-limit/limiter";
 import { CHECK_NOW_POLICY } from "../workspace/manage";
+import { INVITATIONS_POLICY } from "./invitations";
+import { WORKSPACE_CREATION_POLICY } from "./tenants";
 import type { Result } from "../http/result";
 import type { Permission, Role } from "./roles";
 
@@ -419,5 +421,28 @@ describe("limits", () => {
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
     expect(await snapshot(owner.tenantId)).toEqual(before);
+  });
+
+  it("invitations and workspace creation past their rate limits → 429 with Retry-After, nothing written, no mail", async () => {
+    const owner = await h.seedMember("owner");
+    const cookie = await sessionCookie(owner.userId);
+    await consume(INVITATIONS_POLICY, `${owner.tenantId}:${owner.userId}`, { points: INVITATIONS_POLICY.points });
+    const before = await snapshot(owner.tenantId);
+    const res = await inviteRoute(
+      post(`/api/t/${owner.slug}/invitations`, cookie, { email: "limited@example.test", role: "member" }),
+      params({ slug: owner.slug }),
+    );
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await snapshot(owner.tenantId)).toEqual(before);
+    expect(mailsTo("limited@example.test")).toHaveLength(0);
+
+    await consume(WORKSPACE_CREATION_POLICY, owner.userId, { points: WORKSPACE_CREATION_POLICY.points });
+    const count = async () => (await h.db.owner.query(`SELECT count(*)::int AS n FROM tenants`)).rows[0] as { n: number };
+    const tenantsBefore = await count();
+    const created = await createWorkspaceRoute(post(`/api/t`, cookie, { name: "Too many" }), { params: Promise.resolve(undefined) });
+    expect(created.status).toBe(429);
+    expect(Number(created.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await count()).toEqual(tenantsBefore);
   });
 });

@@ -12,6 +12,12 @@ import { STATUS_FILTERS } from "./dashboard-query";
  * components/api.ts (type-only import: no zod in the browser bundle). Nothing here is server-only.
  */
 
+/** Control characters (C0 and DEL): PostgreSQL refuses NUL in text, and none of them is ever meant in a name or email. */
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+
+/** Where text cannot be refused (a search box in the URL, a name Facebook sends): drop the control characters. */
+export const withoutControlCharacters = (s: string): string => s.replace(CONTROL_CHARACTERS, "");
+
 /** Free text people type: trimmed, no control characters (PostgreSQL refuses NUL; the rest is never meant). */
 export const text = (max: number, empty: string, long: string) =>
   z

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withoutControlCharacters } from "./contract";
 
 /**
  * The dashboard's list state lives in the URL (search params), so filtering, sorting and paging are done by the
@@ -67,7 +68,7 @@ const schema = z.object({
   // like any other junk in a search box, rather than failing the page.
   q: z
     .string()
-    .transform((s) => s.replace(/[\u0000-\u001f\u007f]/g, ""))
+    .transform(withoutControlCharacters)
     .pipe(z.string().trim().max(100))
     .transform((s) => (s === "" ? null : s))
     .nullable()

@@ -118,3 +118,67 @@ GRANT EXECUTE ON FUNCTION "end_sessions_if_no_workspace"(UUID) TO social_app;
 ALTER TABLE "tenants" ADD COLUMN "created_by" UUID;
 ALTER TABLE "tenants" ADD CONSTRAINT "tenants_created_by_fkey" FOREIGN KEY ("created_by") REFERENCES "users"("id");
 CREATE INDEX "tenants_created_by_idx" ON "tenants"("created_by");
+
+-- Auth.js tables ---------------------------------------------------------------------------------------
+-- The app role no longer reads every person's email with no context. It sees a person's own rows (app.user_id) and,
+-- in a workspace's context, the people who are (or were) its members. Not FORCEd: the owner (migrations and the
+-- SECURITY DEFINER functions below) is not subject. Sign-in's lookups before anyone is known go through those
+-- functions, which answer one person each.
+ALTER TABLE "users" ENABLE ROW LEVEL SECURITY;
+CREATE POLICY "self" ON "users"
+  USING ("id" = NULLIF(current_setting('app.user_id', true), '')::uuid)
+  WITH CHECK ("id" = NULLIF(current_setting('app.user_id', true), '')::uuid);
+-- memberships' own RLS decides which memberships this sees: the workspace's in a tenant context, the person's own
+-- without one.
+CREATE POLICY "fellow_members_read" ON "users" FOR SELECT
+  USING (EXISTS (SELECT 1 FROM "memberships" m WHERE m."user_id" = "users"."id"));
+
+ALTER TABLE "accounts" ENABLE ROW LEVEL SECURITY;
+CREATE POLICY "self" ON "accounts"
+  USING ("user_id" = NULLIF(current_setting('app.user_id', true), '')::uuid)
+  WITH CHECK ("user_id" = NULLIF(current_setting('app.user_id', true), '')::uuid);
+
+ALTER TABLE "sessions" ENABLE ROW LEVEL SECURITY;
+CREATE POLICY "self" ON "sessions"
+  USING ("user_id" = NULLIF(current_setting('app.user_id', true), '')::uuid)
+  WITH CHECK ("user_id" = NULLIF(current_setting('app.user_id', true), '')::uuid);
+
+-- Sessions are JWTs and there is no email sign-in: the app never uses verification tokens (no policy: no rows).
+ALTER TABLE "verification_tokens" ENABLE ROW LEVEL SECURITY;
+
+-- Auth.js's sign-in lookups (lib/auth/adapter.ts), before the app knows who is signing in.
+CREATE FUNCTION "auth_user_by_account"(p_provider TEXT, p_provider_account_id TEXT) RETURNS SETOF "users"
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT u.* FROM "users" u JOIN "accounts" a ON a."user_id" = u."id"
+    WHERE a."provider" = p_provider AND a."provider_account_id" = p_provider_account_id
+$$;
+CREATE FUNCTION "auth_user_by_email"(p_email TEXT) RETURNS SETOF "users"
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT * FROM "users" WHERE "email" = p_email
+$$;
+-- Meta's data deletion: unlink the Facebook login and erase its profile (name, email, picture) unless another
+-- sign-in method is still linked. Answers how many links were removed.
+CREATE FUNCTION "forget_facebook_login"(p_provider_account_id TEXT) RETURNS INTEGER
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  uids UUID[];
+  uid UUID;
+BEGIN
+  WITH gone AS (
+    DELETE FROM "accounts" WHERE "provider" = 'facebook' AND "provider_account_id" = p_provider_account_id RETURNING "user_id"
+  )
+  SELECT coalesce(array_agg("user_id"), '{}') INTO uids FROM gone;
+  FOREACH uid IN ARRAY uids LOOP
+    IF NOT EXISTS (SELECT 1 FROM "accounts" WHERE "user_id" = uid) THEN
+      UPDATE "users" SET "name" = NULL, "email" = NULL, "image" = NULL WHERE "id" = uid;
+    END IF;
+  END LOOP;
+  RETURN cardinality(uids);
+END
+$$;
+REVOKE ALL ON FUNCTION "auth_user_by_account"(TEXT, TEXT) FROM PUBLIC;
+REVOKE ALL ON FUNCTION "auth_user_by_email"(TEXT) FROM PUBLIC;
+REVOKE ALL ON FUNCTION "forget_facebook_login"(TEXT) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION "auth_user_by_account"(TEXT, TEXT) TO social_app;
+GRANT EXECUTE ON FUNCTION "auth_user_by_email"(TEXT) TO social_app;
+GRANT EXECUTE ON FUNCTION "forget_facebook_login"(TEXT) TO social_app;
