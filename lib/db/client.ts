@@ -14,7 +14,10 @@ export interface ClientOptions {
   onQuery?: (sql: string) => void;
 }
 
-const pools = new WeakMap<PrismaClient, pg.Pool>();
+// On globalThis: Next.js may load this module more than once in one server process (different bundles), and a pool
+// must be found from any copy (poolOf(db()) failed in the production server with a module-local map).
+const globalPools = globalThis as unknown as { __prismaPools?: WeakMap<PrismaClient, pg.Pool> };
+const pools = (globalPools.__prismaPools ??= new WeakMap<PrismaClient, pg.Pool>());
 
 /** Disconnects a client made by createPrismaClient and closes its pool. */
 export async function closePrismaClient(client: PrismaClient): Promise<void> {
