@@ -228,14 +228,15 @@ LANGUAGE plpgsql SECURITY INVOKER SET search_path = public AS $$
 #variable_conflict use_column
 DECLARE
   t uuid;
+  ids uuid[];
 BEGIN
-  FOR t IN SELECT DISTINCT x FROM unnest(p_tenants) AS x LOOP
+  FOR t, ids IN SELECT c.tenant_id, array_agg(c.token_id) FROM unnest(p_tenants, p_tokens) AS c(tenant_id, token_id) GROUP BY 1 LOOP
     PERFORM set_config('app.tenant_id', t::text, true);
+    -- By primary key (ids of this workspace only); RLS applies on top.
     RETURN QUERY
       UPDATE ad_tokens a
          SET check_lease_until = now() + make_interval(secs => p_lease_seconds)
-        FROM unnest(p_tenants, p_tokens) AS c(tenant_id, token_id)
-       WHERE c.tenant_id = t AND a.id = c.token_id AND a.deleted_at IS NULL AND a.next_check_at <= now()
+       WHERE a.id = ANY(ids) AND a.deleted_at IS NULL AND a.next_check_at <= now()
       RETURNING a.id, a.tenant_id, a.token_type, a.status, a.ciphertext, a.key_id;
   END LOOP;
   PERFORM set_config('app.tenant_id', '', true);
