@@ -14,8 +14,8 @@ import { announceStatusChanges } from "../alerts/announce";
 export interface ClaimedToken {
   id: string;
   tenantId: string;
-  /** Where the token sat in the due order when claimed (the sweep's per-tenant cursor). */
-  nextCheckAt: Date;
+  /** Where the token sat in the due order when claimed (claimDueTokens' per-tenant cursor; not set by the global claim). */
+  nextCheckAt?: Date;
   tokenType: TokenType;
   status: TokenStatus;
   ciphertext: Uint8Array;
@@ -52,6 +52,7 @@ export interface ClaimCursor {
 export function cursorAfter(rows: readonly ClaimedToken[], previous: ClaimCursor | null): ClaimCursor | null {
   let c = previous;
   for (const r of rows) {
+    if (!r.nextCheckAt) continue;
     const t = r.nextCheckAt.getTime();
     if (!c || t > c.nextCheckAt.getTime() || (t === c.nextCheckAt.getTime() && r.id > c.id)) c = { nextCheckAt: r.nextCheckAt, id: r.id };
   }

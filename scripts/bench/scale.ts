@@ -47,7 +47,7 @@ async function timeMs(fn: () => Promise<unknown>, runs: number): Promise<number>
 }
 
 /** Workspaces [from, to): each with one identity (external id ext-<i>), 3 Pages and 3 page tokens, none due. */
-async function seedWorkspaces(db: TestDatabase, userId: string, from: number, to: number): Promise<void> {
+export async function seedWorkspaces(db: TestDatabase, userId: string, from: number, to: number): Promise<void> {
   const step = 25_000;
   for (let a = from; a < to; a += step) {
     const b = Math.min(to, a + step);

@@ -193,16 +193,19 @@ CREATE TABLE "token_check_schedule" (
 );
 CREATE INDEX "token_check_schedule_next_check_at_idx" ON "token_check_schedule"("next_check_at");
 GRANT SELECT ON "token_check_schedule" TO social_app;
-GRANT UPDATE ("lease_until") ON "token_check_schedule" TO social_app;
+GRANT UPDATE ("lease_until", "next_check_at") ON "token_check_schedule" TO social_app;
 
 CREATE FUNCTION sync_token_check_schedule() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 BEGIN
-  IF NEW.deleted_at IS NOT NULL THEN
+  -- Only Facebook tokens are checked with debug_token (other platforms' tokens are kept alive by their refresh).
+  IF NEW.deleted_at IS NOT NULL OR NEW.platform <> 'facebook' THEN
     DELETE FROM token_check_schedule WHERE token_id = NEW.id;
   ELSE
+    -- A leased token is not due before its lease ends: the schedule's next_check_at is the later of the two, so
+    -- the claim's index scan never wades through tokens another sweep holds.
     INSERT INTO token_check_schedule (token_id, tenant_id, next_check_at, lease_until)
-    VALUES (NEW.id, NEW.tenant_id, NEW.next_check_at, NEW.check_lease_until)
+    VALUES (NEW.id, NEW.tenant_id, GREATEST(NEW.next_check_at, COALESCE(NEW.check_lease_until, NEW.next_check_at)), NEW.check_lease_until)
     ON CONFLICT (token_id) DO UPDATE
       SET next_check_at = EXCLUDED.next_check_at, lease_until = EXCLUDED.lease_until;
   END IF;
@@ -214,7 +217,34 @@ CREATE TRIGGER "ad_tokens_sync_schedule"
   FOR EACH ROW EXECUTE FUNCTION sync_token_check_schedule();
 
 INSERT INTO token_check_schedule (token_id, tenant_id, next_check_at, lease_until)
-SELECT id, tenant_id, next_check_at, check_lease_until FROM ad_tokens WHERE deleted_at IS NULL;
+SELECT id, tenant_id, GREATEST(next_check_at, COALESCE(check_lease_until, next_check_at)), check_lease_until
+  FROM ad_tokens WHERE deleted_at IS NULL AND platform = 'facebook';
+
+-- Leases the claimed tokens of many workspaces in ONE round trip, each workspace's statement under that workspace's
+-- RLS context: SECURITY INVOKER (the app role's rights, row-level security enforced), setting app.tenant_id
+-- (transaction-local) before each workspace's UPDATE and clearing it at the end.
+CREATE FUNCTION lease_claimed_tokens(p_tenants uuid[], p_tokens uuid[], p_lease_seconds double precision)
+RETURNS TABLE (id uuid, tenant_id uuid, token_type token_type, status token_status, ciphertext bytea, key_id text)
+LANGUAGE plpgsql SECURITY INVOKER SET search_path = public AS $$
+#variable_conflict use_column
+DECLARE
+  t uuid;
+  ids uuid[];
+BEGIN
+  -- Ascending workspace ids: writers touching several workspaces take their per-workspace locks in one order.
+  FOR t, ids IN SELECT c.tenant_id, array_agg(c.token_id) FROM unnest(p_tenants, p_tokens) AS c(tenant_id, token_id) GROUP BY 1 ORDER BY 1 LOOP
+    PERFORM set_config('app.tenant_id', t::text, true);
+    -- By primary key (ids of this workspace only); RLS applies on top.
+    RETURN QUERY
+      UPDATE ad_tokens a
+         SET check_lease_until = now() + make_interval(secs => p_lease_seconds)
+       WHERE a.id = ANY(ids) AND a.deleted_at IS NULL AND a.platform = 'facebook' AND a.next_check_at <= now()
+      RETURNING a.id, a.tenant_id, a.token_type, a.status, a.ciphertext, a.key_id;
+  END LOOP;
+  PERFORM set_config('app.tenant_id', '', true);
+END $$;
+REVOKE ALL ON FUNCTION lease_claimed_tokens(uuid[], uuid[], double precision) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION lease_claimed_tokens(uuid[], uuid[], double precision) TO social_app;
 
 -- 3. Meta's callbacks: the workspaces where one Facebook user has an identity, through an index, returning ids only.
 --    The owner reads social_identities through a policy of its own (FORCE RLS applies to owners too); the app
