@@ -15,11 +15,9 @@ export interface EmbeddedPostgres {
 
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; host?: string }): Promise<EmbeddedPostgres> {
   const { PGlite } = await import("@electric-sql/pglite");
-  // The Pages search's trigram index (CREATE EXTENSION pg_trgm in the migrations) needs PGlite's bundled contrib.
-  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   await mkdir(opts.dataDir, { recursive: true });
-  const pglite = await PGlite.create(opts.dataDir, { extensions: { pg_trgm } });
+  const pglite = await PGlite.create(opts.dataDir);
   const host = opts.host ?? "127.0.0.1";
   const server = new PGLiteSocketServer({ db: pglite, port: opts.port, host });
   await server.start();

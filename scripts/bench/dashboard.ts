@@ -454,7 +454,7 @@ export async function runDashboardBench(): Promise<DashboardBench> {
         "SQL ms: pages list (default view)": pages,
         "SQL ms: pages list (revoked, problems first)": fPages,
         "SQL ms: pages list (search 'Page 000123': 1 match)": oPages,
-        "SQL ms: pages list (search 'Page 0001': up to 100 matches, trigrams in every name)": sPages,
+        "SQL ms: pages list (search 'Page 0001': ~100 matches)": sPages,
         "SQL ms: identities + attempt + banner": identities,
         errors: seq.errors + conc.errors,
       };

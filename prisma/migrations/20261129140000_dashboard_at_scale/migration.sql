@@ -10,8 +10,9 @@
 -- they commit or roll back with the write and never drift; lib/workspace/page-counts.integration.test.ts rebuilds
 -- them from scratch after every kind of write, concurrent ones included, and compares.
 
--- Search: trigram index for name ILIKE '%…%' (pg_trgm is a trusted extension on PostgreSQL 13+; PGlite ships it).
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+-- Search (name ILIKE '%…%') has no index: a trigram index (pg_trgm) was measured unused, because under row-level
+-- security PostgreSQL may not evaluate a non-leakproof operator such as ILIKE inside an index scan ahead of the policy,
+-- and it made every Page write slower. Search stays correct; its cost follows the workspace (see README, Benchmark).
 
 -- Per-Page token summary ---------------------------------------------------------------------------------------
 -- worst_rank: 1 active, 2 unchecked, 3 expiring, 4 expired, 5 invalid, 6 revoked, 7 no active token.
@@ -52,7 +53,6 @@ CREATE INDEX "facebook_pages_list_by_status" ON "facebook_pages" ("tenant_id", "
 CREATE INDEX "facebook_pages_list_by_expiry" ON "facebook_pages" ("tenant_id", "soonest_expiry", lower("name"), "id") WHERE "deleted_at" IS NULL;
 CREATE INDEX "facebook_pages_list_by_check" ON "facebook_pages" ("tenant_id", "oldest_check" NULLS FIRST, lower("name"), "id") WHERE "deleted_at" IS NULL;
 CREATE INDEX "facebook_pages_list_by_category" ON "facebook_pages" ("tenant_id", lower("category"), lower("name"), "id") WHERE "deleted_at" IS NULL;
-CREATE INDEX "facebook_pages_name_trgm" ON "facebook_pages" USING gin ("name" gin_trgm_ops) WHERE "deleted_at" IS NULL;
 -- A Page's active tokens (the shown rows' tokens, the per-Page summary).
 CREATE INDEX "ad_tokens_active_by_page" ON "ad_tokens" ("facebook_page_id") WHERE "deleted_at" IS NULL;
 -- An identity's active user token.
