@@ -14,7 +14,7 @@ import { completeFacebookSignIn } from "./complete-facebook-sign-in";
 import { completeTikTokConnect, tiktokConnectAllowed } from "./complete-tiktok-connect";
 import { tiktokProvider } from "./tiktok-provider";
 import { safeRedirect } from "./safe-redirect";
-import { withoutControlCharacters } from "../workspace/contract";
+import { withoutControlCharacters } from "../workspace/control-characters";
 import { currentSessionGeneration } from "./session-generation";
 import { randomUUID } from "node:crypto";
 import { databaseUnavailableReason } from "../db/unavailable";

@@ -13,7 +13,13 @@ const NAME = "authjs.session-token";
 const opts = { secret: SECRET, secure: false };
 
 async function token(claims: Record<string, unknown>, o: { secret?: string; maxAge?: number; salt?: string } = {}): Promise<string> {
-  return encode({ token: claims, secret: o.secret ?? SECRET, salt: o.salt ?? NAME, maxAge: o.maxAge ?? 3600 });
+  // What the app's jwt callback puts in every session: a session id and the person's session generation.
+  return encode({
+    token: { sid: randomUUID(), gen: 0, ...claims },
+    secret: o.secret ?? SECRET,
+    salt: o.salt ?? NAME,
+    maxAge: o.maxAge ?? 3600,
+  });
 }
 
 /** What Auth.js itself makes of the cookie value: the payload, or null when it refuses. */
@@ -30,8 +36,11 @@ describe("readSessionCookie", () => {
     const sub = randomUUID();
     const value = await token({ sub, name: "Ada", picture: "https://example.test/a.png" });
     const expected = { id: sub, name: "Ada", image: "https://example.test/a.png" };
-    expect(await readSessionCookie(`${NAME}=${value}`, opts)).toEqual(expected);
-    expect(await readSessionCookie(`other=1; ${NAME}=${value}`, opts)).toEqual(expected);
+    expect(await readSessionCookie(`${NAME}=${value}`, opts)).toMatchObject(expected);
+    expect(await readSessionCookie(`other=1; ${NAME}=${value}`, opts)).toMatchObject(expected);
+    // A cookie issued before sessions could end (no session id or generation) cannot be ended: refused.
+    const old = await encode({ token: { sub, name: "Ada" }, secret: SECRET, salt: NAME, maxAge: 3600 });
+    expect(await readSessionCookie(`${NAME}=${old}`, opts)).toBeNull();
     // The https name (`__Secure-…`) is a different salt, hence a different key.
     const secureValue = await token({ sub }, { salt: `__Secure-${NAME}` });
     expect(await readSessionCookie(`__Secure-${NAME}=${secureValue}`, { secret: SECRET, secure: true })).toMatchObject({ id: sub });

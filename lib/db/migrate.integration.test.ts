@@ -78,7 +78,6 @@ describe("migrate()", () => {
       "20261125120000_init",
       "20261125120100_security",
       "20261125140000_erase_soft_deleted_tokens",
-      "20261129160000_tiktok_refresh_tokens",
     ]);
 
     const result = await migrate(db.ownerUrl);

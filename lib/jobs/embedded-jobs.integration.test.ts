@@ -8,7 +8,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from "../db/embedded";
 import { migrate } from "../db/migrate";
 import { ensureAppLoginRole, withCredentials } from "../db/provision";
 import { closePrismaClient, createPrismaClient, type Db } from "../db/client";
-import { withTenant } from "../db/tenant-transaction";
+import { withTenant, withUser } from "../db/tenant-transaction";
 import { resetEnvCache } from "../env";
 import { generateKeySpec } from "../tokens/key-ring";
 import { asMember } from "../tenancy/membership";
@@ -66,7 +66,8 @@ describe("jobs on the embedded database (npm run demo)", () => {
   test("a queued webhook is delivered, signed, by one in-process cycle on a single connection; the sweep job runs too", async () => {
     const userId = randomUUID();
     const tenantId = randomUUID();
-    await app.user.create({ data: { id: userId, name: "Demo" } });
+    // users has row-level security: a person is created in their own context.
+    await withUser(userId, (tx) => tx.user.create({ data: { id: userId, name: "Demo" } }), { client: app });
     await withTenant(
       tenantId,
       async (tx) => {

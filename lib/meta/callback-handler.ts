@@ -49,17 +49,29 @@ async function verifiedPayload(
   }
 }
 
+/**
+ * A failure after the signed_request verified: the claim on it is released (Meta's retry is processed afresh), a
+ * database outage answers 503 + Retry-After (Meta retries), anything else is logged and answered 500.
+ */
+async function failed(err: unknown, raw: string, opts: HandlerOptions, where: { route: string; event: string; message: string }) {
+  await releaseSignedRequest(raw, { client: opts.client }).catch(() => {});
+  const unavailable = databaseUnavailableAnswer(err, { route: where.route, method: "POST" });
+  if (unavailable) return unavailable;
+  logger.error(`${where.event}.failed`, { err });
+  return errorResponse(500, "internal", where.message);
+}
+
 export async function handleDeauthorize(request: Request, opts: HandlerOptions = {}): Promise<Response> {
   const verified = await verifiedPayload(request, opts.now, "meta.deauthorize");
   if (verified instanceof Response) return verified;
   const { payload, raw } = verified;
-  const claim = await claimSignedRequest(raw, "deauthorize", payload.issuedAt, { client: opts.client });
-  if (!claim.first) {
-    // A replay (or Meta's retry of a request already done): the same answer, nothing changes.
-    logger.info("meta.deauthorize.replayed", {});
-    return jsonResponse({ ok: true });
-  }
   try {
+    const claim = await claimSignedRequest(raw, "deauthorize", payload.issuedAt, { client: opts.client });
+    if (!claim.first) {
+      // A replay (or Meta's retry of a request already done): the same answer, nothing changes.
+      logger.info("meta.deauthorize.replayed", {});
+      return jsonResponse({ ok: true });
+    }
     const counts = await deauthorizeFacebookUser(payload.userId, { client: opts.client });
     // (Keys containing "token" are redacted by the logger, hence "credentialsSoftDeleted".)
     logger.info("meta.deauthorize.done", {
@@ -70,12 +82,11 @@ export async function handleDeauthorize(request: Request, opts: HandlerOptions =
     });
     return jsonResponse({ ok: true });
   } catch (err) {
-    await releaseSignedRequest(raw, { client: opts.client }).catch(() => {});
-    // 503 + Retry-After while our database is down: Meta retries.
-    const unavailable = databaseUnavailableAnswer(err, { route: "/api/facebook/deauthorize", method: "POST" });
-    if (unavailable) return unavailable;
-    logger.error("meta.deauthorize.failed", { err });
-    return errorResponse(500, "internal", "Could not process the deauthorization; Meta may retry.");
+    return failed(err, raw, opts, {
+      route: "/api/facebook/deauthorize",
+      event: "meta.deauthorize",
+      message: "Could not process the deauthorization; Meta may retry.",
+    });
   }
 }
 
@@ -83,14 +94,14 @@ export async function handleDataDeletion(request: Request, opts: HandlerOptions 
   const verified = await verifiedPayload(request, opts.now, "meta.data_deletion");
   if (verified instanceof Response) return verified;
   const { payload, raw } = verified;
-  const claim = await claimSignedRequest(raw, "data_deletion", payload.issuedAt, { client: opts.client });
   const statusUrl = (code: string) => `${publicOrigin(request)}/data-deletion/${code}`;
-  if (!claim.first && claim.confirmationCode) {
-    // A replay: answered as the first was (same confirmation code); nothing is deleted or recorded again.
-    logger.info("meta.data_deletion.replayed", {});
-    return jsonResponse({ url: statusUrl(claim.confirmationCode), confirmation_code: claim.confirmationCode });
-  }
   try {
+    const claim = await claimSignedRequest(raw, "data_deletion", payload.issuedAt, { client: opts.client });
+    if (!claim.first && claim.confirmationCode) {
+      // A replay: answered as the first was (same confirmation code); nothing is deleted or recorded again.
+      logger.info("meta.data_deletion.replayed", {});
+      return jsonResponse({ url: statusUrl(claim.confirmationCode), confirmation_code: claim.confirmationCode });
+    }
     const outcome = await deleteFacebookUserData(payload.userId, {
       client: opts.client,
       confirmationCode: claim.confirmationCode ?? undefined,
@@ -104,10 +115,10 @@ export async function handleDataDeletion(request: Request, opts: HandlerOptions 
     });
     return jsonResponse({ url: statusUrl(outcome.confirmationCode), confirmation_code: outcome.confirmationCode });
   } catch (err) {
-    await releaseSignedRequest(raw, { client: opts.client }).catch(() => {});
-    const unavailable = databaseUnavailableAnswer(err, { route: "/api/facebook/data-deletion", method: "POST" });
-    if (unavailable) return unavailable;
-    logger.error("meta.data_deletion.failed", { err });
-    return errorResponse(500, "internal", "Could not process the data deletion request; Meta may retry.");
+    return failed(err, raw, opts, {
+      route: "/api/facebook/data-deletion",
+      event: "meta.data_deletion",
+      message: "Could not process the data deletion request; Meta may retry.",
+    });
   }
 }

@@ -5,18 +5,15 @@ import { API_SCOPES } from "../api-keys/scopes";
 import { WEBHOOK_EVENT_TYPES } from "../webhooks/event-types";
 import type { WorkspaceRouteName } from "./routes";
 import { STATUS_FILTERS } from "./dashboard-query";
+import { withoutControlCharacters, CONTROL_CHARACTERS } from "./control-characters";
+
+export { withoutControlCharacters, CONTROL_CHARACTERS };
 
 /**
  * The dashboard's JSON endpoints, one entry per route in routes.ts: the permission it needs, its path parameters,
  * its body and its answer. The route wrapper (route.ts) parses with these schemas; components get the types through
  * components/api.ts (type-only import: no zod in the browser bundle). Nothing here is server-only.
  */
-
-/** Control characters (C0 and DEL): PostgreSQL refuses NUL in text, and none of them is ever meant in a name or email. */
-export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
-
-/** Where text cannot be refused (a search box in the URL, a name Facebook sends): drop the control characters. */
-export const withoutControlCharacters = (s: string): string => s.replace(CONTROL_CHARACTERS, "");
 
 /** Free text people type: trimmed, no control characters (PostgreSQL refuses NUL; the rest is never meant). */
 export const text = (max: number, empty: string, long: string) =>

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { withoutControlCharacters } from "./contract";
+import { withoutControlCharacters } from "./control-characters";
 
 /**
  * The dashboard's list state lives in the URL (search params), so filtering, sorting and paging are done by the

@@ -5,7 +5,7 @@ import type { paths } from "./schema";
  * The token API's typed client for automations (openapi-fetch over the generated schema): paths, parameters, bodies
  * and answers are checked by TypeScript.
  *
- *   const api = tokenApiClient({ baseUrl: "https://app.example.com", apiKey: process.env.SOCIAL_TOKENS_API_KEY! });
+ *   const api = tokenApiClient({ baseUrl: "https://app.example.com", apiKey: "<the API key>" });
  *   const { data, error } = await api.POST("/api/v1/pages/{id}/token", { params: { path: { id } }, body: {} });
  */
 export function tokenApiClient(opts: { baseUrl: string; apiKey: string; fetch?: typeof fetch }) {

@@ -168,7 +168,8 @@ export interface operations {
     parameters: {
       query?: {
         /** @description Only Pages whose token has this status (`none`: no token). */
-        status?: "unchecked" | "active" | "expiring" | "expired" | "revoked" | "invalid" | "none";
+        status?:
+          "unchecked" | "active" | "expiring" | "expired" | "revoked" | "invalid" | "data_access_expiring" | "data_access_expired" | "none";
         /** @description Case-insensitive part of the Page name. */
         search?: string;
         limit?: number;
@@ -203,7 +204,9 @@ export interface operations {
               /** @description The connecting person's tasks on the Page (MANAGE, CREATE_CONTENT, MODERATE, …). */
               tasks: string[];
               /** @description Status of the Page token the API would hand out; null when the Page has none. */
-              token_status: ("unchecked" | "active" | "expiring" | "expired" | "revoked" | "invalid") | null;
+              token_status:
+                | ("unchecked" | "active" | "expiring" | "expired" | "revoked" | "invalid" | "data_access_expiring" | "data_access_expired")
+                | null;
               /** @description null: the token does not expire (Page tokens from a long-lived login). */
               token_expires_at: string | null;
               /** @description When the token was last checked with Facebook (debug_token). */
@@ -273,7 +276,9 @@ export interface operations {
             /** @description The connecting person's tasks on the Page (MANAGE, CREATE_CONTENT, MODERATE, …). */
             tasks: string[];
             /** @description Status of the Page token the API would hand out; null when the Page has none. */
-            token_status: ("unchecked" | "active" | "expiring" | "expired" | "revoked" | "invalid") | null;
+            token_status:
+              | ("unchecked" | "active" | "expiring" | "expired" | "revoked" | "invalid" | "data_access_expiring" | "data_access_expired")
+              | null;
             /** @description null: the token does not expire (Page tokens from a long-lived login). */
             token_expires_at: string | null;
             /** @description When the token was last checked with Facebook (debug_token). */
@@ -355,7 +360,8 @@ export interface operations {
              * @description Token health: `active`, `expiring` (expires soon), `unchecked` (not checked yet) are usable; `expired`, `revoked`, `invalid` are not.
              * @enum {string}
              */
-            status: "unchecked" | "active" | "expiring" | "expired" | "revoked" | "invalid";
+            status:
+              "unchecked" | "active" | "expiring" | "expired" | "revoked" | "invalid" | "data_access_expiring" | "data_access_expired";
             checked_at: string | null;
             facebook_page_id: string | null;
             facebook_user_id: string;
@@ -449,7 +455,9 @@ export interface operations {
               name: string | null;
               /** @description Permissions the person granted. */
               scopes: string[];
-              token_status: ("unchecked" | "active" | "expiring" | "expired" | "revoked" | "invalid") | null;
+              token_status:
+                | ("unchecked" | "active" | "expiring" | "expired" | "revoked" | "invalid" | "data_access_expiring" | "data_access_expired")
+                | null;
               token_expires_at: string | null;
               token_checked_at: string | null;
             }[];
@@ -526,7 +534,8 @@ export interface operations {
              * @description Token health: `active`, `expiring` (expires soon), `unchecked` (not checked yet) are usable; `expired`, `revoked`, `invalid` are not.
              * @enum {string}
              */
-            status: "unchecked" | "active" | "expiring" | "expired" | "revoked" | "invalid";
+            status:
+              "unchecked" | "active" | "expiring" | "expired" | "revoked" | "invalid" | "data_access_expiring" | "data_access_expired";
             checked_at: string | null;
             facebook_page_id: string | null;
             facebook_user_id: string;
