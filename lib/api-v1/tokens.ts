@@ -6,6 +6,7 @@ import { fail, NOT_FOUND } from "../http/result";
 import { logger } from "../log/logger";
 import type { ApiCaller } from "../api-keys/authenticate";
 import { handOutToken, UNUSABLE_STATUSES, unusableReason, type HandOutCandidate } from "../tokens/hand-out";
+import { refreshTikTokToken } from "../tiktok/refresh";
 import { allowedPages, BEST_TOKEN_ORDER, pageRefSql } from "./pages";
 import type { ApiResult, InWorkspace } from "./route";
 import type { TokenView } from "./spec";
@@ -29,6 +30,7 @@ interface CandidateRow {
   facebook_page_id: string | null;
   facebook_user_id: string;
   tasks: string[];
+  platform: "facebook" | "tiktok";
 }
 
 type Target = { kind: "page"; ref: string } | { kind: "user"; identityId: string };
@@ -36,7 +38,7 @@ type Target = { kind: "page"; ref: string } | { kind: "user"; identityId: string
 function candidateQuery(caller: ApiCaller, target: Target): Prisma.Sql {
   if (target.kind === "page") {
     return Prisma.sql`
-      SELECT t.id, t.token_type, t.status, t.expires_at, t.last_checked_at, t.scopes, t.ciphertext, t.key_id,
+      SELECT t.id, t.token_type, t.status, t.expires_at, t.last_checked_at, t.scopes, t.ciphertext, t.key_id, t.platform,
              p.page_id AS facebook_page_id, s.external_user_id AS facebook_user_id, p.tasks
         FROM facebook_pages p
         JOIN ad_tokens t ON t.facebook_page_id = p.id AND t.deleted_at IS NULL AND t.token_type = 'page'
@@ -45,7 +47,7 @@ function candidateQuery(caller: ApiCaller, target: Target): Prisma.Sql {
        ORDER BY ${BEST_TOKEN_ORDER} LIMIT 1`;
   }
   return Prisma.sql`
-    SELECT t.id, t.token_type, t.status, t.expires_at, t.last_checked_at, t.scopes, t.ciphertext, t.key_id,
+    SELECT t.id, t.token_type, t.status, t.expires_at, t.last_checked_at, t.scopes, t.ciphertext, t.key_id, t.platform,
            NULL::text AS facebook_page_id, s.external_user_id AS facebook_user_id, ARRAY[]::text[] AS tasks
       FROM social_identities s
       JOIN ad_tokens t ON t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'user'
@@ -70,9 +72,20 @@ const REASON_WORDS = {
   invalid: "Facebook no longer accepts this token.",
 } as const;
 
+const TIKTOK_REASON_WORDS = {
+  revoked: "TikTok refused this connection's refresh token (the person revoked the app, or it was spent elsewhere).",
+  expired: "This TikTok connection expired (its refresh token's lifetime ended).",
+  invalid: "TikTok no longer accepts this token.",
+} as const;
+
 const NOT_VERIFIED = {
   code: "facebook" as const,
   message: "Facebook could not be asked about this token right now (verify: true). Nothing was handed out; try again in a minute.",
+};
+
+const TIKTOK_NOT_RENEWED = {
+  code: "facebook" as const,
+  message: "TikTok could not be reached to renew this connection's access token. Nothing was handed out; try again in a minute.",
 };
 
 const RESTRICTED_USER_TOKENS =
@@ -83,7 +96,21 @@ export async function tokenFor(
   target: Target,
   opts: { verify: boolean; origin: string },
 ): Promise<ApiResult<TokenView>> {
-  if (opts.verify) {
+  // A TikTok access token lives about 2 hours: renew it first when it is about to expire (the refresh job's own
+  // function, under its per-connection lock, so the rotating refresh token is never spent twice).
+  const tiktok = await inWorkspace(async (tx, caller) => {
+    if (target.kind !== "user" || caller.pageIds.length > 0) return null;
+    const [row] = await tx.$queryRaw<Pick<CandidateRow, "id" | "platform">[]>(candidateQuery(caller, target));
+    return row?.platform === "tiktok" ? { tenantId: caller.tenantId, id: row.id } : null;
+  });
+  if (tiktok) {
+    try {
+      await refreshTikTokToken(tiktok.tenantId, tiktok.id);
+    } catch (err) {
+      logger.error("api.tiktok_refresh.failed", { tenantId: tiktok.tenantId, tokenId: tiktok.id, error: err });
+      return fail(TIKTOK_NOT_RENEWED);
+    }
+  } else if (opts.verify) {
     const chosen = await inWorkspace(async (tx, caller) => {
       if (target.kind === "user" && caller.pageIds.length > 0) return null;
       const [row] = await tx.$queryRaw<Pick<CandidateRow, "id">[]>(candidateQuery(caller, target));
@@ -115,7 +142,7 @@ export async function tokenFor(
         refusal: {
           status: 409,
           code: `token_${reason}`,
-          message: `${REASON_WORDS[reason]} It is not handed out. A member reconnects Facebook on the dashboard: ${dashboardUrl}`,
+          message: `${(row.platform === "tiktok" ? TIKTOK_REASON_WORDS : REASON_WORDS)[reason]} It is not handed out. A member reconnects ${row.platform === "tiktok" ? "TikTok" : "Facebook"} on the dashboard: ${dashboardUrl}`,
           extra: { reconnect_url: dashboardUrl },
         },
       };

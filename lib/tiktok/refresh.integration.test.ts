@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTikTokHarness, type TikTokHarness } from "../../test/support/tiktok-harness";
+import { callApi, makeKey } from "../../test/support/api-v1";
+import { TikTokApiError, TikTokClient } from "./api-client";
 import { decryptToken } from "../tokens/encryption";
-import { TikTokClient } from "./api-client";
 import { refreshDueTikTokTokens, refreshTikTokToken } from "./refresh";
 import { GET as cronGET } from "@/app/api/cron/check-tokens/route";
 import { rotateEncryptionKey } from "../tokens/rotate-encryption-key";
@@ -261,5 +262,38 @@ describe("refresh", () => {
     await h.makeDue(c.tokenId);
     expect((await refreshTikTokToken(c.member.tenantId, c.tokenId, { client: h.db.app })).outcome).toBe("refreshed");
     expect((await row(c.tokenId)).key_id).toBe("k9");
+  });
+});
+
+describe("the token API hands out a usable TikTok access token", () => {
+  it("renews it first when it is about to expire (the old refresh token is then refused), and hands out the stored one while it is fresh", async () => {
+    const c = await connected("Api Creator");
+    const { key } = await makeKey(c.member);
+    const before = plain(await row(c.tokenId));
+
+    // Fresh: handed out as stored, TikTok not asked.
+    const fresh = await callApi("identityToken", { key, id: c.identityId });
+    expect(fresh.status).toBe(200);
+    expect(((await fresh.json()) as { token: string }).token).toBe(before.access);
+    expect(plain(await row(c.tokenId))).toEqual(before);
+
+    // About to expire: renewed first, then the new access token is handed out.
+    await h.makeDue(c.tokenId, 300);
+    const res = await callApi("identityToken", { key, id: c.identityId });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { token: string; expires_at: string; status: string };
+    const after = plain(await row(c.tokenId));
+    expect(after.access).not.toBe(before.access);
+    expect(after.refresh).not.toBe(before.refresh);
+    expect(body).toMatchObject({ token: after.access, status: "active" });
+    expect(Date.parse(body.expires_at)).toBeGreaterThan(Date.now() + 3_600_000);
+
+    // The handed-out token works at TikTok; the spent refresh token is refused with TikTok's invalid_grant.
+    const tiktok = new TikTokClient();
+    expect((await tiktok.userInfo(body.token)).openId).toBe(c.openId);
+    const spent = await tiktok.refresh(before.refresh).catch((e: unknown) => e);
+    expect(spent).toBeInstanceOf(TikTokApiError);
+    expect(String((spent as Error).message)).toMatch(/invalid_grant/);
+    expect(await auditActions(c.member.tenantId)).toContain("token.handed_out");
   });
 });
