@@ -29,7 +29,7 @@ export function ExpiryBanner({
       role={broken ? "alert" : "status"}
       data-testid="expiry-banner"
       data-severity={broken ? "broken" : "expiring"}
-      className={`flex flex-col gap-3 rounded-lg border p-4 text-sm sm:flex-row sm:text-base sm:items-start sm:justify-between ${broken ? "border-red-300 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-900"}`}
+      className={`flex flex-col gap-2 rounded-lg border p-3 text-sm sm:gap-3 sm:p-4 sm:flex-row sm:text-base sm:items-start sm:justify-between ${broken ? "border-red-300 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-900"}`}
     >
       <div className="min-w-0">
         <p className="font-semibold">

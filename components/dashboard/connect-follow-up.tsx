@@ -9,13 +9,11 @@ export function ConnectFollowUp({ slug, attempt }: { slug: string; attempt: Atte
   if (attempt.outcome !== "succeeded") return null;
   const rechoose = startFacebookRechoose.bind(null, slug);
   return (
-    <form action={rechoose} className="mt-2 flex flex-wrap items-center gap-2" data-testid="connect-follow-up">
-      <span>
-        {attempt.declinedScopes.length > 0
-          ? `Not granted: ${attempt.declinedScopes.join(", ")}. Missing a Page, or want to allow these?`
-          : "Missing a Page? Facebook only shares the Pages you tick."}
-      </span>
-      <button type="submit" className="rounded-lg border border-current px-3 py-1 text-xs font-semibold">
+    <form action={rechoose} className="text-xs max-sm:hidden" data-testid="connect-follow-up">
+      {attempt.declinedScopes.length > 0
+        ? `Not granted: ${attempt.declinedScopes.join(", ")}. Missing a Page, or want to allow these? `
+        : "Missing a Page? Facebook only shares the Pages you tick. "}
+      <button type="submit" className="font-semibold underline">
         Choose Pages again
       </button>
     </form>
@@ -27,9 +25,12 @@ export function SecondLoginNotice({ logins }: { logins: string[] }) {
   const current = logins[0];
   if (!current) return null;
   return (
-    <p className="max-w-md text-xs text-slate-600" data-testid="second-login-notice">
-      You connected {current} here. Continuing on Facebook as {current} renews it; continuing as a different login replaces {current}
-      &apos;s user token (one per member and workspace), while {current}&apos;s Pages keep working on their Page tokens.
-    </p>
+    <details className="max-w-md text-xs text-slate-600 max-sm:hidden" data-testid="second-login-notice">
+      <summary className="cursor-pointer">Another Facebook login?</summary>
+      <p className="mt-1">
+        You connected {current} here. Continuing on Facebook as {current} renews it; continuing as a different login replaces {current}
+        &apos;s user token (one per member and workspace), while {current}&apos;s Pages keep working on their Page tokens.
+      </p>
+    </details>
   );
 }

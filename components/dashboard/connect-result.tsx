@@ -13,15 +13,15 @@ export function ConnectResult({ slug, attempt, canManage }: { slug: string; atte
       data-outcome={attempt.outcome}
       className={`flex flex-wrap items-baseline gap-x-3 gap-y-1 rounded-xl border px-4 py-3 text-sm ${failed ? "border-red-300 bg-red-50 text-red-900" : "border-emerald-300 bg-emerald-50 text-emerald-900"}`}
     >
-      {attempt.outcome === "succeeded" && attempt.identityName && (
-        <p
-          className="font-semibold"
-          data-testid="connected-login"
-        >{`Connected ${attempt.identityName}'s ${attempt.platform === "tiktok" ? "TikTok" : "Facebook"} account.`}</p>
-      )}
-      <p className="font-medium">{attempt.message}</p>
+      <p className="font-medium">
+        {attempt.outcome === "succeeded" && attempt.identityName && (
+          <strong data-testid="connected-login">{`Connected ${attempt.identityName}'s ${attempt.platform === "tiktok" ? "TikTok" : "Facebook"} account.`}</strong>
+        )}{" "}
+        {attempt.message}
+      </p>
+      {/* On a phone the Pages list comes first: the follow-up and the time stay on larger screens. */}
       {canManage && <ConnectFollowUp slug={slug} attempt={attempt} />}
-      <p className="text-xs opacity-75">
+      <p className="text-xs opacity-75 max-sm:hidden">
         Your latest Connect {attempt.platform === "tiktok" ? "TikTok" : "Facebook"} · {formatDateTime(attempt.createdAt)}
       </p>
     </div>

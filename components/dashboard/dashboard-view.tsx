@@ -39,16 +39,16 @@ export function DashboardView({
   const myLogins = facebookIdentities.filter((i) => i.connectedById === user.id && i.userToken).map((i) => i.name ?? "a Facebook login");
   const connectTikTok = tiktokEnabled() ? startTikTokConnect.bind(null, membership.slug) : null;
   const connectButton = canManage ? (
-    <div className="flex flex-wrap gap-2">
-      <form action={connect} className="flex flex-wrap items-center gap-3">
+    <div className="flex flex-wrap items-center gap-2">
+      <form action={connect}>
         <FacebookButton label="Connect Facebook" size="sm" />
-        <SecondLoginNotice logins={myLogins} />
       </form>
       {connectTikTok && (
         <form action={connectTikTok}>
           <TikTokButton label="Connect TikTok" />
         </form>
       )}
+      <SecondLoginNotice logins={myLogins} />
     </div>
   ) : null;
 
@@ -56,7 +56,7 @@ export function DashboardView({
     <>
       <TenantHeader current={membership} tenants={tenants} userName={user.name} tab="pages" />
       <PagesStateProvider>
-        <main className="mx-auto max-w-6xl space-y-4 px-4 py-4 sm:space-y-5 sm:py-5">
+        <main className="mx-auto max-w-6xl space-y-3 px-4 py-3 sm:space-y-5 sm:py-5">
           <ConnectResult slug={membership.slug} attempt={value.attempt} canManage={canManage} />
           <ExpiryBanner slug={membership.slug} warnings={value.warnings} canReconnect={canManage} />
           <IdentitiesSection

@@ -40,17 +40,22 @@ export function PagesSection({
         <EmptyState canManage={canManage}>{connectButton}</EmptyState>
       ) : (
         <BulkSelection>
-          <PagesToolbar slug={slug} query={query} pages={pages} />
-          <PageFilters slug={slug} query={query} logins={logins} />
-          {canManage && <BulkBar slug={slug} query={query} matching={pages.matching} />}
-          {pages.rows.length === 0 ? (
-            <NoMatch slug={slug} query={query} />
-          ) : (
-            <PagesTable slug={slug} query={query} pages={pages} canManage={canManage} nowMs={nowMs} />
-          )}
-          {pages.pageCount > 1 && pages.rows.length > 10 && (
-            <PagesPagination slug={slug} query={query} pages={pages} testId="pagination-bottom" />
-          )}
+          <div className="flex flex-col gap-3">
+            <PagesToolbar slug={slug} query={query} pages={pages} />
+            {/* On a phone the extra filters and the bulk actions come after the table, so it starts on the first screen. */}
+            <div className="flex flex-col gap-3 max-sm:order-last">
+              <PageFilters slug={slug} query={query} logins={logins} />
+              {canManage && <BulkBar slug={slug} query={query} matching={pages.matching} />}
+            </div>
+            {pages.rows.length === 0 ? (
+              <NoMatch slug={slug} query={query} />
+            ) : (
+              <PagesTable slug={slug} query={query} pages={pages} canManage={canManage} nowMs={nowMs} />
+            )}
+            {pages.pageCount > 1 && pages.rows.length > 10 && (
+              <PagesPagination slug={slug} query={query} pages={pages} testId="pagination-bottom" />
+            )}
+          </div>
         </BulkSelection>
       )}
     </section>

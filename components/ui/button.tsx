@@ -4,7 +4,7 @@ import type { ButtonHTMLAttributes } from "react";
  * One place for a button's look (like saas-starter's components/ui/button): `buttonClass` for links that look like
  * buttons, `<Button>` for buttons. The classes are defined in components/ui/ui.css.
  */
-export type ButtonVariant = "secondary" | "primary" | "danger" | "danger-solid" | "facebook";
+export type ButtonVariant = "secondary" | "primary" | "danger" | "danger-solid" | "facebook" | "tiktok";
 export type ButtonSize = "sm" | "lg";
 
 export function buttonClass(variant: ButtonVariant = "secondary", size: ButtonSize = "sm", extra?: string): string {

@@ -149,7 +149,7 @@ test("250 Pages at 1280×860 and 390×844: table and paging on the first screen,
     expect(table && table.y + 40, "the Pages table starts on the first screen (phone)").toBeLessThanOrEqual(844);
     // Nothing wider than the screen; "Sign out" shares the workspace switcher's row.
     expect(await mobile.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
-    const signOut = await mobile.getByRole("button", { name: "Sign out" }).boundingBox();
+    const signOut = await mobile.getByRole("button", { name: "Sign out", exact: true }).boundingBox();
     const switcher = await mobile.getByTestId("tenant-switcher").locator("summary").boundingBox();
     expect(signOut && switcher && Math.abs(signOut.y + signOut.height / 2 - (switcher.y + switcher.height / 2))).toBeLessThan(8);
     // A chip row wider than the screen fades out at its right edge (there is more to scroll to).

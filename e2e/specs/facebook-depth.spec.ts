@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { screenshotPath } from "../support/screenshots";
 import { randomInt } from "node:crypto";
 import type { Locator, Page } from "@playwright/test";
 import { test, expect, newPerson, signUpWithFacebook, approveOnFacebook } from "../support/fixtures";
@@ -78,12 +78,11 @@ test("business-only Pages and a linked Instagram account are connected and shown
   await expect(page.getByTestId("page-row")).toHaveCount(3);
 
   // Screenshots for the README: the capability column and Instagram on a desktop and on a phone.
-  mkdirSync("docs/screenshots", { recursive: true });
   await page.setViewportSize({ width: 1360, height: 900 });
-  await page.screenshot({ path: "docs/screenshots/dashboard-capabilities.png", fullPage: true });
+  await page.screenshot({ path: screenshotPath("dashboard-capabilities.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await pageRow(page, dana.owned.name).scrollIntoViewIfNeeded();
-  await page.screenshot({ path: "docs/screenshots/dashboard-capabilities-phone.png", fullPage: false });
+  await page.screenshot({ path: screenshotPath("dashboard-capabilities-phone.png"), fullPage: false });
 });
 
 test("lapsed 90-day data access shows as such, and Re-approve (auth_type=reauthorize) restores it", async ({ page, fb }) => {
