@@ -1,5 +1,6 @@
 /** CLI: `npm run fake-facebook` (tsx emulators/facebook/main.ts). */
 import { startFacebookEmulator } from "./server.js";
+import { stopOnSignals } from "../shared/listen.js";
 
 const env = process.env;
 const emulator = await startFacebookEmulator({
@@ -12,12 +13,4 @@ const emulator = await startFacebookEmulator({
 });
 console.log(`Facebook emulator listening on ${emulator.url}`);
 
-let stopping = false;
-async function stop(): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  await emulator.close();
-  process.exit(0);
-}
-process.on("SIGINT", () => void stop());
-process.on("SIGTERM", () => void stop());
+stopOnSignals(() => emulator.close());

@@ -9,20 +9,11 @@ import { redirect, sendHtml } from "./http-util.js";
 import { newAuthCode } from "./ids.js";
 import { LONG_LIVED_SECONDS, SHORT_LIVED_SECONDS, copyGrant } from "./state.js";
 import type { Grant, GraphRequest, PersonRecord } from "./types.js";
+import { splitScopes } from "../shared/scopes.js";
+
+export { splitScopes };
 
 type Obj = Record<string, unknown>;
-
-export function splitScopes(raw: string | null | undefined): string[] {
-  if (raw === null || raw === undefined) return [];
-  return [
-    ...new Set(
-      raw
-        .split(/[,\s]+/)
-        .map((s) => s.trim())
-        .filter((s) => s !== ""),
-    ),
-  ];
-}
 
 function isHttpUrl(raw: string): boolean {
   try {

@@ -1,6 +1,5 @@
 /** Facebook Login + Graph API emulator: one node:http server for the dialog, the Graph API and /__control. */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { EmulatorContext } from "./context.js";
 import { handleControl } from "./control.js";
 import { renderErrorPage } from "./dialog-html.js";
@@ -11,6 +10,7 @@ import { handleDecide, handleDialog } from "./oauth.js";
 import { loadState, saveState } from "./persist.js";
 import { EmulatorState } from "./state.js";
 import type { GraphRequest, GraphResult } from "./types.js";
+import { listen } from "../shared/listen.js";
 
 export interface EmulatorOptions {
   /** 0 = random. */
@@ -203,16 +203,7 @@ export async function startFacebookEmulator(opts: EmulatorOptions): Promise<Runn
     const signal = AbortSignal.any([shutdown.signal, perRequest.signal]);
     handle(ctx, req, res, signal, baseUrl).catch((err: unknown) => sendFailure(res, err));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
-  baseUrl = `http://${shownHost}:${port}`;
+  baseUrl = await listen(server, opts.port ?? 0, host);
   return {
     url: baseUrl,
     close: () =>

@@ -1,5 +1,6 @@
 /** CLI: `npm run fake-tiktok` (tsx emulators/tiktok/main.ts). */
 import { startTikTokEmulator } from "./server.js";
+import { stopOnSignals } from "../shared/listen.js";
 
 const env = process.env;
 const int = (v: string | undefined) => (v === undefined || v === "" ? undefined : Number.parseInt(v, 10));
@@ -14,12 +15,4 @@ const emulator = await startTikTokEmulator({
 });
 console.log(`TikTok emulator listening on ${emulator.url}`);
 
-let stopping = false;
-async function stop(): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  await emulator.close();
-  process.exit(0);
-}
-process.on("SIGINT", () => void stop());
-process.on("SIGTERM", () => void stop());
+stopOnSignals(() => emulator.close());

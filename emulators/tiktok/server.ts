@@ -1,11 +1,12 @@
 /** TikTok Login Kit (OAuth v2) + user info emulator: one node:http server for the consent page, the API and /__control. */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { HttpError, bodyParams, parseJsonBody, readBody, redirect, sendHtml, sendJson } from "../facebook/http-util.js";
 import { REQUIRED_SCOPES, renderConsent, renderErrorPage, type AuthorizeParams } from "./consent-html.js";
 import { handleControl } from "./control.js";
 import { TikTokState, logId, normalizePath, type AccessRecord, type TikTokPerson } from "./state.js";
+import { splitScopes } from "../shared/scopes.js";
+import { listen } from "../shared/listen.js";
 
 export interface TikTokEmulatorOptions {
   /** 0 = random. */
@@ -95,18 +96,6 @@ function sendOAuthError(res: ServerResponse, err: OAuthError): void {
 
 function sendApiError(res: ServerResponse, err: ApiError): void {
   sendJson(res, err.status, { data: {}, error: { code: err.code, message: err.message, log_id: logId() } });
-}
-
-function splitScopes(raw: string | null | undefined): string[] {
-  if (raw === null || raw === undefined) return [];
-  return [
-    ...new Set(
-      raw
-        .split(/[,\s]+/)
-        .map((s) => s.trim())
-        .filter((s) => s !== ""),
-    ),
-  ];
 }
 
 function redirectOk(raw: string): boolean {
@@ -395,15 +384,7 @@ export async function startTikTokEmulator(opts: TikTokEmulatorOptions): Promise<
       sendJson(res, err instanceof HttpError ? err.status : 500, { error: err instanceof Error ? err.message : String(err) });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  baseUrl = `http://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host}:${port}`;
+  baseUrl = await listen(server, opts.port ?? 0, host);
   return {
     url: baseUrl,
     close: () =>
