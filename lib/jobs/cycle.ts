@@ -7,8 +7,8 @@ import { QUEUES } from "./queues";
 import { runDueJobs, type RunDueResult } from "./run-due";
 
 /**
- * One cycle of the engine, the same for every way of running it: make sure a health sweep is queued for the
- * current slot (at most one per SWEEP_EVERY_SECONDS: a singleton key per time slot, so any number of callers
+ * One cycle of the engine, the same for every way of running it: make sure a health sweep and a TikTok refresh run
+ * are queued for the current slot (at most one per SWEEP_EVERY_SECONDS: a singleton key per time slot, so any number of callers
  * queue one), then run due jobs for a bounded time.
  */
 
@@ -16,7 +16,10 @@ export const SWEEP_EVERY_SECONDS = 60;
 
 export async function queueSweepForThisSlot(client: Db): Promise<void> {
   const boss = await jobEngine({ client });
-  await boss.insert([{ name: QUEUES.healthSweep, data: {}, singletonKey: "sweep", singletonSeconds: SWEEP_EVERY_SECONDS }]);
+  await boss.insert([
+    { name: QUEUES.healthSweep, data: {}, singletonKey: "sweep", singletonSeconds: SWEEP_EVERY_SECONDS },
+    { name: QUEUES.tiktokRefresh, data: {}, singletonKey: "tiktok-refresh", singletonSeconds: SWEEP_EVERY_SECONDS },
+  ]);
 }
 
 export async function runJobCycle(opts: { client?: Db; timeBudgetMs: number }): Promise<RunDueResult> {

@@ -2,6 +2,8 @@ import "server-only";
 import { runTokenSweep } from "../health/sweep";
 import { deliverWebhook } from "../webhooks/deliver";
 import { sendAlertEmail } from "../alerts/alert-email";
+import { tiktokEnabled } from "../tiktok/config";
+import { refreshDueTikTokTokens } from "../tiktok/refresh";
 import type { JobHandlers } from "./run-due";
 
 /** What each queue's job does. The sweep is bounded so one job fits a serverless invocation. */
@@ -14,5 +16,9 @@ export const jobHandlers: JobHandlers = {
   webhook_deliver: (data, meta, client) => deliverWebhook(data, meta, client),
   alert_email: async (data, _meta, client) => {
     await sendAlertEmail(data, client);
+  },
+  // TikTok access tokens last about 2 hours: renew the due ones (rotating refresh tokens, one per-connection lock each).
+  tiktok_refresh: async (_data, _meta, client) => {
+    if (tiktokEnabled()) await refreshDueTikTokTokens({ client, timeBudgetMs: SWEEP_JOB_TIME_BUDGET_MS });
   },
 };

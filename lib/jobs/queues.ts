@@ -7,6 +7,7 @@ export const QUEUES = {
   healthSweep: "health_sweep",
   webhookDeliver: "webhook_deliver",
   alertEmail: "alert_email",
+  tiktokRefresh: "tiktok_refresh",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -15,6 +16,7 @@ export interface JobPayloads {
   health_sweep: Record<string, never>;
   webhook_deliver: { tenantId: string; deliveryId: string };
   alert_email: { tenantId: string; alertId: string; phase: "immediate" | "digest" };
+  tiktok_refresh: Record<string, never>;
 }
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUES);

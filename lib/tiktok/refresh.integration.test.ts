@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTikTokHarness, type TikTokHarness } from "../../test/support/tiktok-harness";
 import { callApi, makeKey } from "../../test/support/api-v1";
+import { runJobCycle } from "../jobs/cycle";
 import { TikTokApiError, TikTokClient } from "./api-client";
 import { decryptToken } from "../tokens/encryption";
 import { refreshDueTikTokTokens, refreshTikTokToken } from "./refresh";
@@ -295,5 +296,21 @@ describe("the token API hands out a usable TikTok access token", () => {
     expect(spent).toBeInstanceOf(TikTokApiError);
     expect(String((spent as Error).message)).toMatch(/invalid_grant/);
     expect(await auditActions(c.member.tenantId)).toContain("token.handed_out");
+  });
+});
+
+describe("the job engine keeps TikTok connections alive", () => {
+  it("a job cycle queues one TikTok refresh run per slot, and it renews the due connections", async () => {
+    const c = await connected("Job Creator");
+    const before = plain(await row(c.tokenId));
+    await h.makeDue(c.tokenId, 300);
+    const first = await runJobCycle({ client: h.db.app, timeBudgetMs: 20_000 });
+    expect(first.byQueue).toMatchObject({ tiktok_refresh: 1 });
+    const after = plain(await row(c.tokenId));
+    expect(after.access).not.toBe(before.access);
+    expect(after.refresh).not.toBe(before.refresh);
+    // A second cycle in the same slot queues no second run.
+    const second = await runJobCycle({ client: h.db.app, timeBudgetMs: 5_000 });
+    expect(second.byQueue.tiktok_refresh ?? 0).toBe(0);
   });
 });

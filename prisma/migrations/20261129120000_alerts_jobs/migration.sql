@@ -172,6 +172,7 @@ INSERT INTO pgboss.version(version) VALUES ('24');
 -- about a day in all; a job not finished within its expiry (a crashed worker) is retried.
 SELECT pgboss.create_queue('health_sweep', '{"policy":"singleton","retryLimit":0,"retryDelay":0,"retryBackoff":false,"expireInSeconds":300}'::json);
 SELECT pgboss.create_queue('webhook_deliver', '{"policy":"standard","retryLimit":11,"retryDelay":15,"retryBackoff":true,"expireInSeconds":60}'::json);
+SELECT pgboss.create_queue('tiktok_refresh', '{"policy":"singleton","retryLimit":0,"retryDelay":0,"retryBackoff":false,"expireInSeconds":300}'::json);
 SELECT pgboss.create_queue('alert_email', '{"policy":"standard","retryLimit":8,"retryDelay":30,"retryBackoff":true,"expireInSeconds":120}'::json);
 
 -- The app role runs the jobs (so every handler reaches tenant rows only through withTenant). Job payloads hold ids
