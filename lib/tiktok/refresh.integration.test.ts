@@ -161,6 +161,12 @@ describe("refresh", () => {
     expect(after.status).toBe("revoked");
     expect(after.last_error).toMatch(/refused the refresh token/);
     expect(await auditActions(c.member.tenantId)).toContain("tiktok.refresh_failed");
+    // The same alert as a Facebook token's: the owners' "revoked" email is queued for this workspace.
+    const alerts = await h.db.owner.query<{ kind: string; token_ids: string[] }>(
+      `SELECT kind, token_ids FROM alert_emails WHERE tenant_id = $1`,
+      [c.member.tenantId],
+    );
+    expect(alerts.rows).toEqual([{ kind: "revoked", token_ids: [c.tokenId] }]);
     // A marked connection is not claimed again (no refresh loop against TikTok).
     await h.tiktok.resetStats();
     await refreshDueTikTokTokens({ client: h.db.app });

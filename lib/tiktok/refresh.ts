@@ -12,6 +12,7 @@ import { deriveStatus } from "../tokens/status";
 import { env } from "../env";
 import { TikTokApiError, TikTokClient, type TikTokTokenPair } from "./api-client";
 import { REFRESH_AHEAD_SECONDS, REFRESH_AT_LEAST_EVERY_SECONDS } from "./config";
+import { announceStatusChanges } from "../alerts/announce";
 
 /**
  * Keeps TikTok connections alive. TikTok's access tokens are short-lived and every refresh ROTATES the refresh
@@ -117,6 +118,23 @@ async function markDead(tx: Tx, row: LockedRow, status: "revoked" | "expired", r
     UPDATE ad_tokens SET status = ${status}::token_status, last_error = ${reason}, last_checked_at = now(),
            refresh_lease_until = NULL, updated_at = now()
      WHERE id = ${row.id}::uuid`;
+  // The same alerts as a Facebook token's: a token.status_changed webhook event and the owners' email.
+  await announceStatusChanges(
+    tx,
+    row.tenant_id,
+    [
+      {
+        id: row.id,
+        previousStatus: row.status,
+        status,
+        tokenType: row.token_type,
+        socialIdentityId: row.social_identity_id,
+        expiresAt: row.refresh_expires_at,
+        lastError: reason,
+      },
+    ],
+    "sweep",
+  );
   await appendAudit(tx, row.tenant_id, null, [
     {
       action: "tiktok.refresh_failed",
