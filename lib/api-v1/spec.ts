@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isUuid } from "../db/uuid";
 import type { ApiScope } from "../api-keys/scopes";
+import { TOKEN_STATUSES } from "../tokens/statuses";
 
 /**
  * The token API (/api/v1), one entry per endpoint: method, path, the scope it needs, its path parameters, query,
@@ -11,16 +12,7 @@ import type { ApiScope } from "../api-keys/scopes";
 
 const iso = z.iso.datetime({ offset: true });
 
-export const TOKEN_STATUSES = [
-  "unchecked",
-  "active",
-  "expiring",
-  "expired",
-  "revoked",
-  "invalid",
-  "data_access_expiring",
-  "data_access_expired",
-] as const;
+export { TOKEN_STATUSES };
 export const tokenStatus = z
   .enum(TOKEN_STATUSES)
   .describe(

@@ -1,6 +1,7 @@
 import "server-only";
 import type { TokenStatus, TokenType } from "../db/generated/enums";
 import { logger } from "../log/logger";
+import { TOKEN_STATUSES } from "../tokens/statuses";
 
 /**
  * The seam for telling people about tokens that need attention (email, Slack, …). The sweep calls it after each
@@ -22,14 +23,10 @@ export interface ExpiryNotifier {
   tokensNeedAttention(changes: readonly TokenAttention[]): Promise<void>;
 }
 
-export const ATTENTION_STATUSES: ReadonlySet<TokenStatus> = new Set<TokenStatus>([
-  "expiring",
-  "expired",
-  "revoked",
-  "invalid",
-  "data_access_expiring",
-  "data_access_expired",
-]);
+/** Statuses a person must act on (or soon): every status but "active" and "unchecked". */
+export const ATTENTION_STATUSES: ReadonlySet<TokenStatus> = new Set<TokenStatus>(
+  TOKEN_STATUSES.filter((s) => s !== "active" && s !== "unchecked"),
+);
 
 /** Default: one structured log line per tenant (ids and counts only; no names, no tokens). No email is sent. */
 export const logExpiryNotifier: ExpiryNotifier = {

@@ -4,7 +4,7 @@ import { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/tenant-transaction";
 import { appendAudit, type AuditEntry } from "../audit/audit-log";
 import type { TokenWrite } from "./classify";
-import { announceStatusChanges } from "../alerts/announce";
+import { announceStatusChanges, type StatusChange } from "../alerts/announce";
 
 /**
  * The health check's SQL. Every function runs inside the caller's tenant transaction (RLS context set); each
@@ -112,15 +112,8 @@ export async function loadTokens(tx: Tx, ids: readonly string[]): Promise<Claime
   return rows.map(toClaimed);
 }
 
-export interface WrittenToken {
-  id: string;
-  previousStatus: TokenStatus;
-  status: TokenStatus;
-  tokenType: TokenType;
-  socialIdentityId: string;
-  expiresAt: Date | null;
-  lastError: string | null;
-}
+/** A token whose check was written: what the alerts need to announce a change. */
+export type WrittenToken = StatusChange;
 
 interface WrittenRow {
   id: string;

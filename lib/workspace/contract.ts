@@ -6,6 +6,7 @@ import { WEBHOOK_EVENT_TYPES } from "../webhooks/event-types";
 import type { WorkspaceRouteName } from "./routes";
 import { STATUS_FILTERS } from "./dashboard-query";
 import { withoutControlCharacters, CONTROL_CHARACTERS } from "./control-characters";
+import { TOKEN_STATUSES } from "../tokens/statuses";
 
 export { withoutControlCharacters, CONTROL_CHARACTERS };
 
@@ -39,16 +40,7 @@ const inviteAnswer = z.object({ email: z.string(), role: z.enum(ROLES), expiresI
 /** An id in a path: anything that is not a UUID names nothing (answered 404 like a missing id). */
 export const uuidParam = z.string().refine(isUuid);
 
-const tokenStatus = z.enum([
-  "unchecked",
-  "active",
-  "expiring",
-  "expired",
-  "revoked",
-  "invalid",
-  "data_access_expiring",
-  "data_access_expired",
-]);
+const tokenStatus = z.enum(TOKEN_STATUSES);
 const noBody = z.object({}).strict();
 const webhookEndpoint = z.object({
   id: z.string(),

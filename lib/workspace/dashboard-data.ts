@@ -21,7 +21,8 @@ import { PAGE_SIZE, type DashboardQuery, type Sort, type SortDir, type StatusFil
  * rows go straight into server and client components). No ciphertext is ever selected.
  */
 
-export interface PageTokenView {
+/** What every token row shows: its status and dates (never the token). */
+export interface TokenStateView {
   id: string;
   status: TokenStatus;
   expiresAt: string | null;
@@ -29,6 +30,9 @@ export interface PageTokenView {
   dataAccessExpiresAt: string | null;
   lastCheckedAt: string | null;
   lastError: string | null;
+}
+
+export interface PageTokenView extends TokenStateView {
   /** The Facebook person whose Page token this is. */
   identityName: string | null;
   /** The member of this workspace who connected it. */
@@ -88,17 +92,13 @@ export interface IdentityView {
   pageCount: number;
   /** When this login has no active user token because the same member connected another login: that login. */
   replacedBy: { id: string; name: string | null } | null;
-  userToken: {
-    id: string;
-    status: TokenStatus;
-    expiresAt: string | null;
-    dataAccessExpiresAt: string | null;
-    lastCheckedAt: string | null;
-    lastError: string | null;
-    /** TikTok: the refresh token's expiry (the connection's real end) and the last renewal; null for Facebook. */
-    refreshExpiresAt: string | null;
-    lastRefreshedAt: string | null;
-  } | null;
+  userToken:
+    | (TokenStateView & {
+        /** TikTok: the refresh token's expiry (the connection's real end) and the last renewal; null for Facebook. */
+        refreshExpiresAt: string | null;
+        lastRefreshedAt: string | null;
+      })
+    | null;
 }
 
 export interface AttemptView {
