@@ -41,7 +41,7 @@ async function agencyPerson(fb: Parameters<typeof newPerson>[0]) {
   return { id: created.id, name, direct, owned, client };
 }
 
-test("business-only Pages and a linked Instagram account are connected and shown; the capability column explains a declined permission", async ({
+test("business-only Pages and a linked Instagram account are connected and shown; the capability column explains a declined permission (screenshots)", async ({
   page,
   fb,
 }) => {
