@@ -98,11 +98,15 @@ export async function tokenFor(
 ): Promise<ApiResult<TokenView>> {
   // A TikTok access token lives about 2 hours: renew it first when it is about to expire (the refresh job's own
   // function, under its per-connection lock, so the rotating refresh token is never spent twice).
-  const tiktok = await inWorkspace(async (tx, caller) => {
-    if (target.kind !== "user" || caller.pageIds.length > 0) return null;
-    const [row] = await tx.$queryRaw<Pick<CandidateRow, "id" | "platform">[]>(candidateQuery(caller, target));
-    return row?.platform === "tiktok" ? { tenantId: caller.tenantId, id: row.id } : null;
-  });
+  // Page tokens are Facebook's: only a user-token hand-out looks (one more short transaction) for a TikTok pair.
+  const tiktok =
+    target.kind !== "user"
+      ? null
+      : await inWorkspace(async (tx, caller) => {
+          if (caller.pageIds.length > 0) return null;
+          const [row] = await tx.$queryRaw<Pick<CandidateRow, "id" | "platform">[]>(candidateQuery(caller, target));
+          return row?.platform === "tiktok" ? { tenantId: caller.tenantId, id: row.id } : null;
+        });
   if (tiktok) {
     try {
       await refreshTikTokToken(tiktok.tenantId, tiktok.id);
