@@ -11,7 +11,7 @@ import { E2E } from "../support/ports";
  * the production build. A restart of the whole stack keeps the stored tokens valid on Facebook's side, so "Check
  * now" still says Active; a second demo on the same folder says where the first one runs; Ctrl-C ends every process.
  */
-const { appPort, dbPort, emulatorPort } = E2E.demo;
+const { appPort, dbPort, emulatorPort, tiktokPort, mailSmtpPort, mailHttpPort } = E2E.demo;
 const demoUrl = `http://localhost:${appPort}`;
 
 interface Demo {
@@ -26,10 +26,23 @@ function startDemo(dataDir: string): Demo {
     PORT: String(appPort),
     EMBEDDED_PG_PORT: String(dbPort),
     FAKE_FACEBOOK_PORT: String(emulatorPort),
+    FAKE_TIKTOK_PORT: String(tiktokPort),
+    MAIL_SMTP_PORT: String(mailSmtpPort),
+    MAIL_HTTP_PORT: String(mailHttpPort),
     DEMO_DATA_DIR: dataDir,
     LOG_LEVEL: "warn",
   };
-  for (const v of ["DATABASE_URL", "DATABASE_OWNER_URL", "FACEBOOK_GRAPH_URL", "FACEBOOK_DIALOG_URL", "AUTH_URL", "AUTH_SECRET"])
+  for (const v of [
+    "DATABASE_URL",
+    "DATABASE_OWNER_URL",
+    "FACEBOOK_GRAPH_URL",
+    "FACEBOOK_DIALOG_URL",
+    "AUTH_URL",
+    "AUTH_SECRET",
+    "TIKTOK_API_URL",
+    "TIKTOK_AUTH_URL",
+    "SMTP_URL",
+  ])
     delete env[v];
   // --no-build: serve the build the e2e suite runs against (NEXT_DIST_DIR), not a new one.
   const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/demo.ts", "--no-build"], {
@@ -96,7 +109,8 @@ test("the demo survives a restart: a stored token still checks as Active; a seco
 
     // Ctrl-C: the demo exits and every process it started is gone (no port is still served).
     expect(await stopDemo(first)).toBe(0);
-    for (const port of [appPort, dbPort, emulatorPort]) expect(await listening(port), `port ${port} still served`).toBe(false);
+    for (const port of [appPort, dbPort, emulatorPort, tiktokPort, mailSmtpPort, mailHttpPort])
+      expect(await listening(port), `port ${port} still served`).toBe(false);
 
     const restarted = startDemo(dataDir);
     demos.push(restarted);

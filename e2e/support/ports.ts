@@ -24,8 +24,19 @@ export const E2E = {
   tiktokClientSecret: "e2e-tiktok-client-secret",
   stackFile: `.data/e2e-stack${offset ? `-${offset}` : ""}.json`,
   appLog: `.data/e2e-app${offset ? `-${offset}` : ""}.log`,
-  /** `npm run demo` started by e2e/specs/demo-restart.spec.ts: app, embedded database, emulator. */
-  demo: { appPort: 3500 + offset, dbPort: 54400 + offset, emulatorPort: 4500 + offset },
+  /**
+   * `npm run demo` started by e2e/specs/demo-restart.spec.ts: app, embedded database, emulators, mail catcher. All
+   * below 32768, outside Linux's range of local ports for outgoing connections (32768–60999): a port in that range can
+   * be held by any of the suite's own connections at the moment the demo binds it.
+   */
+  demo: {
+    appPort: 3500 + offset,
+    dbPort: 25400 + offset,
+    emulatorPort: 4500 + offset,
+    tiktokPort: 4820 + offset,
+    mailSmtpPort: 4920 + offset,
+    mailHttpPort: 5020 + offset,
+  },
   appId: "1234567890",
   appSecret: "e2e-emulator-app-secret",
   authSecret: "e2e-auth-secret-that-is-long-enough-123456",

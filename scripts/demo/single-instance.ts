@@ -3,7 +3,7 @@
  * second `npm run demo` can say so instead of failing on a busy port. A pid file whose process is gone is stale.
  */
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { connect } from "node:net";
+import { connect, createServer } from "node:net";
 
 export interface RunningDemo {
   pid: number;
@@ -50,8 +50,15 @@ export function release(file: string): void {
   if (existsSync(file) && read(file)?.pid === process.pid) rmSync(file, { force: true });
 }
 
-/** Whether something accepts connections on 127.0.0.1:port. */
-export function portInUse(port: number): Promise<boolean> {
+/**
+ * Whether 127.0.0.1:port is taken: something accepts connections on it, or it cannot be bound (for example an
+ * outgoing connection holds it as its local port, which a connect test alone does not see).
+ */
+export async function portInUse(port: number): Promise<boolean> {
+  return (await accepts(port)) || !(await bindable(port));
+}
+
+function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ port, host: "127.0.0.1" });
     socket.setTimeout(1000);
@@ -64,5 +71,13 @@ export function portInUse(port: number): Promise<boolean> {
       resolve(false);
     });
     socket.once("error", () => resolve(false));
+  });
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen({ port, host: "127.0.0.1", exclusive: true }, () => server.close(() => resolve(true)));
   });
 }
