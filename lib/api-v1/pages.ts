@@ -5,6 +5,7 @@ import { isUuid } from "../db/uuid";
 import { fail, ok, NOT_FOUND, type Result } from "../http/result";
 import type { ApiCaller } from "../api-keys/authenticate";
 import type { ApiQuery, ApiResponse, PageView } from "./spec";
+import { pageNameMatchesSql } from "../workspace/page-filter";
 
 /**
  * The token API's Pages: what a key of this workspace may see (RLS: this workspace only; a Page-restricted key: only
@@ -90,13 +91,9 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } | null 
   }
 }
 
-function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 export async function listPages(tx: Tx, caller: ApiCaller, query: ApiQuery<"listPages">): Promise<Result<ApiResponse<"listPages">>> {
   const conditions = [allowedPages(caller)];
-  if (query.search) conditions.push(Prisma.sql`p.name ILIKE ${likePattern(query.search)}`);
+  if (query.search) conditions.push(pageNameMatchesSql(query.search));
   if (query.status === "none") conditions.push(Prisma.sql`bt.status IS NULL`);
   else if (query.status) conditions.push(Prisma.sql`bt.status::text = ${query.status}`);
   if (query.cursor) {

@@ -16,8 +16,11 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; host?: string }): Promise<EmbeddedPostgres> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
+  // The Page name search's trigram index (migration 20261129190000) needs these two contrib extensions loaded.
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const { btree_gin } = await import("@electric-sql/pglite/contrib/btree_gin");
   await mkdir(opts.dataDir, { recursive: true });
-  const pglite = await PGlite.create(opts.dataDir);
+  const pglite = await PGlite.create(opts.dataDir, { extensions: { pg_trgm, btree_gin } });
   const host = opts.host ?? "127.0.0.1";
   const server = new PGLiteSocketServer({ db: pglite, port: opts.port, host });
   await server.start();

@@ -49,6 +49,17 @@ async function seedPages(t: { tenantId: string; userId: string }, label: string,
     `${label} 100%_odd`,
     `${label} Page 005`,
   ]);
+  // Names for the search: a backslash, and letters outside ASCII.
+  for (const [from, to] of [
+    ["121", "Café Ünïcode"],
+    ["122", "back\\slash"],
+  ]) {
+    await o.query(`UPDATE facebook_pages SET name = $2 WHERE tenant_id = $1 AND name = $3`, [
+      t.tenantId,
+      `${label} ${to}`,
+      `${label} Page ${from}`,
+    ]);
+  }
   await o.query(
     `INSERT INTO connect_attempts (tenant_id, user_id, platform, outcome, message) VALUES ($1, $2, 'facebook', 'succeeded', 'ok')`,
     [t.tenantId, t.userId],
@@ -115,6 +126,21 @@ describe("loadDashboardData", () => {
     expect((await load({ q: "100%_odd" })).pages.rows.map((r) => r.name)).toEqual(["Alpha 100%_odd"]);
     expect((await load({ q: "%" })).pages.matching).toBe(1);
     expect((await load({ q: "Bravo" })).pages.matching).toBe(0);
+    // Backslash, unicode, pattern characters, patterns too short for a trigram: the same Pages as a case-insensitive
+    // substring match over every name of the workspace (the search reads a trigram index; it must not change what
+    // matches).
+    const names = (await db.owner.query<{ name: string }>(`SELECT name FROM facebook_pages WHERE tenant_id = $1`, [a.tenantId])).rows.map(
+      (r) => r.name,
+    );
+    for (const q of ["\\", "back\\sl", "k\\s", "ünï", "ÜNÏCODE", "café", "É", "_", "%_", "ge 00", "Page 0001", "é Ü"]) {
+      const expected = names.filter((n) => n.toLowerCase().includes(q.toLowerCase())).sort();
+      const got = await load({ q });
+      expect({ q, names: got.pages.rows.map((r) => r.name).sort(), matching: got.pages.matching }).toEqual({
+        q,
+        names: expected.slice(0, PAGE_SIZE),
+        matching: expected.length,
+      });
+    }
     const both = await load({ q: "page 1", status: "expiring" });
     expect(both.pages.rows.every((r) => r.name.includes("Page 1") && r.tokens[0]?.status === "expiring")).toBe(true);
   });
