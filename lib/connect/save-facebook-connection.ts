@@ -30,9 +30,9 @@ type Ctx = { tenantId: string; userId: string; accountId: string | null };
 /**
  * Writes a fetched connection inside the caller's tenant transaction, in this order (the lock order every connect
  * follows): a per-(tenant, user, platform) advisory lock that serialises concurrent callbacks → upsert the identity →
- * upsert the Pages → retire the tokens being replaced → insert the new typed tokens → hide Pages left without a
- * token → audit. Seven statements whatever the number of Pages (each step is one statement over every row); the
- * partial unique indexes would refuse a second active token anyway.
+ * upsert the Pages → retire the tokens being replaced and insert the new typed tokens (one statement) → hide Pages
+ * left without a token → audit. A constant number of statements whatever the number of Pages (each step is one
+ * statement over every row); the partial unique indexes would refuse a second active token anyway.
  */
 export async function saveFacebookConnection(tx: Tx, ctx: Ctx, conn: FacebookConnection, now = new Date()): Promise<SavedConnection> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${ctx.tenantId}:${ctx.userId}:facebook`}))`;
@@ -40,12 +40,11 @@ export async function saveFacebookConnection(tx: Tx, ctx: Ctx, conn: FacebookCon
   const pageUuidByFbId = await upsertPages(tx, ctx.tenantId, conn.pages);
   const instagram = await saveInstagramAccounts(tx, ctx.tenantId, conn.pages, pageUuidByFbId);
   const returnedPageUuids = [...pageUuidByFbId.values()];
-  const replaced = await retireReplacedTokens(tx, ctx, identityId, returnedPageUuids);
+  const { replaced, userTokenId } = await replaceTokens(tx, ctx, identityId, conn, pageUuidByFbId, now);
   const returned = new Set(returnedPageUuids);
   const removedPageUuids = replaced
     .filter((r) => r.token_type === "page" && r.facebook_page_id && !returned.has(r.facebook_page_id))
     .map((r) => r.facebook_page_id as string);
-  const userTokenId = await insertTokens(tx, ctx, identityId, conn, pageUuidByFbId, now);
   // Pages whose last active token went away are hidden from the list (history stays).
   await hidePagesWithoutActiveTokens(tx, removedPageUuids);
   const rotatedUser = replaced.filter((r) => r.token_type === "user").length;
@@ -90,19 +89,33 @@ async function upsertIdentity(tx: Tx, ctx: Ctx, conn: FacebookConnection): Promi
   return identity.id;
 }
 
-/** One statement for every Page (1,000 Pages = 1 round trip), reviving soft-deleted ones. Facebook id → our id. */
+/**
+ * One statement for every Page (1,000 Pages = 1 round trip), reviving soft-deleted ones. Facebook id → our id. A
+ * Page whose row would not change (the usual reconnect) is not rewritten: no new row version, no index entries, no
+ * trigger work; its id comes from the statement's snapshot instead of RETURNING.
+ */
 async function upsertPages(tx: Tx, tenantId: string, pages: FacebookConnection["pages"]): Promise<Map<string, string>> {
   const pageRows = await tx.$queryRaw<{ id: string; page_id: string }[]>`
-    INSERT INTO facebook_pages (tenant_id, page_id, name, category, picture_url, tasks)
-    SELECT ${tenantId}::uuid, p.page_id, p.name, p.category, p.picture_url,
-           COALESCE((SELECT array_agg(t) FROM jsonb_array_elements_text(p.tasks) t), ARRAY[]::text[])
-    FROM jsonb_to_recordset(${JSON.stringify(
-      pages.map((p) => ({ page_id: p.pageId, name: p.name, category: p.category, picture_url: p.pictureUrl, tasks: p.tasks })),
-    )}::jsonb) AS p(page_id text, name text, category text, picture_url text, tasks jsonb)
-    ON CONFLICT (tenant_id, page_id) DO UPDATE
-      SET name = EXCLUDED.name, category = EXCLUDED.category, picture_url = EXCLUDED.picture_url,
-          tasks = EXCLUDED.tasks, deleted_at = NULL, updated_at = now()
-    RETURNING id, page_id`;
+    WITH input AS (
+      SELECT p.page_id, p.name, p.category, p.picture_url,
+             COALESCE((SELECT array_agg(t) FROM jsonb_array_elements_text(p.tasks) t), ARRAY[]::text[]) AS tasks
+      FROM jsonb_to_recordset(${JSON.stringify(
+        pages.map((p) => ({ page_id: p.pageId, name: p.name, category: p.category, picture_url: p.pictureUrl, tasks: p.tasks })),
+      )}::jsonb) AS p(page_id text, name text, category text, picture_url text, tasks jsonb)
+    ), written AS (
+      INSERT INTO facebook_pages (tenant_id, page_id, name, category, picture_url, tasks)
+      SELECT ${tenantId}::uuid, i.page_id, i.name, i.category, i.picture_url, i.tasks FROM input i
+      ON CONFLICT (tenant_id, page_id) DO UPDATE
+        SET name = EXCLUDED.name, category = EXCLUDED.category, picture_url = EXCLUDED.picture_url,
+            tasks = EXCLUDED.tasks, deleted_at = NULL, updated_at = now()
+        WHERE (facebook_pages.name, facebook_pages.category, facebook_pages.picture_url, facebook_pages.tasks, facebook_pages.deleted_at)
+              IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.category, EXCLUDED.picture_url, EXCLUDED.tasks, NULL::timestamptz)
+      RETURNING id, page_id
+    )
+    SELECT id, page_id FROM written
+    UNION ALL
+    SELECT p.id, p.page_id FROM facebook_pages p JOIN input i ON i.page_id = p.page_id
+     WHERE p.tenant_id = ${tenantId}::uuid AND p.page_id NOT IN (SELECT page_id FROM written)`;
   return new Map(pageRows.map((r) => [r.page_id, r.id]));
 }
 
@@ -114,31 +127,22 @@ interface ReplacedToken {
 }
 
 /**
- * Soft-deletes what the new tokens replace: the person's active user token (whichever identity), page tokens for
- * returned Pages, and this identity's page tokens for Pages Facebook no longer returns.
+ * Soft-deletes what the new tokens replace — the person's active user token (whichever identity), page tokens for
+ * returned Pages, and this identity's page tokens for Pages Facebook no longer returns — and inserts the user token
+ * and one page token per Page, encrypted, in ONE statement (columns as arrays, `unnest`ed: no per-row work in
+ * Prisma's query compiler). One statement, so the summary triggers (migration 20261129140000) run once over its
+ * final state: a reconnect's Pages, whose tokens are swapped for equal ones, are rewritten at most once (their
+ * last check moves) instead of twice (no token, then the new one). The insert waits for the retirement (its rows
+ * hang on the count of retired rows), so the partial unique indexes see the old tokens retired first.
  */
-async function retireReplacedTokens(tx: Tx, ctx: Ctx, identityId: string, returnedPageUuids: string[]): Promise<ReplacedToken[]> {
-  return tx.$queryRaw<ReplacedToken[]>`
-    UPDATE ad_tokens SET deleted_at = now(), updated_at = now()
-    WHERE tenant_id = ${ctx.tenantId}::uuid AND user_id = ${ctx.userId}::uuid AND platform = 'facebook' AND deleted_at IS NULL
-      AND (token_type = 'user'
-           OR facebook_page_id = ANY(${returnedPageUuids}::uuid[])
-           OR social_identity_id = ${identityId}::uuid)
-    RETURNING id, token_type, facebook_page_id, social_identity_id`;
-}
-
-/**
- * The user token and one page token per Page, encrypted, in ONE statement (columns as arrays, `unnest`ed): no
- * per-row work in Prisma's query compiler. Returns the user token's id.
- */
-async function insertTokens(
+async function replaceTokens(
   tx: Tx,
   ctx: Ctx,
   identityId: string,
   conn: FacebookConnection,
   pageUuidByFbId: Map<string, string>,
   now: Date,
-): Promise<string> {
+): Promise<{ replaced: ReplacedToken[]; userTokenId: string }> {
   const { tenantId } = ctx;
   const warningDays = env().TOKEN_EXPIRY_WARNING_DAYS;
   const nextCheckAt = new Date(now.getTime() + env().TOKEN_CHECK_INTERVAL_HOURS * 3_600_000);
@@ -162,20 +166,37 @@ async function insertTokens(
     expiries.push(null);
     statuses.push("active");
   }
-  const rows = await tx.$queryRaw<{ id: string; token_type: "user" | "page" }[]>`
-    INSERT INTO ad_tokens (tenant_id, user_id, platform, token_type, social_identity_id, facebook_page_id, account_id,
-                           ciphertext, key_id, scopes, expires_at, data_access_expires_at, status, last_checked_at, next_check_at)
-    SELECT ${tenantId}::uuid, ${ctx.userId}::uuid, 'facebook', r.token_type::token_type, ${identityId}::uuid, r.page_id,
-           ${ctx.accountId}::uuid, decode(r.ciphertext, 'base64'), r.key_id, ${conn.permissions.granted}::text[],
-           r.expires_at, ${dataAccessExpiresAt}, r.status::token_status, ${now}, ${nextCheckAt}
-    FROM unnest(${types}::text[], ${pageIds}::uuid[], ${ciphertexts}::text[], ${keyIds}::text[],
-                ${expiries}::timestamptz[], ${statuses}::text[])
-         WITH ORDINALITY AS r(token_type, page_id, ciphertext, key_id, expires_at, status, n)
-    ORDER BY r.n
-    RETURNING id, token_type`;
-  const user = rows.find((r) => r.token_type === "user");
+  const returnedPageUuids = [...pageUuidByFbId.values()];
+  const rows = await tx.$queryRaw<(ReplacedToken & { retired: boolean })[]>`
+    WITH retired AS (
+      UPDATE ad_tokens SET deleted_at = now(), updated_at = now()
+      WHERE tenant_id = ${tenantId}::uuid AND user_id = ${ctx.userId}::uuid AND platform = 'facebook' AND deleted_at IS NULL
+        AND (token_type = 'user'
+             OR facebook_page_id = ANY(${returnedPageUuids}::uuid[])
+             OR social_identity_id = ${identityId}::uuid)
+      RETURNING id, token_type, facebook_page_id, social_identity_id
+    ), inserted AS (
+      INSERT INTO ad_tokens (tenant_id, user_id, platform, token_type, social_identity_id, facebook_page_id, account_id,
+                             ciphertext, key_id, scopes, expires_at, data_access_expires_at, status, last_checked_at, next_check_at)
+      SELECT ${tenantId}::uuid, ${ctx.userId}::uuid, 'facebook', r.token_type::token_type, ${identityId}::uuid, r.page_id,
+             ${ctx.accountId}::uuid, decode(r.ciphertext, 'base64'), r.key_id, ${conn.permissions.granted}::text[],
+             r.expires_at, ${dataAccessExpiresAt}, r.status::token_status, ${now}, ${nextCheckAt}
+      FROM unnest(${types}::text[], ${pageIds}::uuid[], ${ciphertexts}::text[], ${keyIds}::text[],
+                  ${expiries}::timestamptz[], ${statuses}::text[])
+           WITH ORDINALITY AS r(token_type, page_id, ciphertext, key_id, expires_at, status, n)
+      WHERE (SELECT count(*) FROM retired) >= 0
+      ORDER BY r.n
+      RETURNING id, token_type, facebook_page_id, social_identity_id
+    )
+    SELECT TRUE AS retired, * FROM retired
+    UNION ALL
+    SELECT FALSE, * FROM inserted`;
+  const user = rows.find((r) => !r.retired && r.token_type === "user");
   if (!user) throw new Error("the user token was not inserted");
-  return user.id;
+  const replaced = rows
+    .filter((r) => r.retired)
+    .map((r) => ({ id: r.id, token_type: r.token_type, facebook_page_id: r.facebook_page_id, social_identity_id: r.social_identity_id }));
+  return { replaced, userTokenId: user.id };
 }
 
 async function auditConnection(
