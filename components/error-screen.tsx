@@ -1,12 +1,13 @@
 "use client";
 
-import Link from "next/link";
 import { DATABASE_UNAVAILABLE_DIGEST, OUTAGE_DETAIL, OUTAGE_TITLE } from "@/lib/http/outage";
 
 /**
  * What app/error.tsx and app/global-error.tsx show. A database outage (the server's error carries the
  * DATABASE_UNAVAILABLE digest) is named as ours, with "nothing was changed"; anything else is an unexpected error on
  * our side. Neither is ever worded as Facebook's failure. The reference lets support match the server's log line.
+ * "Home" is a plain link: a full load is the surer way out of a broken page, and next/link would put its client
+ * code into both error chunks, which every page loads.
  */
 export function ErrorScreen({ error, retry }: { error: unknown; retry: () => void }) {
   const digest = error instanceof Error ? (error as Error & { digest?: string }).digest : undefined;
@@ -30,9 +31,10 @@ export function ErrorScreen({ error, retry }: { error: unknown; retry: () => voi
         <button type="button" onClick={() => retry()} className="rounded-lg bg-slate-900 px-4 py-2 font-semibold text-white">
           Try again
         </button>
-        <Link href="/" className="rounded-lg border border-slate-300 px-4 py-2 font-semibold">
+        {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- a full load on purpose (see above) */}
+        <a href="/" className="rounded-lg border border-slate-300 px-4 py-2 font-semibold">
           Home
-        </Link>
+        </a>
       </div>
     </main>
   );
