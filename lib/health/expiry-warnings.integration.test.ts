@@ -72,6 +72,38 @@ describe("loadExpiryWarnings", () => {
     expect(describeWarning(pat, now)).toMatch(/^Facebook no longer accepts Pat Pages's connection \(Page /);
   });
 
+  it("counts every problem Page of an identity, by what its token's dates say now, not only its last check", async () => {
+    const c = await h.seedMember();
+    const pages = await seedEncryptedTokens(
+      h.db.owner,
+      { ...c, identityName: "Many Pages" },
+      Array.from({ length: 9 }, (_, i) => ({ token: `p${i}`, type: "page" as const })),
+    );
+    const [r1, r2, passed, lapsed, soon, pageExpiring, fine1, fine2, lapsedAndPassed] = pages.ids as [string, ...string[]];
+    await setRow(r1, "revoked", null);
+    await setRow(r2!, "revoked", null);
+    await setRow(passed!, "active", new Date(now.getTime() - DAY)); // expiry passed since its last check: expired
+    await setRow(lapsed!, "data_access_expiring", null);
+    await h.db.owner.query(`UPDATE ad_tokens SET data_access_expires_at = $2 WHERE id = $1`, [lapsed, new Date(now.getTime() - DAY)]);
+    await setRow(soon!, "data_access_expiring", null);
+    await h.db.owner.query(`UPDATE ad_tokens SET data_access_expires_at = $2 WHERE id = $1`, [soon, new Date(now.getTime() + 2 * DAY)]);
+    await setRow(pageExpiring!, "expiring", new Date(now.getTime() + 3 * DAY)); // a Page token's own "expiring": no warning
+    await setRow(fine1!, "active", null);
+    await setRow(fine2!, "active", null);
+    await setRow(lapsedAndPassed!, "data_access_expired", new Date(now.getTime() - DAY)); // expired outranks its status
+    const result = await withTenant(c.tenantId, (tx) => loadExpiryWarnings(tx, { now, warningDays: 7 }), { client: h.db.app });
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toMatchObject({ identityName: "Many Pages", kind: "revoked", pagesAffected: 6, userTokenAffected: false });
+    expect(result.warnings[0]!.pageNames).toHaveLength(5);
+
+    // Without the revoked ones, the worst is the expiry that passed.
+    await setRow(r1, "active", null);
+    await setRow(r2!, "active", null);
+    const after = await withTenant(c.tenantId, (tx) => loadExpiryWarnings(tx, { now, warningDays: 7 }), { client: h.db.app });
+    expect(after.warnings[0]).toMatchObject({ kind: "expired", pagesAffected: 4 });
+    expect(after.warnings[0]!.dataAccessExpiresAt).toEqual(new Date(now.getTime() - DAY));
+  });
+
   it("is empty when every token is healthy", async () => {
     const c = await h.seedMember();
     const t = await seedEncryptedTokens(h.db.owner, c, [{ token: "x", type: "user" }]);

@@ -49,7 +49,6 @@ const RANK: Record<WarningKind, number> = {
   revoked: 6,
 };
 const PAGE_NAMES_SHOWN = 5;
-const MAX_ROWS = 2_000;
 
 export function effectiveKind(
   t: { status: TokenStatus; tokenType: TokenType; expiresAt: Date | null; dataAccessExpiresAt?: Date | null },
@@ -68,121 +67,155 @@ export function effectiveKind(
   return null;
 }
 
-/** A token with a possible problem, as the warnings need it (no secret: status, dates, names). */
-export interface WarningToken {
-  status: TokenStatus;
-  tokenType: TokenType;
-  expiresAt: Date | null;
-  dataAccessExpiresAt?: Date | null;
-  socialIdentityId: string;
-  identityName: string | null;
-  pageName: string | null;
-}
-
 /** The SQL condition selecting tokens that may warrant a warning (kept beside effectiveKind, which decides). */
 export function warningHorizon(now: Date, warningDays: number): Date {
   return new Date(now.getTime() + warningDays * DAY_MS);
 }
 
-/** Groups problem tokens per identity, worst problem first. Pure: the dashboard feeds it from its own statement. */
-export function groupWarnings(tokens: WarningToken[], now: Date, warningDays: number): ExpiryWarning[] {
-  const byIdentity = new Map<string, ExpiryWarning>();
-  for (const t of tokens) {
-    const kind = effectiveKind(t, now, warningDays);
-    if (!kind) continue;
-    const w = byIdentity.get(t.socialIdentityId) ?? {
-      socialIdentityId: t.socialIdentityId,
-      identityName: t.identityName,
-      kind,
-      userTokenExpiresAt: null,
-      dataAccessExpiresAt: null,
-      userTokenAffected: false,
-      pageNames: [],
-      pagesAffected: 0,
-    };
-    if (RANK[kind] > RANK[w.kind]) w.kind = kind;
-    const da = t.dataAccessExpiresAt ?? null;
-    if (
-      da &&
-      (kind === "data_access_expiring" || kind === "data_access_expired") &&
-      (!w.dataAccessExpiresAt || da < w.dataAccessExpiresAt)
-    ) {
-      w.dataAccessExpiresAt = da;
-    }
-    if (t.tokenType === "user") {
-      w.userTokenAffected = true;
-      w.userTokenExpiresAt = t.expiresAt;
-    } else {
-      w.pagesAffected++;
-      if (t.pageName && w.pageNames.length < PAGE_NAMES_SHOWN) w.pageNames.push(t.pageName);
-    }
-    byIdentity.set(t.socialIdentityId, w);
-  }
-  return [...byIdentity.values()].sort((a, b) => RANK[b.kind] - RANK[a.kind] || (a.identityName ?? "").localeCompare(b.identityName ?? ""));
+/** Per identity, what the banner needs (identityWarningsJsonSql's JSON). */
+export interface IdentityWarningJson {
+  socialIdentityId: string;
+  identityName: string | null;
+  /** Its active user tokens that may warrant a warning (effectiveKind decides). */
+  userTokens: { status: TokenStatus; expiresAt: string | null; dataAccessExpiresAt: string | null }[];
+  /** Its active Page tokens per problem status (counters the ad_tokens trigger keeps, migration 20261129190100). */
+  counts: { revoked: number; expired: number; invalid: number; dataAccessExpiring: number; dataAccessExpired: number };
+  /** Page tokens whose expiry passed since their last check (effectively expired), and how many of them sit in each
+   * data-access status (counted there by status). */
+  timeExpired: { total: number; dataAccessExpiring: number; dataAccessExpired: number };
+  /** "Data access expiring" Page tokens whose data access lapsed since their last check (effectively expired). */
+  dataAccessLapsed: number;
+  /** The earliest data-access expiry among its data-access Page tokens. */
+  pagesDataAccessExpiresAt: string | null;
+  /** Its first PAGE_NAMES_SHOWN problem Pages, in token id order. */
+  pageNames: string[];
 }
 
 /**
- * The tokens that may warrant a warning, as JSON (a json array, never null) for the tenant in context: one
- * sub-select, read through the partial index ad_tokens_warning_candidates (problem statuses or an expiry at all), so
- * its cost follows the problem tokens (at most MAX_WARNING_TOKENS), not the workspace. The dashboard embeds it in
- * its identities statement; loadExpiryWarnings runs it alone. effectiveKind decides on each row.
+ * The banner's per-identity figures for the tenant in context, as a JSON array: one row per identity of the
+ * workspace, each read through indexes (its user token; its problem Page tokens' counters; its first five problem
+ * Pages; the few tokens whose time ran out since their last check). Cost follows the identities, not the tokens.
+ * Page tokens count as effectiveKind would rank them: the status, except an expiry or a data-access expiry that
+ * passed since the last check.
  */
-export function warningTokensJsonSql(now: Date, warningDays: number): Prisma.Sql {
+export function identityWarningsJsonSql(now: Date, warningDays: number): Prisma.Sql {
   const horizon = warningHorizon(now, warningDays);
-  // Exactly the rows effectiveKind gives a kind (a Page token's own "expiring" status is no warning). Page names
-  // are looked up only for the first PAGE_NAMES_SHOWN Page tokens of each identity: the banner shows no more.
+  const timeExpired = Prisma.sql`t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'page' AND t.expires_at IS NOT NULL
+    AND t.status NOT IN ('expired', 'revoked', 'invalid') AND t.expires_at <= ${now}`;
   return Prisma.sql`COALESCE((
     SELECT json_agg(json_build_object(
-             'status', w.status, 'tokenType', w.token_type, 'expiresAt', w.expires_at, 'dataAccessExpiresAt', w.data_access_expires_at,
-             'socialIdentityId', w.social_identity_id, 'identityName', s.name,
-             'pageName', CASE WHEN w.token_type = 'page' AND w.nth <= ${PAGE_NAMES_SHOWN}
-                              THEN (SELECT p.name FROM facebook_pages p WHERE p.id = w.facebook_page_id) END)
-             ORDER BY w.social_identity_id, w.id)
-    FROM (
-      SELECT c.*, row_number() OVER (PARTITION BY c.social_identity_id, c.token_type ORDER BY c.id) AS nth
-      FROM (
-        SELECT t.id, t.status, t.token_type, e.expires_at, t.data_access_expires_at, t.social_identity_id, t.facebook_page_id
-        FROM ad_tokens t
-        -- A TikTok connection lives as long as its refresh token (its access token is renewed every ~2 hours).
-        CROSS JOIN LATERAL (SELECT CASE WHEN t.platform = 'tiktok' THEN t.refresh_expires_at ELSE t.expires_at END AS expires_at) e
-        WHERE t.deleted_at IS NULL
-          -- The 90-day data-access window is read from the status the checks keep (data_access_*), so this stays on
-          -- the partial index of problem tokens.
-          AND (t.status IN ('expired', 'revoked', 'invalid', 'expiring', 'data_access_expiring', 'data_access_expired') OR t.expires_at IS NOT NULL)
-          AND (t.status IN ('expired', 'revoked', 'invalid', 'data_access_expiring', 'data_access_expired')
-               OR (t.status = 'expiring' AND t.token_type = 'user')
-               OR e.expires_at <= ${now}
-               OR (t.token_type = 'user' AND e.expires_at <= ${horizon}))
-        ORDER BY t.tenant_id, t.social_identity_id, t.id
-        LIMIT ${MAX_ROWS}
-      ) c
-    ) w
-    JOIN social_identities s ON s.id = w.social_identity_id
+             'socialIdentityId', s.id, 'identityName', s.name,
+             'userTokens', COALESCE((
+               SELECT json_agg(json_build_object('status', u.status, 'expiresAt', u.expires_at, 'dataAccessExpiresAt', u.data_access_expires_at))
+               FROM (
+                 -- A TikTok connection lives as long as its refresh token (its access token is renewed every ~2 hours).
+                 SELECT t.status, CASE WHEN t.platform = 'tiktok' THEN t.refresh_expires_at ELSE t.expires_at END AS expires_at,
+                        t.data_access_expires_at
+                 FROM ad_tokens t
+                 WHERE t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'user'
+               ) u
+               WHERE u.status IN ('expired', 'revoked', 'invalid', 'expiring', 'data_access_expiring', 'data_access_expired')
+                  OR u.expires_at <= ${horizon}), '[]'::json),
+             'counts', json_build_object('revoked', s.revoked_page_tokens, 'expired', s.expired_page_tokens, 'invalid', s.invalid_page_tokens,
+                                         'dataAccessExpiring', s.data_access_expiring_page_tokens,
+                                         'dataAccessExpired', s.data_access_expired_page_tokens),
+             'timeExpired', (
+               SELECT json_build_object('total', count(*), 'dataAccessExpiring', count(*) FILTER (WHERE t.status = 'data_access_expiring'),
+                                        'dataAccessExpired', count(*) FILTER (WHERE t.status = 'data_access_expired'))
+               FROM ad_tokens t WHERE ${timeExpired}),
+             'dataAccessLapsed', (
+               SELECT count(*) FROM ad_tokens t
+               WHERE t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'page' AND t.status = 'data_access_expiring'
+                 AND t.data_access_expires_at <= ${now} AND NOT (t.expires_at IS NOT NULL AND t.expires_at <= ${now})),
+             'pagesDataAccessExpiresAt', (
+               SELECT t.data_access_expires_at FROM ad_tokens t
+               WHERE t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'page'
+                 AND t.status IN ('data_access_expiring', 'data_access_expired') AND t.data_access_expires_at IS NOT NULL
+                 AND NOT (t.expires_at IS NOT NULL AND t.expires_at <= ${now})
+               ORDER BY t.data_access_expires_at LIMIT 1),
+             'pageNames', COALESCE((
+               SELECT array_agg(p.name ORDER BY f.id)
+               FROM (
+                 SELECT x.id, x.facebook_page_id FROM (
+                   (SELECT t.id, t.facebook_page_id FROM ad_tokens t
+                    WHERE t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'page'
+                      AND t.status IN ('expired', 'revoked', 'invalid', 'data_access_expiring', 'data_access_expired')
+                    ORDER BY t.id LIMIT ${PAGE_NAMES_SHOWN})
+                   UNION
+                   -- OFFSET 0: read them through their expiry index (few), never the primary key in id order.
+                   (SELECT y.id, y.facebook_page_id FROM (SELECT t.id, t.facebook_page_id FROM ad_tokens t WHERE ${timeExpired} OFFSET 0) y
+                    ORDER BY y.id LIMIT ${PAGE_NAMES_SHOWN})
+                 ) x ORDER BY x.id LIMIT ${PAGE_NAMES_SHOWN}
+               ) f
+               JOIN facebook_pages p ON p.id = f.facebook_page_id), ARRAY[]::text[])
+           ) ORDER BY s.id)
+    FROM social_identities s
   ), '[]'::json)`;
 }
 
-/** The JSON rows of warningTokensJsonSql as WarningTokens. */
-export interface WarningTokenJson extends Omit<WarningToken, "expiresAt"> {
-  expiresAt: string | null;
-}
+const earlierOf = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a < b ? a : b);
 
-export function warningTokensFromJson(rows: readonly WarningTokenJson[]): WarningToken[] {
-  return rows.map((t) => ({
-    ...t,
-    expiresAt: t.expiresAt ? new Date(t.expiresAt) : null,
-    dataAccessExpiresAt: t.dataAccessExpiresAt ? new Date(t.dataAccessExpiresAt) : null,
-  }));
+/** The warnings from identityWarningsJsonSql's rows, worst problem first. Pure. */
+export function warningsFromIdentities(rows: readonly IdentityWarningJson[], now: Date, warningDays: number): ExpiryWarning[] {
+  const warnings: ExpiryWarning[] = [];
+  for (const r of rows) {
+    const te = r.timeExpired;
+    // Page tokens per kind, as effectiveKind ranks them.
+    const pageKinds: [WarningKind, number][] = [
+      ["revoked", r.counts.revoked],
+      ["invalid", r.counts.invalid],
+      ["expired", r.counts.expired + te.total],
+      ["data_access_expired", r.counts.dataAccessExpired - te.dataAccessExpired + r.dataAccessLapsed],
+      ["data_access_expiring", r.counts.dataAccessExpiring - te.dataAccessExpiring - r.dataAccessLapsed],
+    ];
+    let kind: WarningKind | null = null;
+    let pagesAffected = 0;
+    for (const [k, n] of pageKinds) {
+      if (n <= 0) continue;
+      pagesAffected += n;
+      if (!kind || RANK[k] > RANK[kind]) kind = k;
+    }
+    const pageDataAccess =
+      pageKinds.some(([k, n]) => n > 0 && (k === "data_access_expiring" || k === "data_access_expired")) && r.pagesDataAccessExpiresAt
+        ? new Date(r.pagesDataAccessExpiresAt)
+        : null;
+    let dataAccessExpiresAt = pageDataAccess;
+    let userTokenAffected = false;
+    let userTokenExpiresAt: Date | null = null;
+    for (const u of r.userTokens) {
+      const expiresAt = u.expiresAt ? new Date(u.expiresAt) : null;
+      const da = u.dataAccessExpiresAt ? new Date(u.dataAccessExpiresAt) : null;
+      const k = effectiveKind({ status: u.status, tokenType: "user", expiresAt, dataAccessExpiresAt: da }, now, warningDays);
+      if (!k) continue;
+      if (!kind || RANK[k] > RANK[kind]) kind = k;
+      if (da && (k === "data_access_expiring" || k === "data_access_expired")) dataAccessExpiresAt = earlierOf(dataAccessExpiresAt, da);
+      userTokenAffected = true;
+      userTokenExpiresAt = expiresAt;
+    }
+    if (!kind) continue;
+    warnings.push({
+      socialIdentityId: r.socialIdentityId,
+      identityName: r.identityName,
+      kind,
+      userTokenExpiresAt,
+      dataAccessExpiresAt,
+      userTokenAffected,
+      pageNames: pagesAffected > 0 ? r.pageNames.slice(0, PAGE_NAMES_SHOWN) : [],
+      pagesAffected,
+    });
+  }
+  return warnings.sort((a, b) => RANK[b.kind] - RANK[a.kind] || (a.identityName ?? "").localeCompare(b.identityName ?? ""));
 }
 
 /** Runs in the caller's tenant transaction. */
 export async function loadExpiryWarnings(tx: Tx, opts: { now?: Date; warningDays?: number } = {}): Promise<ExpiryWarnings> {
   const now = opts.now ?? new Date();
   const warningDays = opts.warningDays ?? env().TOKEN_EXPIRY_WARNING_DAYS;
-  const [row] = await tx.$queryRaw<{ tokens: WarningTokenJson[] }[]>`SELECT ${warningTokensJsonSql(now, warningDays)} AS tokens`;
-  return { warnings: groupWarnings(warningTokensFromJson(row?.tokens ?? []), now, warningDays), warningDays, now };
+  const [row] = await tx.$queryRaw<
+    { identities: IdentityWarningJson[] }[]
+  >`SELECT ${identityWarningsJsonSql(now, warningDays)} AS identities`;
+  return { warnings: warningsFromIdentities(row?.identities ?? [], now, warningDays), warningDays, now };
 }
-
-export const MAX_WARNING_TOKENS = MAX_ROWS;
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
 

@@ -3,13 +3,7 @@ import { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/tenant-transaction";
 import type { TokenStatus } from "../db/generated/enums";
 import { env } from "../env";
-import {
-  groupWarnings,
-  warningTokensFromJson,
-  warningTokensJsonSql,
-  type ExpiryWarnings,
-  type WarningTokenJson,
-} from "../health/expiry-warnings";
+import { identityWarningsJsonSql, warningsFromIdentities, type ExpiryWarnings, type IdentityWarningJson } from "../health/expiry-warnings";
 import { replacedLoginWarnings } from "../health/replaced-login-warnings";
 import { pageSearchSql } from "./page-filter";
 import { PAGE_SIZE, type DashboardQuery, type Sort, type SortDir, type StatusFilter } from "./dashboard-query";
@@ -247,10 +241,9 @@ export async function listPagesPage(tx: Tx, query: DashboardQuery): Promise<Page
 }
 
 /**
- * Connected identities (with their active user token), the person's latest connect attempt, and the tokens the
- * health banner may warn about (lib/health/expiry-warnings.ts's own sub-select and grouping): one statement. Its
- * cost follows the identities (their page count is a column the triggers keep) and the problem tokens, not the
- * Pages.
+ * Connected identities (with their active user token), the person's latest connect attempt, and the health
+ * banner's per-identity figures (lib/health/expiry-warnings.ts's own sub-select): one statement. Its cost follows
+ * the identities (their page count and problem counts are columns the triggers keep), not the Pages or tokens.
  */
 export async function listIdentitiesAndAttempt(
   tx: Tx,
@@ -258,10 +251,10 @@ export async function listIdentitiesAndAttempt(
   health: { now: Date; warningDays: number } = { now: new Date(), warningDays: env().TOKEN_EXPIRY_WARNING_DAYS },
 ): Promise<{ identities: IdentityView[]; attempt: AttemptView | null; warnings: ExpiryWarnings }> {
   const [row] = await tx.$queryRaw<
-    { result: { identities: IdentityView[]; attempt: AttemptView | null; warningTokens: WarningTokenJson[] } }[]
+    { result: { identities: IdentityView[]; attempt: AttemptView | null; warningIdentities: IdentityWarningJson[] } }[]
   >`
     SELECT json_build_object(
-      'warningTokens', ${warningTokensJsonSql(health.now, health.warningDays)},
+      'warningIdentities', ${identityWarningsJsonSql(health.now, health.warningDays)},
       'identities', COALESCE((
         SELECT json_agg(json_build_object(
                  'id', s.id, 'platform', s.platform, 'name', s.name, 'pictureUrl', s.picture_url, 'externalUserId', s.external_user_id,
@@ -301,13 +294,15 @@ export async function listIdentitiesAndAttempt(
         ORDER BY a.created_at DESC LIMIT 1
       )
     ) AS result`;
-  const warningTokens = warningTokensFromJson(row?.result.warningTokens ?? []);
   const identities = row?.result.identities ?? [];
   return {
     identities,
     attempt: row?.result.attempt ?? null,
     warnings: {
-      warnings: [...groupWarnings(warningTokens, health.now, health.warningDays), ...replacedLoginWarnings(identities)],
+      warnings: [
+        ...warningsFromIdentities(row?.result.warningIdentities ?? [], health.now, health.warningDays),
+        ...replacedLoginWarnings(identities),
+      ],
       warningDays: health.warningDays,
       now: health.now,
     },

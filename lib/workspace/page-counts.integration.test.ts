@@ -39,8 +39,14 @@ async function drift(): Promise<string[]> {
            IS DISTINCT FROM (COALESCE(a.st, ARRAY[]::token_status[]), COALESCE(a.worst, 7), a.soonest, a.checked)`);
   const identities = await o.query<{ id: string }>(`
     SELECT s.id FROM social_identities s
-     WHERE s.active_page_tokens <> (SELECT count(*) FROM ad_tokens t
-                                     WHERE t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'page')`);
+     CROSS JOIN LATERAL (
+       SELECT count(*) AS n, count(*) FILTER (WHERE t.status = 'revoked') AS revoked, count(*) FILTER (WHERE t.status = 'expired') AS expired,
+              count(*) FILTER (WHERE t.status = 'invalid') AS invalid,
+              count(*) FILTER (WHERE t.status = 'data_access_expiring') AS dae, count(*) FILTER (WHERE t.status = 'data_access_expired') AS dax
+         FROM ad_tokens t WHERE t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'page') c
+     WHERE (s.active_page_tokens, s.revoked_page_tokens, s.expired_page_tokens, s.invalid_page_tokens,
+            s.data_access_expiring_page_tokens, s.data_access_expired_page_tokens)
+           IS DISTINCT FROM (c.n::int, c.revoked::int, c.expired::int, c.invalid::int, c.dae::int, c.dax::int)`);
   const workspaces = await o.query<{ tenant_id: string; kept: string; rebuilt: string }>(`
     WITH rebuilt AS (
       SELECT p.tenant_id, json_build_object(
@@ -65,7 +71,7 @@ async function drift(): Promise<string[]> {
            IS DISTINCT FROM COALESCE(r.j, '{"pages" : 0, "active" : 0, "expiring" : 0, "expired" : 0, "revoked" : 0, "invalid" : 0, "unchecked" : 0, "none" : 0}')`);
   return [
     ...pages.rows.map((r) => `page ${r.id}: summary differs from its tokens`),
-    ...identities.rows.map((r) => `identity ${r.id}: active_page_tokens differs`),
+    ...identities.rows.map((r) => `identity ${r.id}: its Page token counts differ`),
     ...workspaces.rows.map((r) => `tenant ${r.tenant_id}: kept ${r.kept}, rebuilt ${r.rebuilt}`),
   ];
 }
