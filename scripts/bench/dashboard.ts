@@ -377,7 +377,8 @@ export async function runDashboardBench(): Promise<DashboardBench> {
     server = started.child;
 
     const jwt = await encode({
-      token: { sub: userId, name: "Bench Owner", email: "bench-owner@example.test" },
+      // sid and gen as Auth.js's jwt callback puts them at sign-in (a session without them is over).
+      token: { sub: userId, name: "Bench Owner", email: "bench-owner@example.test", sid: randomUUID(), gen: 0 },
       secret: AUTH_SECRET,
       salt: SESSION_COOKIE,
       maxAge: 3600,
