@@ -7,7 +7,7 @@
  * larger than the control's is no difference worth measuring. (No header at all is answered before any lookup and is
  * shown apart: whether a request carries a key is no secret.) Prints figures; asserts nothing.
  */
-import { percentile } from "./dashboard";
+import { percentile } from "./load";
 
 export type Presented = Record<string, string | null>;
 

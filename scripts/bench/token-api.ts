@@ -16,7 +16,8 @@ import type { ChildProcess } from "node:child_process";
 import { createTestDatabase } from "../../test/support/test-database";
 import { generateApiKey } from "../../lib/api-keys/key-format";
 import { generateKeySpec, parseKeyRing, seal } from "../../lib/tokens/key-ring";
-import { freePort, percentile, startServer, stopServer } from "./dashboard";
+import { startBenchApp, stopServer } from "./server";
+import { percentile, runLoad } from "./load";
 import { measureRefusals } from "./api-key-refusals";
 
 const PAGES = 200;
@@ -31,29 +32,14 @@ interface Run {
   errors: number;
 }
 
+/** POSTs to `urls` in turn, CONCURRENCY in flight; full-response latency percentiles. */
 async function load(urls: string[], headers: Record<string, string>, requests = REQUESTS): Promise<Run> {
-  const times: number[] = [];
-  let errors = 0;
-  let issued = 0;
-  const t0 = performance.now();
-  async function worker() {
-    while (issued < requests) {
-      const url = urls[issued++ % urls.length]!;
-      const s = performance.now();
-      try {
-        const res = await fetch(url, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: "{}" });
-        await res.arrayBuffer();
-        if (res.status !== 200) errors++;
-        times.push(performance.now() - s);
-      } catch {
-        errors++;
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const seconds = (performance.now() - t0) / 1000;
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99), rps: times.length / seconds, errors };
+  const run = await runLoad({
+    concurrency: CONCURRENCY,
+    requests,
+    send: (i) => fetch(urls[i % urls.length]!, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: "{}" }),
+  });
+  return { p50: percentile(run.total, 50), p99: percentile(run.total, 99), rps: run.rps, errors: run.errors };
 }
 
 export async function runTokenApiBench(): Promise<Record<string, number | string>> {
@@ -109,24 +95,8 @@ export async function runTokenApiBench(): Promise<Record<string, number | string
     }
     await o.query(`ANALYZE`);
 
-    const port = await freePort();
-    const base = `http://localhost:${port}`;
-    const started = await startServer(port, {
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: db.appUrl,
-      DATABASE_POOL_MAX: "10",
-      AUTH_SECRET: "bench-auth-secret-that-is-long-enough-0123456789",
-      AUTH_URL: base,
-      FACEBOOK_APP_ID: "1234567890",
-      FACEBOOK_APP_SECRET: "bench-app-secret-not-used",
-      FACEBOOK_GRAPH_URL: "http://127.0.0.1:9",
-      FACEBOOK_DIALOG_URL: "http://127.0.0.1:9",
-      TOKEN_ENCRYPTION_KEYS: keys,
-      API_RATE_LIMIT_POINTS: "1000000",
-      BENCH_ROUTES: "true",
-      LOG_LEVEL: "warn",
-    });
+    const started = await startBenchApp(db.appUrl, { TOKEN_ENCRYPTION_KEYS: keys, API_RATE_LIMIT_POINTS: "1000000", BENCH_ROUTES: "true" });
+    const { base } = started;
     server = started.child;
     const auth = { authorization: `Bearer ${key.key}` };
     const handOut = pages.map((p) => `${base}/api/v1/pages/${p.id}/token`);
