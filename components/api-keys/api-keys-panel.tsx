@@ -1,20 +1,19 @@
 "use client";
-import { useMutation } from "../use-mutation";
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
 import type { ApiKeyView } from "@/lib/api-keys/manage-keys";
 import { API_SCOPES, SCOPE_LABEL, type ApiScope } from "@/lib/api-keys/scopes";
 import { api, errorMessage } from "../api";
 import { ConfirmDialog } from "../confirm-dialog";
 import { formatDate, formatDateTime } from "../format";
 import { useToast } from "../toast";
+import { Button } from "../ui/button";
+import { ActionForm, FormProblem, SubmitButton, TextField, useFormAction, useRefresh } from "../ui/form";
 
 /** Create a key (shown once), list keys (prefix only), revoke with a confirmation. */
 export function ApiKeysPanel({ slug, keys, pages }: { slug: string; keys: ApiKeyView[]; pages: { id: string; name: string }[] }) {
-  const router = useRouter();
-  const [, startTransition] = useTransition();
+  const refresh = useRefresh();
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
-  const refresh = () => startTransition(() => router.refresh());
   return (
     <div className="space-y-6">
       {created ? (
@@ -52,27 +51,21 @@ function NewKey({ created, onDone }: { created: { name: string; key: string }; o
           onFocus={(e) => e.currentTarget.select()}
           className="w-full rounded-lg border border-slate-300 bg-white px-3 py-2 font-mono text-sm"
         />
-        <button
-          type="button"
+        <Button
+          variant="primary"
+          size="lg"
           onClick={() => {
             void navigator.clipboard.writeText(created.key).then(
               () => setCopied(true),
               () => setCopied(false),
             );
           }}
-          className="rounded-lg bg-slate-900 px-4 py-2 font-semibold text-white hover:bg-slate-700"
         >
           {copied ? "Copied" : "Copy"}
-        </button>
+        </Button>
       </div>
       <p className="text-sm text-slate-700">Store it in your automation&apos;s secrets. We keep only a hash: nobody can show it again.</p>
-      <button
-        type="button"
-        onClick={onDone}
-        className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
-      >
-        Done
-      </button>
+      <Button onClick={onDone}>Done</Button>
     </section>
   );
 }
@@ -91,9 +84,8 @@ function CreateKeyForm({
   const [expires, setExpires] = useState("");
   const [limit, setLimit] = useState(false);
   const [pageIds, setPageIds] = useState<string[]>([]);
-  const [problem, setProblem] = useState<string | null>(null);
-  const create = useMutation({
-    mutationFn: () =>
+  const create = useFormAction({
+    send: () =>
       api.createApiKey({
         slug,
         body: {
@@ -103,7 +95,12 @@ function CreateKeyForm({
           pageIds: limit ? pageIds : [],
         },
       }),
-    onMutate: () => setProblem(null),
+    check: () => {
+      if (!name.trim()) return "Give the key a name (e.g. the automation that will use it).";
+      if (scopes.length === 0) return "Pick at least one scope.";
+      if (limit && pageIds.length === 0) return "Pick the Pages this key may reach, or untick the limit.";
+      return null;
+    },
     onSuccess: (res) => {
       setName("");
       setPageIds([]);
@@ -111,32 +108,12 @@ function CreateKeyForm({
       setExpires("");
       onCreated({ name: res.name, key: res.key });
     },
-    onError: (err) => setProblem(errorMessage(err)),
   });
   const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
   return (
-    <form
-      aria-label="Create an API key"
-      className="space-y-4 rounded-xl border border-slate-200 bg-white p-4"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!name.trim()) return setProblem("Give the key a name (e.g. the automation that will use it).");
-        if (scopes.length === 0) return setProblem("Pick at least one scope.");
-        if (limit && pageIds.length === 0) return setProblem("Pick the Pages this key may reach, or untick the limit.");
-        create.mutate();
-      }}
-    >
+    <ActionForm label="Create an API key" action={create} roomy>
       <h2 className="font-semibold">Create a key</h2>
-      <label className="block space-y-1">
-        <span className="text-sm font-medium">Name</span>
-        <input
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          placeholder="Post scheduler"
-          maxLength={80}
-          className="w-full rounded-lg border border-slate-300 px-3 py-2"
-        />
-      </label>
+      <TextField label="Name" value={name} onValue={setName} placeholder="Post scheduler" maxLength={80} />
       <fieldset className="space-y-1">
         <legend className="text-sm font-medium">Scopes</legend>
         {API_SCOPES.map((s) => (
@@ -172,19 +149,11 @@ function CreateKeyForm({
           </div>
         )}
       </fieldset>
-      {problem && (
-        <p role="alert" className="text-sm text-red-700">
-          {problem}
-        </p>
-      )}
-      <button
-        type="submit"
-        disabled={create.isPending}
-        className="rounded-lg bg-slate-900 px-4 py-2 font-semibold text-white hover:bg-slate-700 disabled:opacity-60"
-      >
-        {create.isPending ? "Creating…" : "Create key"}
-      </button>
-    </form>
+      <FormProblem action={create} />
+      <SubmitButton action={create} pendingLabel="Creating…">
+        Create key
+      </SubmitButton>
+    </ActionForm>
   );
 }
 
@@ -226,13 +195,9 @@ function KeyList({ slug, keys, onRevoked }: { slug: string; keys: ApiKeyView[]; 
               </p>
             </div>
             {!k.revokedAt && (
-              <button
-                type="button"
-                onClick={() => setTarget(k)}
-                className="rounded-lg border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50"
-              >
+              <Button variant="danger" onClick={() => setTarget(k)}>
                 Revoke
-              </button>
+              </Button>
             )}
           </li>
         ))}

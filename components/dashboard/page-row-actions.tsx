@@ -1,5 +1,5 @@
 "use client";
-import { useMutation } from "../use-mutation";
+import { useMutation } from "@tanstack/react-query";
 import { ConfirmDialog } from "../confirm-dialog";
 import { api, errorMessage } from "../api";
 import { useToast } from "../toast";

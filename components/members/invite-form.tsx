@@ -1,10 +1,9 @@
 "use client";
-import { useMutation } from "../use-mutation";
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import type { Role } from "@/lib/tenancy/roles";
-import { api, errorMessage } from "../api";
+import { api } from "../api";
 import { useToast } from "../toast";
+import { ActionForm, FormProblem, SubmitButton, TextField, useFormAction, useRefresh } from "../ui/form";
 
 const LABEL: Record<Role, string> = {
   member: "Member — views",
@@ -14,45 +13,32 @@ const LABEL: Record<Role, string> = {
 
 /** Invite someone by email. Owners pick any role; admins invite members only. */
 export function InviteForm({ slug, roles }: { slug: string; roles: readonly Role[] }) {
-  const router = useRouter();
   const toast = useToast();
-  const [, startTransition] = useTransition();
+  const refresh = useRefresh();
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("member");
-  const [problem, setProblem] = useState<string | null>(null);
-  const invite = useMutation({
-    mutationFn: () => api.inviteMember({ slug, body: { email, role } }),
-    onMutate: () => setProblem(null),
+  const invite = useFormAction({
+    send: () => api.inviteMember({ slug, body: { email, role } }),
+    check: () => (email.trim() ? null : "Enter the person's email address."),
     onSuccess: (r) => {
       toast.success(`Invitation sent to ${r.email} (${r.role}). The link works for ${r.expiresInDays} days.`);
       setEmail("");
-      startTransition(() => router.refresh());
+      refresh();
     },
-    onError: (err) => setProblem(errorMessage(err)),
   });
   return (
-    <form
-      aria-label="Invite someone"
-      className="space-y-3 rounded-xl border border-slate-200 bg-white p-4"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!email.trim()) return setProblem("Enter the person's email address.");
-        invite.mutate();
-      }}
-    >
+    <ActionForm label="Invite someone" action={invite}>
       <div className="flex flex-col gap-2 sm:flex-row">
-        <label className="flex-1">
-          <span className="sr-only">Email</span>
-          <input
-            type="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            placeholder="person@example.com"
-            className="w-full rounded-lg border border-slate-300 px-3 py-2"
-            aria-label="Email"
-          />
-        </label>
+        <TextField
+          label="Email"
+          hideLabel
+          className="flex-1"
+          type="email"
+          required
+          value={email}
+          onValue={setEmail}
+          placeholder="person@example.com"
+        />
         <select
           value={role}
           onChange={(e) => setRole(e.target.value as Role)}
@@ -65,23 +51,15 @@ export function InviteForm({ slug, roles }: { slug: string; roles: readonly Role
             </option>
           ))}
         </select>
-        <button
-          type="submit"
-          disabled={invite.isPending}
-          className="rounded-lg bg-slate-900 px-4 py-2 font-semibold text-white hover:bg-slate-700 disabled:opacity-60"
-        >
-          {invite.isPending ? "Sending…" : "Send invitation"}
-        </button>
+        <SubmitButton action={invite} pendingLabel="Sending…">
+          Send invitation
+        </SubmitButton>
       </div>
-      {problem && (
-        <p role="alert" className="text-sm text-red-700">
-          {problem}
-        </p>
-      )}
+      <FormProblem action={invite} />
       <p className="text-xs text-slate-500">
         They get an email with a link that works once, for 7 days. They sign in with Facebook and accept or decline; nobody joins without
         accepting.
       </p>
-    </form>
+    </ActionForm>
   );
 }

@@ -1,17 +1,12 @@
 "use client";
-import { useMutation } from "../use-mutation";
+import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { ROLES, ROLE_LABEL, type Role } from "@/lib/tenancy/roles";
 import { ConfirmDialog } from "../confirm-dialog";
 import { api, errorMessage } from "../api";
 import { useToast } from "../toast";
-
-function useRefresh() {
-  const router = useRouter();
-  const [, startTransition] = useTransition();
-  return () => startTransition(() => router.refresh());
-}
+import { useRefresh } from "../ui/form";
 
 /** An owner changes a member's role. */
 export function RoleSelect({ slug, membershipId, name, role }: { slug: string; membershipId: string; name: string; role: Role }) {

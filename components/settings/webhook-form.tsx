@@ -1,49 +1,34 @@
 "use client";
-import { useMutation } from "../use-mutation";
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/event-types";
 import { api, errorMessage } from "../api";
+import { ActionForm, FormProblem, SubmitButton, TextField, useFormAction, useRefresh } from "../ui/form";
 
 /** Owners and admins add an endpoint; the signing secret is shown once, right here. */
 export function WebhookForm({ slug }: { slug: string }) {
-  const router = useRouter();
-  const [, startTransition] = useTransition();
+  const refresh = useRefresh();
   const [url, setUrl] = useState("");
   const [types, setTypes] = useState<string[]>(["token.status_changed"]);
-  const [problem, setProblem] = useState<string | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
-  const add = useMutation({
-    mutationFn: () => api.createWebhookEndpoint({ slug, body: { url, eventTypes: types as (typeof WEBHOOK_EVENT_TYPES)[number][] } }),
-    onMutate: () => setProblem(null),
+  const add = useFormAction({
+    send: () => api.createWebhookEndpoint({ slug, body: { url, eventTypes: types as (typeof WEBHOOK_EVENT_TYPES)[number][] } }),
     onSuccess: (r) => {
       setSecret(r.secret);
       setUrl("");
-      startTransition(() => router.refresh());
+      refresh();
     },
-    onError: (err) => setProblem(errorMessage(err)),
   });
   return (
-    <form
-      aria-label="Add a webhook endpoint"
-      className="space-y-3 rounded-xl border border-slate-200 bg-white p-4"
-      onSubmit={(e) => {
-        e.preventDefault();
-        add.mutate();
-      }}
-    >
-      <label className="block">
-        <span className="text-sm font-medium">Endpoint URL</span>
-        <input
-          type="url"
-          required
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-          placeholder="https://hooks.example.com/social-tokens"
-          className="mt-1 w-full rounded-lg border border-slate-300 px-3 py-2"
-          aria-label="Endpoint URL"
-        />
-      </label>
+    <ActionForm label="Add a webhook endpoint" action={add}>
+      <TextField
+        label="Endpoint URL"
+        type="url"
+        required
+        value={url}
+        onValue={setUrl}
+        placeholder="https://hooks.example.com/social-tokens"
+      />
       <fieldset className="flex flex-wrap gap-3 text-sm">
         <legend className="mb-1 font-medium">Events</legend>
         {WEBHOOK_EVENT_TYPES.map((t) => (
@@ -57,18 +42,10 @@ export function WebhookForm({ slug }: { slug: string }) {
           </label>
         ))}
       </fieldset>
-      <button
-        type="submit"
-        disabled={add.isPending}
-        className="rounded-lg bg-slate-900 px-4 py-2 font-semibold text-white hover:bg-slate-700 disabled:opacity-60"
-      >
-        {add.isPending ? "Adding…" : "Add endpoint"}
-      </button>
-      {problem && (
-        <p role="alert" className="text-sm text-red-700">
-          {problem}
-        </p>
-      )}
+      <SubmitButton action={add} pendingLabel="Adding…">
+        Add endpoint
+      </SubmitButton>
+      <FormProblem action={add} />
       {secret && (
         <div role="status" data-testid="webhook-secret" className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm">
           <p className="font-semibold">Signing secret — copy it now, it is not shown again:</p>
@@ -78,14 +55,13 @@ export function WebhookForm({ slug }: { slug: string }) {
           </p>
         </div>
       )}
-    </form>
+    </ActionForm>
   );
 }
 
 /** Per-endpoint actions: send a test event, enable/disable, delete; per delivery: redeliver. */
 export function EndpointActions({ slug, endpointId, enabled }: { slug: string; endpointId: string; enabled: boolean }) {
-  const router = useRouter();
-  const [, startTransition] = useTransition();
+  const refresh = useRefresh();
   const [note, setNote] = useState<string | null>(null);
   const run = useMutation({
     mutationFn: async (what: "test" | "toggle" | "delete") => {
@@ -98,7 +74,7 @@ export function EndpointActions({ slug, endpointId, enabled }: { slug: string; e
     },
     onSuccess: (msg) => {
       setNote(msg);
-      startTransition(() => router.refresh());
+      refresh();
     },
     onError: (err) => setNote(errorMessage(err)),
   });
@@ -124,11 +100,10 @@ export function EndpointActions({ slug, endpointId, enabled }: { slug: string; e
 }
 
 export function RedeliverButton({ slug, deliveryId }: { slug: string; deliveryId: string }) {
-  const router = useRouter();
-  const [, startTransition] = useTransition();
+  const refresh = useRefresh();
   const run = useMutation({
     mutationFn: () => api.redeliverWebhook({ slug, deliveryId }),
-    onSuccess: () => startTransition(() => router.refresh()),
+    onSuccess: refresh,
   });
   return (
     <button

@@ -1,10 +1,10 @@
 "use client";
-import { useMutation } from "../use-mutation";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ConfirmDialog } from "../confirm-dialog";
-import { api, errorMessage } from "../api";
+import { api } from "../api";
 import { useToast } from "../toast";
+import { FormProblem, TextField, useFormAction } from "../ui/form";
 
 /** "New workspace": a name, then the new workspace (you are its owner). */
 export function CreateWorkspaceButton() {
@@ -12,15 +12,14 @@ export function CreateWorkspaceButton() {
   const toast = useToast();
   const [open, setOpen] = useState(false);
   const [name, setName] = useState("");
-  const [problem, setProblem] = useState<string | null>(null);
-  const create = useMutation({
-    mutationFn: (n: string) => api.createWorkspace({ body: { name: n } }),
+  const create = useFormAction({
+    send: () => api.createWorkspace({ body: { name: name.trim() } }),
+    check: () => (name.trim() ? null : "Give the workspace a name, e.g. the client's business name."),
     onSuccess: (r) => {
       setOpen(false);
       toast.success(`Created ${r.name}. You are its owner: connect Facebook to add its Pages.`);
       router.push(`/t/${r.slug}`);
     },
-    onError: (err) => setProblem(errorMessage(err)),
   });
   return (
     <>
@@ -28,7 +27,7 @@ export function CreateWorkspaceButton() {
         type="button"
         onClick={() => {
           setName("");
-          setProblem(null);
+          create.setProblem(null);
           setOpen(true);
         }}
         className="w-full rounded-md px-3 py-2 text-left text-sm font-medium text-blue-700 hover:bg-blue-50"
@@ -41,31 +40,21 @@ export function CreateWorkspaceButton() {
         confirmLabel="Create workspace"
         pendingLabel="Creating…"
         destructive={false}
-        pending={create.isPending}
+        pending={create.pending}
         onCancel={() => setOpen(false)}
-        onConfirm={() => {
-          if (!name.trim()) return setProblem("Give the workspace a name, e.g. the client's business name.");
-          create.mutate(name.trim());
-        }}
+        onConfirm={create.submit}
       >
         <p>One workspace per client keeps their Pages and tokens apart. You will be its owner.</p>
-        <label className="block space-y-1">
-          <span className="font-medium text-slate-900">Workspace name</span>
-          <input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            maxLength={80}
-            placeholder="e.g. Acme Bakery"
-            className="w-full rounded-lg border border-slate-300 px-3 py-2"
-            aria-invalid={problem ? true : undefined}
-            aria-describedby={problem ? "workspace-problem" : undefined}
-          />
-        </label>
-        {problem && (
-          <p id="workspace-problem" role="alert" className="text-red-700">
-            {problem}
-          </p>
-        )}
+        <TextField
+          label="Workspace name"
+          value={name}
+          onValue={setName}
+          maxLength={80}
+          placeholder="e.g. Acme Bakery"
+          aria-invalid={create.problem ? true : undefined}
+          aria-describedby={create.problem ? "workspace-problem" : undefined}
+        />
+        <FormProblem action={create} id="workspace-problem" />
       </ConfirmDialog>
     </>
   );

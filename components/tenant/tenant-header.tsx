@@ -91,7 +91,7 @@ export function TenantHeader({
             </button>
           </form>
           <form action={signOutEverywhereAction}>
-            <button className="rounded-lg border border-slate-300 px-3 py-1.5 hover:bg-slate-50" title="Ends your sessions on every device">
+            <button type="submit" className={buttonClass()} title="Ends your sessions on every device">
               Sign out everywhere
             </button>
           </form>

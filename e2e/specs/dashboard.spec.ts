@@ -340,6 +340,16 @@ test("screenshots of the dashboard for the README (desktop and phone)", async ({
   await expect(banner).toHaveAttribute("data-severity", "broken");
   for (const name of ["Summit Gym", "Maple Florist", "Lumen Yoga Studio"]) await expect(banner).toContainText(name);
   await expect(banner.getByRole("button", { name: /reconnect/i })).toBeVisible();
+  // Every Expires and Checked cell keeps its text inside its column (the expiry note once ran into "Checked"), also on
+  // a narrow laptop.
+  for (const width of [1360, 820]) {
+    await page.setViewportSize({ width, height: 900 });
+    const spilling = await page
+      .getByTestId("page-row")
+      .locator(".pr-cell")
+      .evaluateAll((cells) => cells.filter((c) => c.scrollWidth > c.clientWidth).map((c) => c.textContent));
+    expect(spilling, `cells wider than their column at ${width}px`).toEqual([]);
+  }
   await loadPictures(page);
   await page.screenshot({ path: screenshotPath("dashboard-desktop.png"), fullPage: true });
 

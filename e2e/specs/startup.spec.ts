@@ -1,29 +1,16 @@
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { test, expect } from "../support/fixtures";
+import { spawnApp } from "../support/own-app";
 import { E2E } from "../support/ports";
 
 /** Starts the production build with the given environment and collects what it prints until it exits. */
 function startApp(env: Record<string, string>, port: number): Promise<{ code: number | null; output: string }> {
+  const { child, output } = spawnApp(port, env);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], {
-      env: {
-        PATH: process.env.PATH ?? "",
-        NODE_ENV: "production",
-        NEXT_TELEMETRY_DISABLED: "1",
-        ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (b: Buffer) => (output += b.toString()));
-    child.stderr.on("data", (b: Buffer) => (output += b.toString()));
     // A server that keeps running past 30 s did not refuse: stop it and report that.
     const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
     child.on("exit", (code) => {
       clearTimeout(timer);
-      resolve({ code, output });
+      resolve({ code, output: output() });
     });
   });
 }

@@ -56,25 +56,30 @@ export interface OwnApp {
   stop: () => Promise<void>;
 }
 
+/**
+ * Spawns `next start` of the production build on port with only env (plus PATH and the build's folder), collecting
+ * what it prints.
+ */
+export function spawnApp(port: number, env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (b: Buffer) => (output += b.toString()));
+  child.stderr.on("data", (b: Buffer) => (output += b.toString()));
+  return { child, output: () => output };
+}
+
 /** Starts `next start` on port with env; resolves once /api/health answers. */
 export async function startOwnApp(port: number, env: Record<string, string>): Promise<OwnApp> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)],
-    {
-      env: {
-        PATH: process.env.PATH ?? "",
-        NODE_ENV: "production",
-        NEXT_TELEMETRY_DISABLED: "1",
-        ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let output = "";
-  child.stdout?.on("data", (b: Buffer) => (output += b.toString()));
-  child.stderr?.on("data", (b: Buffer) => (output += b.toString()));
+  const { child, output } = spawnApp(port, env);
   const url = `http://localhost:${port}`;
   const stop = () =>
     new Promise<void>((resolve) => {
@@ -83,14 +88,14 @@ export async function startOwnApp(port: number, env: Record<string, string>): Pr
       child.kill("SIGTERM");
     });
   for (let i = 0; i < 120; i++) {
-    if (child.exitCode !== null) throw new Error(`the app exited (${child.exitCode}):\n${output}`);
+    if (child.exitCode !== null) throw new Error(`the app exited (${child.exitCode}):\n${output()}`);
     try {
-      if ((await fetch(`${url}/api/health`)).ok) return { url, output: () => output, stop };
+      if ((await fetch(`${url}/api/health`)).ok) return { url, output, stop };
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 500));
   }
   await stop();
-  throw new Error(`the app did not answer /api/health within 60 s:\n${output}`);
+  throw new Error(`the app did not answer /api/health within 60 s:\n${output()}`);
 }

@@ -26,6 +26,7 @@ export interface CodeRecord {
   used: boolean;
 }
 
+/** An access token as issued. */
 export interface AccessRecord {
   token: string;
   openId: string;
@@ -35,13 +36,8 @@ export interface AccessRecord {
   issuedAtMs: number;
 }
 
-export interface RefreshRecord {
-  token: string;
-  openId: string;
-  scopes: string[];
-  expiresAtMs: number;
-  revoked: boolean;
-  issuedAtMs: number;
+/** A refresh token: what an access token records, plus its rotation. */
+export interface RefreshRecord extends AccessRecord {
   /** Set when this refresh token was spent: the refresh token issued in its place, and when. */
   rotatedTo: string | undefined;
   rotatedAtMs: number | undefined;
@@ -190,21 +186,17 @@ export class TikTokState {
   /** Issues a new access + refresh token pair. */
   issuePair(openId: string, scopes: string[], accessTtlS: number, refreshTtlS: number): { access: AccessRecord; refresh: RefreshRecord } {
     const now = this.nowMs();
-    const access: AccessRecord = {
-      token: newId("act."),
+    const issue = (prefix: string, ttlS: number): AccessRecord => ({
+      token: newId(prefix),
       openId,
       scopes,
-      expiresAtMs: now + accessTtlS * 1000,
+      expiresAtMs: now + ttlS * 1000,
       revoked: false,
       issuedAtMs: now,
-    };
+    });
+    const access = issue("act.", accessTtlS);
     const refresh: RefreshRecord = {
-      token: newId("rft."),
-      openId,
-      scopes,
-      expiresAtMs: now + refreshTtlS * 1000,
-      revoked: false,
-      issuedAtMs: now,
+      ...issue("rft.", refreshTtlS),
       rotatedTo: undefined,
       rotatedAtMs: undefined,
       accessToken: access.token,

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { withTenant } from "../db/tenant-transaction";
-import type { ClaimedToken } from "./token-store";
+import { toClaimed, type ClaimedRow, type ClaimedToken } from "./token-store";
 
 /**
  * Finding due tokens in proportion to what is due, not to the number of workspaces: one indexed statement on the
@@ -16,20 +16,12 @@ interface ScheduleRow {
   tenant_id: string;
 }
 
-interface TokenRow {
-  id: string;
-  tenant_id: string;
-  token_type: ClaimedToken["tokenType"];
-  status: ClaimedToken["status"];
-  ciphertext: Uint8Array;
-  key_id: string;
-  next_check_at: Date;
-}
-
 /** Claims up to `limit` due schedule rows (committed before returning): ids only. */
 export async function claimDueSchedule(client: Db, limit: number, leaseSeconds: number): Promise<ScheduleRow[]> {
   if (limit <= 0) return [];
-  // A MATERIALIZED CTE runs the locking subquery exactly once (see token-store.ts claimDueTokens).
+  // The locking subquery is a MATERIALIZED CTE (evaluated exactly once). Written as `WHERE id IN (SELECT … LIMIT n
+  // FOR UPDATE SKIP LOCKED)`, PostgreSQL may re-run the subquery while updating, and SKIP LOCKED then hands out other
+  // rows each time: more than n rows get leased.
   return client.$queryRaw<ScheduleRow[]>`
     WITH due AS MATERIALIZED (
       SELECT token_id FROM token_check_schedule
@@ -57,18 +49,11 @@ export async function claimDueTokensEverywhere(client: Db, want: number, leaseSe
   // withTenant for the app-role check and a transaction; the function sets each workspace's context itself.
   const rows = await withTenant(
     due[0]?.tenant_id as string,
-    (tx) => tx.$queryRaw<TokenRow[]>`
+    (tx) => tx.$queryRaw<ClaimedRow[]>`
       SELECT id, tenant_id, token_type, status, ciphertext, key_id
         FROM lease_claimed_tokens(${due.map((d) => d.tenant_id)}::uuid[], ${due.map((d) => d.token_id)}::uuid[],
                                   ${leaseSeconds}::double precision)`,
     { client, timeoutMs: 60_000 },
   );
-  return rows.map((r) => ({
-    id: r.id,
-    tenantId: r.tenant_id,
-    tokenType: r.token_type,
-    status: r.status,
-    ciphertext: r.ciphertext,
-    keyId: r.key_id,
-  }));
+  return rows.map(toClaimed);
 }

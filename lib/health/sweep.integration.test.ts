@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setLogSink } from "../log/logger";
-import { withTenant } from "../db/tenant-transaction";
 import { startConnectHarness, type ConnectHarness, type Member } from "../../test/support/connect-harness";
-import { claimDueTokens } from "./token-store";
+import { claimDueTokensEverywhere } from "./due-schedule";
 import { runTokenSweep, type SweepOptions } from "./sweep";
 import { noopExpiryNotifier, type TokenAttention } from "./expiry-notifier";
 import { seedEncryptedTokens, type SeedToken } from "../../test/support/seed-tokens";
@@ -268,7 +267,7 @@ describe("overlapping sweeps", () => {
     const { ids } = await seedEncryptedTokens(h.db.owner, m, await mintPageTokens(120));
     for (const n of [100, 7, 50]) {
       await h.db.owner.query(`UPDATE ad_tokens SET check_lease_until = NULL WHERE id = ANY($1::uuid[])`, [ids]);
-      const claimed = await withTenant(m.tenantId, (tx) => claimDueTokens(tx, n, 300), { client: h.db.app });
+      const claimed = await claimDueTokensEverywhere(h.db.app, n, 300);
       expect(claimed).toHaveLength(n);
       const {
         rows: [leased],
@@ -283,7 +282,7 @@ describe("overlapping sweeps", () => {
     const m = await h.seedMember();
     const { ids } = await seedEncryptedTokens(h.db.owner, m, await mintPageTokens(60));
     // A sweep claims 40 tokens (committed) and then dies before writing anything.
-    const claimed = await withTenant(m.tenantId, (tx) => claimDueTokens(tx, 40, 300), { client: h.db.app });
+    const claimed = await claimDueTokensEverywhere(h.db.app, 40, 300);
     expect(claimed).toHaveLength(40);
 
     await h.control.resetStats();

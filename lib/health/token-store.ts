@@ -1,6 +1,5 @@
 import "server-only";
 import type { TokenStatus, TokenType } from "../db/generated/enums";
-import { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/tenant-transaction";
 import { appendAudit, type AuditEntry } from "../audit/audit-log";
 import type { TokenWrite } from "./classify";
@@ -8,104 +7,43 @@ import { announceStatusChanges, type StatusChange } from "../alerts/announce";
 
 /**
  * The health check's SQL. Every function runs inside the caller's tenant transaction (RLS context set); each
- * touches many tokens with one statement (a claim, a write of a batch's results), never one query per token.
+ * touches many tokens with one statement (a load, a write of a batch's results), never one query per token. The
+ * claim of due tokens across workspaces is in due-schedule.ts.
  */
 
 export interface ClaimedToken {
   id: string;
   tenantId: string;
-  /** Where the token sat in the due order when claimed (claimDueTokens' per-tenant cursor; not set by the global claim). */
-  nextCheckAt?: Date;
   tokenType: TokenType;
   status: TokenStatus;
   ciphertext: Uint8Array;
   keyId: string;
 }
 
-interface ClaimedRow {
+/** A claimed token as PostgreSQL returns it. */
+export interface ClaimedRow {
   id: string;
   tenant_id: string;
-  next_check_at: Date;
   token_type: TokenType;
   status: TokenStatus;
   ciphertext: Uint8Array;
   key_id: string;
 }
 
-const toClaimed = (r: ClaimedRow): ClaimedToken => ({
+export const toClaimed = (r: ClaimedRow): ClaimedToken => ({
   id: r.id,
   tenantId: r.tenant_id,
-  nextCheckAt: r.next_check_at,
   tokenType: r.token_type,
   status: r.status,
   ciphertext: r.ciphertext,
   keyId: r.key_id,
 });
 
-/** A position in a tenant's due order (next_check_at, id): a claim starts after it. */
-export interface ClaimCursor {
-  nextCheckAt: Date;
-  id: string;
-}
-
-/** The last position of a claim's rows (null when none), for the next claim of the same tenant. */
-export function cursorAfter(rows: readonly ClaimedToken[], previous: ClaimCursor | null): ClaimCursor | null {
-  let c = previous;
-  for (const r of rows) {
-    if (!r.nextCheckAt) continue;
-    const t = r.nextCheckAt.getTime();
-    if (!c || t > c.nextCheckAt.getTime() || (t === c.nextCheckAt.getTime() && r.id > c.id)) c = { nextCheckAt: r.nextCheckAt, id: r.id };
-  }
-  return c;
-}
-
-/**
- * Claims up to `limit` of this tenant's tokens that are due (next_check_at passed, no live lease, not deleted) by
- * setting a lease: UPDATE … FROM (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) RETURNING …. Rows another transaction
- * holds are skipped (SKIP LOCKED), and once this transaction commits their live lease keeps every other sweep away
- * until the results are written or the lease runs out.
- *
- * `after` (the sweep passes the previous claim's cursorAfter) starts the index scan (ad_tokens_due_by_tenant:
- * tenant_id, next_check_at, id) past everything this sweep already claimed or skipped. Without it each claim walked
- * again over the index entries of every token checked so far in this sweep (their old, dead versions stay at the
- * front of the due order until vacuum), so a claim's cost grew with the sweep's progress (measured: 20 ms per claim
- * at 10,000 tokens, 40 ms at 100,000).
- */
-export async function claimDueTokens(
-  tx: Tx,
-  limit: number,
-  leaseSeconds: number,
-  after: ClaimCursor | null = null,
-): Promise<ClaimedToken[]> {
-  if (limit <= 0) return [];
-  const past = after ? Prisma.sql`AND (d.next_check_at, d.id) > (${after.nextCheckAt}::timestamptz, ${after.id}::uuid)` : Prisma.empty;
-  // The locking subquery is a CTE (evaluated exactly once). Written as `WHERE id IN (SELECT … LIMIT n FOR UPDATE
-  // SKIP LOCKED)`, PostgreSQL may re-run the subquery while updating, and SKIP LOCKED then hands out other rows each
-  // time: more than n rows got leased (seen here: 120 for a limit of 100).
-  const rows = await tx.$queryRaw<ClaimedRow[]>`
-    WITH due AS MATERIALIZED (
-      SELECT d.id FROM ad_tokens d
-       WHERE d.deleted_at IS NULL
-         AND d.platform = 'facebook' -- TikTok tokens are kept alive by lib/tiktok/refresh.ts, not debug_token
-         AND d.next_check_at <= now()
-         AND (d.check_lease_until IS NULL OR d.check_lease_until <= now())
-         ${past}
-       ORDER BY d.tenant_id, d.next_check_at, d.id
-       LIMIT ${limit}::int
-       FOR UPDATE SKIP LOCKED)
-    UPDATE ad_tokens t
-       SET check_lease_until = now() + make_interval(secs => ${leaseSeconds}::double precision)
-      FROM due
-     WHERE t.id = due.id
-    RETURNING t.id, t.tenant_id, t.next_check_at, t.token_type, t.status, t.ciphertext, t.key_id`;
-  return rows.map(toClaimed);
-}
-
 /** The given active tokens of the tenant in context (ids of other tenants or deleted tokens are simply absent). */
 export async function loadTokens(tx: Tx, ids: readonly string[]): Promise<ClaimedToken[]> {
   if (ids.length === 0) return [];
   const rows = await tx.$queryRaw<ClaimedRow[]>`
-    SELECT t.id, t.tenant_id, t.next_check_at, t.token_type, t.status, t.ciphertext, t.key_id
+    SELECT t.id, t.tenant_id, t.token_type, t.status, t.ciphertext, t.key_id
       FROM ad_tokens t
      WHERE t.id = ANY(${[...ids]}::uuid[]) AND t.deleted_at IS NULL AND t.platform = 'facebook'
      ORDER BY t.id`;

@@ -54,6 +54,32 @@ async function ownerCount(tx: Tx): Promise<number> {
   return row?.n ?? 0;
 }
 
+/** Whether ending or demoting this membership would leave the workspace without an owner. */
+async function isLastOwner(tx: Tx, target: Target): Promise<boolean> {
+  return target.role === "owner" && (await ownerCount(tx)) <= 1;
+}
+
+/**
+ * A change to the workspace's members: in its tenant transaction, under the members lock, on the membership `find`
+ * returns (404 when there is none).
+ */
+function changeMembers<T>(
+  access: WorkspaceAccess,
+  deps: { client?: Db },
+  find: (tx: Tx) => Promise<Target | null>,
+  change: (tx: Tx, target: Target) => Promise<Result<T>>,
+): Promise<Result<T>> {
+  return withTenant(
+    access.tenantId,
+    async (tx) => {
+      await lockMembers(tx, access.tenantId);
+      const target = await find(tx);
+      return target ? change(tx, target) : fail(NOT_FOUND);
+    },
+    { client: deps.client, userId: access.userId },
+  );
+}
+
 const LAST_OWNER = "A workspace needs at least one owner. Make someone else an owner first.";
 
 /** An owner changes a member's role. The last owner cannot be demoted (checked under the workspace's members lock). */
@@ -62,21 +88,19 @@ export async function changeMemberRole(
   input: { membershipId: string; role: Role },
   deps: { client?: Db } = {},
 ): Promise<Result<{ membershipId: string; role: Role }>> {
-  return withTenant(
-    access.tenantId,
-    async (tx) => {
-      await lockMembers(tx, access.tenantId);
-      const target = await activeMembership(tx, input.membershipId);
-      if (!target) return fail(NOT_FOUND);
+  return changeMembers(
+    access,
+    deps,
+    (tx) => activeMembership(tx, input.membershipId),
+    async (tx, target) => {
       if (target.role === input.role) return ok({ membershipId: target.id, role: target.role });
-      if (target.role === "owner" && (await ownerCount(tx)) <= 1) return fail({ code: "conflict", message: LAST_OWNER });
+      if (await isLastOwner(tx, target)) return fail({ code: "conflict", message: LAST_OWNER });
       await tx.membership.update({ where: { id: target.id }, data: { role: input.role } });
       await appendAudit(tx, access.tenantId, access.userId, [
         { action: "member.role_changed", targetType: "membership", targetId: target.id, details: { from: target.role, to: input.role } },
       ]);
       return ok({ membershipId: target.id, role: input.role });
     },
-    { client: deps.client, userId: access.userId },
   );
 }
 
@@ -122,14 +146,13 @@ export async function removeMember(
   input: { membershipId: string; connections: ConnectionsChoice },
   deps: { client?: Db } = {},
 ): Promise<Result<{ membershipId: string; connections: ConnectionsChoice; identitiesDisconnected: number }>> {
-  return withTenant(
-    access.tenantId,
-    async (tx) => {
-      await lockMembers(tx, access.tenantId);
-      const target = await activeMembership(tx, input.membershipId);
-      if (!target) return fail(NOT_FOUND);
+  return changeMembers(
+    access,
+    deps,
+    (tx) => activeMembership(tx, input.membershipId),
+    async (tx, target) => {
       if (target.userId === access.userId) return fail({ code: "invalid", message: "To remove yourself, use Leave workspace." });
-      if (target.role === "owner" && (await ownerCount(tx)) <= 1) return fail({ code: "conflict", message: LAST_OWNER });
+      if (await isLastOwner(tx, target)) return fail({ code: "conflict", message: LAST_OWNER });
       const done = await endMembership(
         tx,
         { tenantId: access.tenantId, actorUserId: access.userId },
@@ -139,7 +162,6 @@ export async function removeMember(
       );
       return ok({ membershipId: target.id, connections: input.connections, identitiesDisconnected: done.identitiesDisconnected });
     },
-    { client: deps.client, userId: access.userId },
   );
 }
 
@@ -148,18 +170,19 @@ export async function leaveWorkspace(
   access: WorkspaceAccess<"workspace.view">,
   deps: { client?: Db } = {},
 ): Promise<Result<{ left: true }>> {
-  return withTenant(
-    access.tenantId,
+  return changeMembers(
+    access,
+    deps,
     async (tx) => {
-      await lockMembers(tx, access.tenantId);
       const [mine] = await tx.$queryRaw<Target[]>`
         SELECT id, user_id AS "userId", role::text AS role FROM memberships WHERE user_id = ${access.userId}::uuid AND deleted_at IS NULL`;
-      if (!mine) return fail(NOT_FOUND);
-      if (mine.role === "owner" && (await ownerCount(tx)) <= 1)
+      return mine ?? null;
+    },
+    async (tx, mine) => {
+      if (await isLastOwner(tx, mine))
         return fail({ code: "conflict", message: "You are the last owner: make someone else an owner before you leave." });
       await endMembership(tx, { tenantId: access.tenantId, actorUserId: access.userId }, mine, "keep", "member.left");
       return ok({ left: true as const });
     },
-    { client: deps.client, userId: access.userId },
   );
 }

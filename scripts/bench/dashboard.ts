@@ -17,10 +17,9 @@
  *  - First-load JS of the dashboard: every <script src> in its HTML, fetched and gzipped (level 9), summed.
  * Stops the server it started and drops its database, also on failure.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -30,12 +29,13 @@ import pg from "pg";
 import { encode } from "next-auth/jwt";
 import { createTestDatabase, type TestDatabase } from "../../test/support/test-database";
 import { closePrismaClient, createPrismaClient } from "../../lib/db/client";
-import { generateKeySpec } from "../../lib/tokens/key-ring";
 import { withMembership } from "../../lib/tenancy/membership";
 import { loadDashboardData } from "../../lib/workspace/dashboard-data";
 import { parseDashboardQuery } from "../../lib/workspace/dashboard-query";
 import type { FloorProps } from "../../lib/bench/floor-data";
 import { sizesFromEnv } from "./sizes";
+import { percentile, runLoad } from "./load";
+import { BENCH_AUTH_SECRET, startBenchApp, stopServer } from "./server";
 
 const CONCURRENCY = 8;
 const REQUESTS = 200;
@@ -43,23 +43,9 @@ const SEQUENTIAL = 60;
 const WARMUP = 24;
 const REPLAYS = 15;
 const MAX_SECONDS_PER_RUN = 60;
-const AUTH_SECRET = "bench-auth-secret-that-is-long-enough-0123456789";
 const SESSION_COOKIE = "authjs.session-token";
 
 type Figures = Record<string, number | string>;
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 interface Workspace {
   tenantId: string;
@@ -119,53 +105,6 @@ async function seedWorkspace(db: TestDatabase, owner: string, label: string, n: 
   return { tenantId, slug, pages: n };
 }
 
-export async function startServer(port: number, env: Record<string, string>): Promise<{ child: ChildProcess; log: string[] }> {
-  const log: string[] = [];
-  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load.
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, ...env },
-    },
-  );
-  const keep = (b: Buffer) => {
-    log.push(b.toString());
-    if (log.length > 200) log.shift();
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${log.join("")}`);
-    try {
-      const res = await fetch(`http://localhost:${port}/api/health`);
-      if (res.ok) return { child, log };
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`next start did not answer in 60 s:\n${log.join("")}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-export async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] as number;
-}
-
 interface LoadResult {
   p50: number;
   p95: number;
@@ -175,7 +114,7 @@ interface LoadResult {
   meanTotal: number;
 }
 
-/** REQUESTS requests (or MAX_SECONDS_PER_RUN, whichever first) with CONCURRENCY in flight. */
+/** REQUESTS requests (or MAX_SECONDS_PER_RUN, whichever first) with CONCURRENCY in flight; TTFB percentiles. */
 async function load(
   url: string,
   headers: Record<string, string>,
@@ -183,38 +122,20 @@ async function load(
   concurrency = CONCURRENCY,
   requests = REQUESTS,
 ): Promise<LoadResult> {
-  const ttfb: number[] = [];
-  const total: number[] = [];
-  let errors = 0;
-  let issued = 0;
-  const stopAt = performance.now() + MAX_SECONDS_PER_RUN * 1000;
-  const t0 = performance.now();
-  async function worker() {
-    while (issued < requests && performance.now() < stopAt) {
-      issued++;
-      const s = performance.now();
-      try {
-        const res = await fetch(url, { headers, redirect: "manual" });
-        const head = performance.now();
-        const body = await res.text();
-        if (!res.ok || (expectText && !body.replaceAll("<!-- -->", "").includes(expectText))) errors++;
-        ttfb.push(head - s);
-        total.push(performance.now() - s);
-      } catch {
-        errors++;
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - t0) / 1000;
-  ttfb.sort((a, b) => a - b);
+  const run = await runLoad({
+    concurrency,
+    requests,
+    maxSeconds: MAX_SECONDS_PER_RUN,
+    send: () => fetch(url, { headers, redirect: "manual" }),
+    accept: expectText ? (body) => body.replaceAll("<!-- -->", "").includes(expectText) : undefined,
+  });
   return {
-    p50: percentile(ttfb, 50),
-    p95: percentile(ttfb, 95),
-    rps: total.length / seconds,
-    requests: total.length,
-    errors,
-    meanTotal: total.reduce((a, b) => a + b, 0) / Math.max(1, total.length),
+    p50: percentile(run.ttfb, 50),
+    p95: percentile(run.ttfb, 95),
+    rps: run.rps,
+    requests: run.total.length,
+    errors: run.errors,
+    meanTotal: run.total.reduce((a, b) => a + b, 0) / Math.max(1, run.total.length),
   };
 }
 
@@ -356,30 +277,14 @@ export async function runDashboardBench(): Promise<DashboardBench> {
     };
     await writeFile(floorFile, JSON.stringify(props));
 
-    const port = await freePort();
-    const base = `http://localhost:${port}`;
-    const started = await startServer(port, {
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: db.appUrl,
-      DATABASE_POOL_MAX: "10",
-      AUTH_SECRET,
-      AUTH_URL: base,
-      FACEBOOK_APP_ID: "1234567890",
-      FACEBOOK_APP_SECRET: "bench-app-secret-not-used",
-      // Rendering never calls Facebook; point at a closed local port so nothing can leave the machine.
-      FACEBOOK_GRAPH_URL: "http://127.0.0.1:9",
-      FACEBOOK_DIALOG_URL: "http://127.0.0.1:9",
-      TOKEN_ENCRYPTION_KEYS: generateKeySpec("bench1"),
-      LOG_LEVEL: "warn",
-      BENCH_FLOOR_DATA: floorFile,
-    });
+    const started = await startBenchApp(db.appUrl, { BENCH_FLOOR_DATA: floorFile });
+    const { base } = started;
     server = started.child;
 
     const jwt = await encode({
       // sid and gen as Auth.js's jwt callback puts them at sign-in (a session without them is over).
       token: { sub: userId, name: "Bench Owner", email: "bench-owner@example.test", sid: randomUUID(), gen: 0 },
-      secret: AUTH_SECRET,
+      secret: BENCH_AUTH_SECRET,
       salt: SESSION_COOKIE,
       maxAge: 3600,
     });

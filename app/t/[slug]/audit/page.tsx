@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { requireWorkspace } from "@/lib/auth/session";
 import { listAuditPage } from "@/lib/audit/audit-log";
-import { TenantHeader } from "@/components/tenant/tenant-header";
+import { WorkspacePage } from "@/components/tenant/workspace-page";
 import { AUDIT_LABEL, auditSummary } from "@/components/audit-labels";
 import { formatDateTime } from "@/components/format";
 import { Pagination } from "@/components/ui/pagination";
@@ -19,63 +19,55 @@ export default async function AuditPage({
   const { slug } = await params;
   const sp = await searchParams;
   const page = pageParam.parse(Array.isArray(sp.page) ? sp.page[0] : (sp.page ?? 1));
-  const {
-    access: membership,
-    tenants,
-    value,
-    user,
-  } = await requireWorkspace(slug, "workspace.view", (tx) => listAuditPage(tx, { page, pageSize: PAGE_SIZE }));
-  const base = `/t/${encodeURIComponent(membership.slug)}/audit`;
+  const workspace = await requireWorkspace(slug, "workspace.view", (tx) => listAuditPage(tx, { page, pageSize: PAGE_SIZE }));
+  const { value } = workspace;
+  const base = `/t/${encodeURIComponent(workspace.access.slug)}/audit`;
   return (
-    <>
-      <TenantHeader current={membership} tenants={tenants} userName={user.name} tab="audit" />
-      <main className="mx-auto max-w-4xl space-y-6 px-4 py-6 sm:py-8">
-        <div className="space-y-1">
-          <h1 className="text-xl font-semibold">Audit log</h1>
-          <p className="text-sm text-slate-600">
-            Everything that happened to this workspace&apos;s connections and members, newest first. Tokens are never shown.
-          </p>
-        </div>
-        {value.rows.length === 0 ? (
-          <p className="rounded-xl border border-slate-200 bg-white p-6 text-center text-slate-600">
-            No events {page > 1 ? "on this page" : "yet"}.
-          </p>
-        ) : (
-          <ol data-testid="audit-events" className="divide-y divide-slate-200 overflow-hidden rounded-xl border border-slate-200 bg-white">
-            {value.rows.map((e) => {
-              const summary = auditSummary(e.action, e.details, e.relatedName);
-              return (
-                <li
-                  key={e.id}
-                  data-testid="audit-event"
-                  data-action={e.action}
-                  className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-baseline sm:gap-4"
-                >
-                  <time dateTime={e.createdAt} className="shrink-0 text-xs text-slate-500 sm:w-44">
-                    {formatDateTime(e.createdAt)}
-                  </time>
-                  <div className="min-w-0 flex-1 text-sm">
-                    <p>
-                      <span className="font-medium">{AUDIT_LABEL[e.action] ?? e.action}</span>
-                      {e.targetName && <span className="text-slate-700"> — {e.targetName}</span>}
-                    </p>
-                    <p className="text-xs text-slate-500">
-                      by {e.actorName ?? "the system"}
-                      {summary && ` · ${summary}`}
-                    </p>
-                  </div>
-                </li>
-              );
-            })}
-          </ol>
-        )}
-        <Pagination
-          label="Audit log pages"
-          position={`Page ${page}`}
-          prev={{ href: page > 1 ? (page === 2 ? base : `${base}?page=${page - 1}`) : null, text: "← Newer" }}
-          next={{ href: value.hasMore ? `${base}?page=${page + 1}` : null, text: "Older →" }}
-        />
-      </main>
-    </>
+    <WorkspacePage
+      workspace={workspace}
+      tab="audit"
+      title="Audit log"
+      intro="Everything that happened to this workspace's connections and members, newest first. Tokens are never shown."
+    >
+      {value.rows.length === 0 ? (
+        <p className="rounded-xl border border-slate-200 bg-white p-6 text-center text-slate-600">
+          No events {page > 1 ? "on this page" : "yet"}.
+        </p>
+      ) : (
+        <ol data-testid="audit-events" className="divide-y divide-slate-200 overflow-hidden rounded-xl border border-slate-200 bg-white">
+          {value.rows.map((e) => {
+            const summary = auditSummary(e.action, e.details, e.relatedName);
+            return (
+              <li
+                key={e.id}
+                data-testid="audit-event"
+                data-action={e.action}
+                className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-baseline sm:gap-4"
+              >
+                <time dateTime={e.createdAt} className="shrink-0 text-xs text-slate-500 sm:w-44">
+                  {formatDateTime(e.createdAt)}
+                </time>
+                <div className="min-w-0 flex-1 text-sm">
+                  <p>
+                    <span className="font-medium">{AUDIT_LABEL[e.action] ?? e.action}</span>
+                    {e.targetName && <span className="text-slate-700"> — {e.targetName}</span>}
+                  </p>
+                  <p className="text-xs text-slate-500">
+                    by {e.actorName ?? "the system"}
+                    {summary && ` · ${summary}`}
+                  </p>
+                </div>
+              </li>
+            );
+          })}
+        </ol>
+      )}
+      <Pagination
+        label="Audit log pages"
+        position={`Page ${page}`}
+        prev={{ href: page > 1 ? (page === 2 ? base : `${base}?page=${page - 1}`) : null, text: "← Newer" }}
+        next={{ href: value.hasMore ? `${base}?page=${page + 1}` : null, text: "Older →" }}
+      />
+    </WorkspacePage>
   );
 }
