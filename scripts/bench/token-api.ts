@@ -3,7 +3,8 @@
  * one decrypt, one audit row) at 32 concurrent clients on a production build (`next start`), next to a floor measured
  * in the same run: POST /api/v1/bench-floor, one transaction with one trivial statement through the same pool
  * (enabled only here, by BENCH_ROUTES=true). Prints p50/p99 latency (full response), hand-outs per second and the
- * ratios; asserts nothing.
+ * ratios; then the 401 answers to each kind of refused key side by side (scripts/bench/api-key-refusals.ts). Asserts
+ * nothing.
  *
  *   npx tsx --conditions=react-server scripts/bench/token-api.ts   (alone; needs `next build` first)
  */
@@ -17,6 +18,7 @@ import { generateApiKey } from "../../lib/api-keys/key-format";
 import { generateKeySpec, parseKeyRing, seal } from "../../lib/tokens/key-ring";
 import { startBenchApp, stopServer } from "./server";
 import { percentile, runLoad } from "./load";
+import { measureRefusals } from "./api-key-refusals";
 
 const PAGES = 200;
 const CONCURRENCY = 32;
@@ -78,6 +80,19 @@ export async function runTokenApiBench(): Promise<Record<string, number | string
       `INSERT INTO api_keys (tenant_id, name, prefix, key_hash, scopes, created_by) VALUES ($1, 'Bench', $2, $3, ARRAY['tokens:read'], $4)`,
       [tenantId, key.prefix, key.hash, userId],
     );
+    // Keys the hand-out must refuse with 401, for the timing comparison: one revoked, one expired.
+    const revoked = generateApiKey();
+    const expired = generateApiKey();
+    for (const [k, extra] of [
+      [revoked, "revoked_at = now()"],
+      [expired, "expires_at = now() - interval '1 day'"],
+    ] as const) {
+      await o.query(
+        `INSERT INTO api_keys (tenant_id, name, prefix, key_hash, scopes, created_by) VALUES ($1, 'Refused', $2, $3, ARRAY['tokens:read'], $4)`,
+        [tenantId, k.prefix, k.hash, userId],
+      );
+      await o.query(`UPDATE api_keys SET ${extra} WHERE key_hash = $1`, [k.hash]);
+    }
     await o.query(`ANALYZE`);
 
     const started = await startBenchApp(db.appUrl, { TOKEN_ENCRYPTION_KEYS: keys, API_RATE_LIMIT_POINTS: "1000000", BENCH_ROUTES: "true" });
@@ -96,6 +111,18 @@ export async function runTokenApiBench(): Promise<Record<string, number | string
     const f = await load(floor, {});
     const t = await load(handOut, auth);
     const f2 = await load(floor, {});
+    const refusals = await measureRefusals(
+      handOut[0]!,
+      {
+        revoked: revoked.key,
+        expired: expired.key,
+        "malformed (not a key)": "not-a-key",
+        "truncated (live key minus its last 5 characters)": key.key.slice(0, -5),
+        "another secret under the live key's shown prefix": key.prefix + generateApiKey().key.slice(key.prefix.length),
+        "no Authorization header": null,
+      },
+      () => generateApiKey().key,
+    );
     const { rows: audit } = await o.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'token.handed_out'`);
     return {
       load: `${CONCURRENCY} concurrent clients, ${REQUESTS} requests per run, ${PAGES} Pages`,
@@ -110,6 +137,7 @@ export async function runTokenApiBench(): Promise<Record<string, number | string
       "ratio p50 (hand-out / floor)": t.p50 / f.p50,
       "ratio p99 (hand-out / floor)": t.p99 / f.p99,
       "audit rows written (token.handed_out)": audit[0]?.n ?? 0,
+      ...refusals,
     };
   } finally {
     if (server) await stopServer(server).catch(() => {});
