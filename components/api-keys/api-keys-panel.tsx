@@ -1,5 +1,5 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation } from "../use-mutation";
 import { useState } from "react";
 import type { ApiKeyView } from "@/lib/api-keys/manage-keys";
 import { API_SCOPES, SCOPE_LABEL, type ApiScope } from "@/lib/api-keys/scopes";

@@ -1,5 +1,5 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation } from "../use-mutation";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ROLES, ROLE_LABEL, type Role } from "@/lib/tenancy/roles";

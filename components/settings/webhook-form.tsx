@@ -1,5 +1,5 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation } from "../use-mutation";
 import { useState } from "react";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/event-types";
 import { api, errorMessage } from "../api";

@@ -1,5 +1,5 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation } from "../use-mutation";
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type InputHTMLAttributes, type ReactNode } from "react";
 import { errorMessage } from "../api";
