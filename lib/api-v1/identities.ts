@@ -37,14 +37,6 @@ export async function listIdentities(tx: Tx, caller: ApiCaller): Promise<Result<
        WHERE s.deleted_at IS NULL
        ORDER BY s.created_at, s.id`;
   return ok({
-    data: rows.map((r) => ({
-      id: r.id,
-      facebook_user_id: r.facebook_user_id,
-      name: r.name,
-      scopes: r.scopes,
-      token_status: r.token_status,
-      token_expires_at: iso(r.token_expires_at),
-      token_checked_at: iso(r.token_checked_at),
-    })),
+    data: rows.map((r) => ({ ...r, token_expires_at: iso(r.token_expires_at), token_checked_at: iso(r.token_checked_at) })),
   });
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client";
+import type { Prisma } from "../db/generated/client";
 import { withTenant, type Tx } from "../db/tenant-transaction";
 import { env } from "../env";
 import { appendAudit } from "../audit/audit-log";
@@ -9,7 +10,7 @@ import { QUEUES } from "../jobs/queues";
 import { fail, ok, NOT_FOUND, type Result } from "../http/result";
 import type { WorkspaceAccess } from "../tenancy/membership";
 import { newWebhookSecret, sealWebhookSecret } from "../tokens/webhook-secret";
-import { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./event-types";
+import { EXPIRING_DAYS, TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./event-types";
 import { emitWebhookEvents } from "./events";
 import { checkWebhookUrl, type UrlPolicy } from "./url-policy";
 
@@ -35,6 +36,8 @@ export interface EndpointView {
   enabled: boolean;
   disabledReason: string | null;
   failingSince: string | null;
+  /** token.expiring reaches this endpoint this many days before a token expires. */
+  expiringDays: number;
   createdAt: string;
 }
 
@@ -53,34 +56,20 @@ export interface DeliveryView {
 
 const MAX_ENDPOINTS = 20;
 
+function checkExpiringDays(days: number | undefined): Result<number | undefined> {
+  if (days === undefined || (Number.isInteger(days) && days >= EXPIRING_DAYS.min && days <= EXPIRING_DAYS.max)) return ok(days);
+  return fail({
+    code: "invalid",
+    message: `Days ahead for token.expiring: a whole number from ${EXPIRING_DAYS.min} to ${EXPIRING_DAYS.max}.`,
+  });
+}
+
 const inWorkspace = <T>(access: WorkspaceAccess, fn: (tx: Tx) => Promise<T>, deps: EndpointDeps) =>
   withTenant(access.tenantId, fn, { client: deps.client, userId: access.userId });
 
 const policy = (deps: EndpointDeps): UrlPolicy => ({ allowInsecure: env().WEBHOOK_ALLOW_INSECURE_URLS, resolve: deps.resolve });
 
 const hostOf = (url: string) => new URL(url).host;
-
-function toView(e: {
-  id: string;
-  url: string;
-  description: string | null;
-  eventTypes: string[];
-  enabled: boolean;
-  disabledReason: string | null;
-  failingSince: Date | null;
-  createdAt: Date;
-}): EndpointView {
-  return {
-    id: e.id,
-    url: e.url,
-    description: e.description,
-    eventTypes: e.eventTypes,
-    enabled: e.enabled,
-    disabledReason: e.disabledReason,
-    failingSince: e.failingSince?.toISOString() ?? null,
-    createdAt: e.createdAt.toISOString(),
-  };
-}
 
 const VIEW = {
   id: true,
@@ -90,8 +79,13 @@ const VIEW = {
   enabled: true,
   disabledReason: true,
   failingSince: true,
+  expiringDays: true,
   createdAt: true,
 } as const;
+
+function toView({ failingSince, createdAt, ...e }: Prisma.WebhookEndpointGetPayload<{ select: typeof VIEW }>): EndpointView {
+  return { ...e, failingSince: failingSince?.toISOString() ?? null, createdAt: createdAt.toISOString() };
+}
 
 function checkEventTypes(types: readonly string[]): Result<WebhookEventType[]> {
   const known = new Set<string>(WEBHOOK_EVENT_TYPES);
@@ -116,11 +110,13 @@ export async function listEndpoints(access: Viewer, deps: EndpointDeps = {}): Pr
 
 export async function createEndpoint(
   access: Manager,
-  input: { url: string; description?: string | null; eventTypes: readonly string[] },
+  input: { url: string; description?: string | null; eventTypes: readonly string[]; expiringDays?: number },
   deps: EndpointDeps = {},
 ): Promise<Result<{ endpoint: EndpointView; secret: string }>> {
   const types = checkEventTypes(input.eventTypes);
   if (!types.ok) return types;
+  const days = checkExpiringDays(input.expiringDays);
+  if (!days.ok) return days;
   const url = await checkWebhookUrl(input.url, policy(deps));
   if (!url.ok) return fail({ code: "invalid", message: url.message });
   const id = randomUUID();
@@ -139,6 +135,7 @@ export async function createEndpoint(
           url: url.url.toString(),
           description: input.description ?? null,
           eventTypes: types.value,
+          expiringDays: days.value ?? EXPIRING_DAYS.default,
           secretCiphertext: sealed.ciphertext,
           secretKeyId: sealed.keyId,
           createdBy: access.userId,
@@ -150,7 +147,7 @@ export async function createEndpoint(
           action: "webhook_endpoint.created",
           targetType: "webhook_endpoint",
           targetId: id,
-          details: { host: hostOf(row.url), eventTypes: types.value },
+          details: { host: hostOf(row.url), eventTypes: types.value, expiringDays: row.expiringDays },
         },
       ]);
       return ok({ endpoint: toView(row), secret });
@@ -162,7 +159,7 @@ export async function createEndpoint(
 export async function updateEndpoint(
   access: Manager,
   endpointId: string,
-  input: { url?: string; description?: string | null; eventTypes?: readonly string[]; enabled?: boolean },
+  input: { url?: string; description?: string | null; eventTypes?: readonly string[]; enabled?: boolean; expiringDays?: number },
   deps: EndpointDeps = {},
 ): Promise<Result<{ endpoint: EndpointView }>> {
   let eventTypes: WebhookEventType[] | undefined;
@@ -171,23 +168,27 @@ export async function updateEndpoint(
     if (!t.ok) return t;
     eventTypes = t.value;
   }
+  const days = checkExpiringDays(input.expiringDays);
+  if (!days.ok) return days;
+  const expiringDays = days.value;
   let url: string | undefined;
   if (input.url !== undefined) {
     const v = await checkWebhookUrl(input.url, policy(deps));
     if (!v.ok) return fail({ code: "invalid", message: v.message });
     url = v.url.toString();
   }
-  return inWorkspace(
+  return withLiveEndpoint(
     access,
-    async (tx) => {
-      const before = await tx.webhookEndpoint.findFirst({ where: { id: endpointId, deletedAt: null }, select: VIEW });
-      if (!before) return fail(NOT_FOUND);
+    endpointId,
+    VIEW,
+    async (tx, before) => {
       const row = await tx.webhookEndpoint.update({
         where: { id: endpointId },
         data: {
           ...(url !== undefined ? { url } : {}),
           ...(input.description !== undefined ? { description: input.description } : {}),
           ...(eventTypes ? { eventTypes } : {}),
+          ...(expiringDays !== undefined ? { expiringDays } : {}),
           ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
           ...(input.enabled === true ? { disabledReason: null, failingSince: null } : {}),
           ...(input.enabled === false ? { disabledReason: "Disabled by a member." } : {}),
@@ -198,6 +199,7 @@ export async function updateEndpoint(
         ...(url !== undefined && url !== before.url ? ["url"] : []),
         ...(eventTypes ? ["eventTypes"] : []),
         ...(input.description !== undefined ? ["description"] : []),
+        ...(expiringDays !== undefined && expiringDays !== before.expiringDays ? ["expiringDays"] : []),
         ...(input.enabled !== undefined && input.enabled !== before.enabled ? ["enabled"] : []),
       ];
       const action =
@@ -215,12 +217,33 @@ export async function updateEndpoint(
   );
 }
 
-export async function deleteEndpoint(access: Manager, endpointId: string, deps: EndpointDeps = {}): Promise<Result<{ deleted: true }>> {
+/**
+ * Runs fn on one live (not deleted) endpoint of the workspace in context, with the fields `select` names;
+ * not_found when the id is another workspace's, deleted or never existed.
+ */
+function withLiveEndpoint<S extends Prisma.WebhookEndpointSelect, T>(
+  access: WorkspaceAccess,
+  endpointId: string,
+  select: S,
+  fn: (tx: Tx, endpoint: Prisma.WebhookEndpointGetPayload<{ select: S }>) => Promise<Result<T>>,
+  deps: EndpointDeps,
+): Promise<Result<T>> {
   return inWorkspace(
     access,
     async (tx) => {
-      const row = await tx.webhookEndpoint.findFirst({ where: { id: endpointId, deletedAt: null }, select: { url: true } });
-      if (!row) return fail(NOT_FOUND);
+      const row = await tx.webhookEndpoint.findFirst({ where: { id: endpointId, deletedAt: null }, select });
+      return row ? fn(tx, row as Prisma.WebhookEndpointGetPayload<{ select: S }>) : fail(NOT_FOUND);
+    },
+    deps,
+  );
+}
+
+export async function deleteEndpoint(access: Manager, endpointId: string, deps: EndpointDeps = {}): Promise<Result<{ deleted: true }>> {
+  return withLiveEndpoint(
+    access,
+    endpointId,
+    { url: true },
+    async (tx, row) => {
       await tx.webhookEndpoint.update({ where: { id: endpointId }, data: { deletedAt: new Date(), enabled: false } });
       await appendAudit(tx, access.tenantId, access.userId, [
         { action: "webhook_endpoint.deleted", targetType: "webhook_endpoint", targetId: endpointId, details: { host: hostOf(row.url) } },
@@ -233,11 +256,11 @@ export async function deleteEndpoint(access: Manager, endpointId: string, deps: 
 
 /** Queues a `webhook.test` event to this one endpoint (even if it is not subscribed to anything else). */
 export async function sendTestEvent(access: Manager, endpointId: string, deps: EndpointDeps = {}): Promise<Result<{ queued: number }>> {
-  return inWorkspace(
+  return withLiveEndpoint(
     access,
+    endpointId,
+    { id: true },
     async (tx) => {
-      const row = await tx.webhookEndpoint.findFirst({ where: { id: endpointId, deletedAt: null }, select: { id: true } });
-      if (!row) return fail(NOT_FOUND);
       const queued = await emitWebhookEvents(
         tx,
         access.tenantId,
@@ -270,7 +293,7 @@ export async function redeliver(access: Manager, deliveryId: string, deps: Endpo
         },
         select: { id: true },
       });
-      await enqueueInTx(tx, QUEUES.webhookDeliver, [{ tenantId: access.tenantId, deliveryId: created.id }], {
+      await enqueueInTx(tx, QUEUES.webhookDeliver, [{ tenantId: access.tenantId, deliveryIds: [created.id] }], {
         retryDelaySeconds: env().WEBHOOK_RETRY_DELAY_SECONDS,
       });
       return ok({ deliveryId: created.id });
@@ -286,11 +309,11 @@ export async function listDeliveries(
   deps: EndpointDeps = {},
   limit = 50,
 ): Promise<Result<{ deliveries: DeliveryView[] }>> {
-  return inWorkspace(
+  return withLiveEndpoint(
     access,
+    endpointId,
+    { id: true },
     async (tx) => {
-      const ep = await tx.webhookEndpoint.findFirst({ where: { id: endpointId, deletedAt: null }, select: { id: true } });
-      if (!ep) return fail(NOT_FOUND);
       const rows = await tx.webhookDelivery.findMany({
         where: { endpointId },
         orderBy: { createdAt: "desc" },
@@ -312,23 +335,11 @@ export async function listDeliveries(
         },
       });
       return ok({
-        deliveries: rows.map((r) => ({
-          id: r.id,
-          messageId: r.messageId,
-          eventType: r.eventType,
-          status: r.status,
-          attempts: r.attempts,
-          lastStatusCode: r.lastStatusCode,
-          lastError: r.lastError,
-          createdAt: r.createdAt.toISOString(),
-          deliveredAt: r.deliveredAt?.toISOString() ?? null,
-          log: r.attemptsLog.map((a) => ({
-            attempt: a.attempt,
-            statusCode: a.statusCode,
-            latencyMs: a.latencyMs,
-            error: a.error,
-            at: a.startedAt.toISOString(),
-          })),
+        deliveries: rows.map(({ attemptsLog, createdAt, deliveredAt, ...r }) => ({
+          ...r,
+          createdAt: createdAt.toISOString(),
+          deliveredAt: deliveredAt?.toISOString() ?? null,
+          log: attemptsLog.map(({ startedAt, ...a }) => ({ ...a, at: startedAt.toISOString() })),
         })),
       });
     },
