@@ -1,14 +1,18 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { db, type Db } from "../db/client";
-import { setTenant, withTenant, type Tx } from "../db/tenant-transaction";
-import { appendAudit } from "../audit/audit-log";
-import { disconnectIdentity } from "../tokens/disconnect";
+import type { Prisma } from "../db/generated/client";
+import { setTenant, withTenant } from "../db/tenant-transaction";
+import { emitWebhookEvents } from "../webhooks/events";
+import { disconnectedIdentityEvents } from "../tokens/disconnect";
 
 /**
  * What Meta's callbacks do to a person (by app-scoped user id) in every tenant where they have an identity: the
- * tenants come from an indexed lookup (ids only), and each tenant's rows are reached with that tenant's RLS context (one transaction per chunk of tenants, switching the
- * context with setTenant), never by bypassing row-level security.
+ * tenants come from an indexed lookup (ids only, a narrow SECURITY DEFINER function), and each tenant's rows are
+ * reached under that tenant's RLS context by forget_external_user (SECURITY INVOKER; one round trip for a chunk of
+ * tenants, setting app.tenant_id before each), never by bypassing row-level security. Webhook events
+ * (facebook.deauthorized, connection.removed) are then queued, under each tenant's context, only where an endpoint
+ * wants them.
  */
 
 export interface ForgetCounts {
@@ -32,72 +36,59 @@ export interface DataDeletionOutcome extends ForgetCounts {
 
 const TENANTS_PER_TRANSACTION = 100;
 
-type PerTenant = (tx: Tx, tenantId: string, identityIds: string[]) => Promise<void>;
+type Reason = "deauthorized" | "data_deletion";
 
-async function forEachTenantWithIdentity(client: Db, externalUserId: string, fn: PerTenant): Promise<number> {
+interface Forgotten {
+  tenant_id: string;
+  identity_id: string;
+  disconnected: boolean;
+  tokens: number;
+  pages: number;
+  erased: number;
+  notify: boolean;
+}
+
+/** Disconnects (and with `erase`, erases) the person in every tenant where they have a Facebook identity. */
+async function forgetEverywhere(
+  client: Db,
+  externalUserId: string,
+  reason: Reason,
+  erase: Prisma.InputJsonObject | null,
+): Promise<ForgetCounts & { identitiesErased: number }> {
   // Only the workspaces where this person has an identity (soft-deleted ones included: their rows still hold the
   // person's data), found through an index by a narrow SECURITY DEFINER function that returns ids only.
   const tenants = (
     await client.$queryRaw<{ tenant_id: string }[]>`SELECT tenant_id FROM tenants_of_external_user('facebook', ${externalUserId})`
   ).map((t) => t.tenant_id);
-  let found = 0;
+  const counts = { tenants: 0, identities: 0, tokens: 0, pages: 0, identitiesErased: 0 };
   for (let i = 0; i < tenants.length; i += TENANTS_PER_TRANSACTION) {
     const chunk = tenants.slice(i, i + TENANTS_PER_TRANSACTION);
-    found += await withTenant(
+    await withTenant(
       chunk[0] as string,
       async (tx) => {
-        let n = 0;
-        for (const [j, tenantId] of chunk.entries()) {
-          if (j > 0) await setTenant(tx, tenantId);
-          const identities = await tx.socialIdentity.findMany({
-            where: { platform: "facebook", externalUserId },
-            select: { id: true },
-            orderBy: { id: "asc" },
-          });
-          if (identities.length === 0) continue;
-          n++;
-          await fn(
-            tx,
-            tenantId,
-            identities.map((x) => x.id),
-          );
+        const done = await tx.$queryRaw<Forgotten[]>`
+          SELECT tenant_id::text, identity_id::text, disconnected, tokens, pages, erased, notify
+            FROM forget_external_user(${chunk}::uuid[], ${externalUserId}, ${reason}, ${erase === null ? null : JSON.stringify(erase)}::jsonb)`;
+        for (const f of done) {
+          counts.tenants++;
+          counts.identities += f.disconnected ? 1 : 0;
+          counts.tokens += f.tokens;
+          counts.pages += f.pages;
+          counts.identitiesErased += f.erased;
+          if (!f.notify) continue;
+          await setTenant(tx, f.tenant_id);
+          await emitWebhookEvents(tx, f.tenant_id, disconnectedIdentityEvents(f.identity_id, reason, f.tokens, f.pages));
         }
-        return n;
       },
       { client, timeoutMs: 60_000 },
     );
   }
-  return found;
-}
-
-async function disconnectAll(
-  tx: Tx,
-  tenantId: string,
-  identityIds: string[],
-  reason: "deauthorized" | "data_deletion",
-  counts: ForgetCounts,
-) {
-  for (const id of identityIds) {
-    const r = await disconnectIdentity(tx, tenantId, null, id, reason);
-    counts.identities += r.identities;
-    counts.tokens += r.tokens;
-    counts.pages += r.pages;
-  }
-  // Tokens left active under an identity that was already disconnected (should not exist; never leave one).
-  const stray = await tx.adToken.updateMany({
-    where: { socialIdentityId: { in: identityIds }, deletedAt: null },
-    data: { deletedAt: new Date() },
-  });
-  counts.tokens += stray.count;
+  return counts;
 }
 
 /** Deauthorize callback: the person removed the app. Soft-deletes their identity and tokens in every tenant. */
 export async function deauthorizeFacebookUser(externalUserId: string, opts: { client?: Db } = {}): Promise<ForgetCounts> {
-  const client = opts.client ?? db();
-  const counts: ForgetCounts = { tenants: 0, identities: 0, tokens: 0, pages: 0 };
-  counts.tenants = await forEachTenantWithIdentity(client, externalUserId, (tx, tenantId, ids) =>
-    disconnectAll(tx, tenantId, ids, "deauthorized", counts),
-  );
+  const { identitiesErased: _, ...counts } = await forgetEverywhere(opts.client ?? db(), externalUserId, "deauthorized", null);
   return counts;
 }
 
@@ -136,22 +127,10 @@ export async function deleteFacebookUserData(
     identitiesErased: 0,
     accountsUnlinked: 0,
   };
-  out.tenants = await forEachTenantWithIdentity(client, externalUserId, async (tx, tenantId, ids) => {
-    await disconnectAll(tx, tenantId, ids, "data_deletion", out);
-    const erased = await tx.socialIdentity.updateMany({ where: { id: { in: ids } }, data: { name: null, pictureUrl: null } });
-    out.identitiesErased += erased.count;
-    await appendAudit(
-      tx,
-      tenantId,
-      null,
-      ids.map((id) => ({
-        action: "identity.personal_data_erased",
-        targetType: "social_identity" as const,
-        targetId: id,
-        details: { confirmationCode, fields: ["name", "picture_url"] },
-      })),
-    );
-  });
+  Object.assign(
+    out,
+    await forgetEverywhere(client, externalUserId, "data_deletion", { confirmationCode, fields: ["name", "picture_url"] }),
+  );
   await client.$transaction(async (tx) => {
     // Unlinks the login and erases its profile (name, email, picture) unless another sign-in method is still linked:
     // a SECURITY DEFINER function, since the app role reads only a person's own Auth.js rows.

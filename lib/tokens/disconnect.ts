@@ -1,7 +1,7 @@
 import "server-only";
 import type { Tx } from "../db/tenant-transaction";
 import { appendAudit } from "../audit/audit-log";
-import { emitWebhookEvents } from "../webhooks/events";
+import { emitWebhookEvents, type WebhookEvent } from "../webhooks/events";
 import { decryptToken } from "./encryption";
 
 /**
@@ -58,11 +58,21 @@ export async function disconnectIdentity(
       details: { reason, tokensSoftDeleted: tokens.count, pagesHidden: pages },
     },
   ]);
-  await emitWebhookEvents(tx, tenantId, [
-    ...(reason === "member" ? [] : [{ type: "facebook.deauthorized" as const, data: { socialIdentityId, reason } }]),
-    { type: "connection.removed", data: { socialIdentityId, scope: "identity", reason, tokensRemoved: tokens.count, pagesHidden: pages } },
-  ]);
+  await emitWebhookEvents(tx, tenantId, disconnectedIdentityEvents(socialIdentityId, reason, tokens.count, pages));
   return { identities: identity.count, tokens: tokens.count, pages };
+}
+
+/** The webhook events of an identity's disconnect (by a member, or by Meta's callbacks: lib/meta/forget-facebook-user.ts). */
+export function disconnectedIdentityEvents(
+  socialIdentityId: string,
+  reason: "member" | "deauthorized" | "data_deletion",
+  tokensRemoved: number,
+  pagesHidden: number,
+): WebhookEvent[] {
+  return [
+    ...(reason === "member" ? [] : [{ type: "facebook.deauthorized" as const, data: { socialIdentityId, reason } }]),
+    { type: "connection.removed", data: { socialIdentityId, scope: "identity", reason, tokensRemoved, pagesHidden } },
+  ];
 }
 
 /**
