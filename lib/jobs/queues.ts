@@ -14,7 +14,8 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface JobPayloads {
   health_sweep: Record<string, never>;
-  webhook_deliver: { tenantId: string; deliveryId: string };
+  /** One emit's deliveries to one endpoint (deliveryIds); deliveryId: a job queued before batches existed. */
+  webhook_deliver: { tenantId: string; deliveryIds?: string[]; deliveryId?: string };
   alert_email: { tenantId: string; alertId: string; phase: "immediate" | "digest" };
   tiktok_refresh: Record<string, never>;
 }

@@ -269,15 +269,16 @@ describe("delivery", () => {
   it("two workers never deliver the same attempt twice (two engines on two pools, and a duplicated attempt)", async () => {
     const m = await h.seedMember();
     const ep = await endpoint(m, `${rx.url}/pair`);
+    // 30 separate emits: 30 jobs (one emit's deliveries to one endpoint share a job) for the two workers to race on.
     await withTenant(
       m.tenantId,
-      (tx) =>
-        emitWebhookEvents(
-          tx,
-          m.tenantId,
-          Array.from({ length: 30 }, (_, i) => ({ type: "token.status_changed" as const, data: { n: i } })),
-        ),
+      async (tx) => {
+        for (let i = 0; i < 30; i++) await emitWebhookEvents(tx, m.tenantId, [{ type: "token.status_changed" as const, data: { n: i } }]);
+      },
       { client: h.db.app },
+    );
+    expect((await h.db.owner.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1`, [QUEUES.webhookDeliver])).rows[0].n).toBe(
+      30,
     );
     const second = createPrismaClient(h.db.appUrl, { max: 5 });
     try {
@@ -302,6 +303,43 @@ describe("delivery", () => {
       await stopJobEngine(second);
       await closePrismaClient(second);
     }
+  });
+
+  it("one emit's deliveries to an endpoint share a job; a retry sends only those still pending, each attempt once", async () => {
+    const m = await h.seedMember();
+    const ep = await endpoint(m, `${rx.url}/batch`);
+    const other = await endpoint(m, `${rx.url}/batch-other`);
+    await withTenant(
+      m.tenantId,
+      (tx) =>
+        emitWebhookEvents(
+          tx,
+          m.tenantId,
+          Array.from({ length: 5 }, (_, i) => ({ type: "token.status_changed" as const, data: { n: i } })),
+        ),
+      { client: h.db.app },
+    );
+    const jobs = await h.db.owner.query(`SELECT data FROM pgboss.job WHERE name = $1 ORDER BY created_on`, [QUEUES.webhookDeliver]);
+    expect(jobs.rows.map((r) => r.data.deliveryIds.length)).toEqual([5, 5]); // one job per endpoint
+    rx.script([500, 200, 500, 200, 200, 200, 200, 200, 200, 200], 200);
+    await drain();
+    expect(rx.received).toHaveLength(10);
+    await skipBackoff();
+    await drain();
+    expect(rx.received).toHaveLength(12); // only the 2 failed ones again (attempt 2)
+    const { rows } = await h.db.owner.query(
+      `SELECT d.endpoint_id, d.status, d.attempts, (SELECT array_agg(a.attempt ORDER BY a.attempt) FROM webhook_delivery_attempts a WHERE a.delivery_id = d.id) AS tries
+         FROM webhook_deliveries d WHERE d.tenant_id = $1`,
+      [m.tenantId],
+    );
+    expect(rows).toHaveLength(10);
+    expect(rows.every((r) => r.status === "succeeded")).toBe(true);
+    expect(rows.map((r) => r.tries.join(",")).sort()).toEqual([...Array(8).fill("1"), "1,2", "1,2"].sort());
+    // 10 (endpoint, message) pairs; only the two that failed were sent twice.
+    const ids = rx.received.map((r) => `${r.path} ${r.headers["webhook-id"]}`);
+    expect(new Set(ids).size).toBe(10);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toHaveLength(2);
+    expect([ep.endpoint.id, other.endpoint.id].every((id) => rows.filter((r) => r.endpoint_id === id).length === 5)).toBe(true);
   });
 
   it("the last failed attempt marks the delivery failed and disables the endpoint, audited", async () => {
@@ -339,7 +377,7 @@ describe("the job engine's tables give the app role no way around RLS", () => {
     const keys = await h.db.owner.query(
       `SELECT DISTINCT jsonb_object_keys(data) AS k FROM pgboss.job WHERE data IS NOT NULL AND jsonb_typeof(data) = 'object' ORDER BY 1`,
     );
-    expect(keys.rows.map((r) => r.k).every((k: string) => ["tenantId", "deliveryId", "alertId", "phase"].includes(k))).toBe(true);
+    expect(keys.rows.map((r) => r.k).every((k: string) => ["tenantId", "deliveryIds", "alertId", "phase"].includes(k))).toBe(true);
     // The app role reading delivery rows without a workspace context sees none (the engine's ids lead nowhere).
     const other = await h.db.app.webhookDelivery.count();
     expect(other).toBe(0);
