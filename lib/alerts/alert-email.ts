@@ -5,6 +5,8 @@ import { env } from "../env";
 import { logger } from "../log/logger";
 import { sendMail } from "../mail/send-mail";
 import { ok, type Result } from "../http/result";
+import type { Platform } from "../db/generated/enums";
+import type { JobMeta } from "../jobs/run-due";
 import type { AlertKind } from "./alert-queue";
 import { unsubscribeToken } from "./unsubscribe-token";
 
@@ -18,65 +20,119 @@ import { unsubscribeToken } from "./unsubscribe-token";
 
 export type EmailMode = "immediate" | "digest" | "off";
 
-const KIND_WORDS: Record<AlertKind, { subject: (n: number) => string; lead: string }> = {
+const PLATFORMS: readonly Platform[] = ["facebook", "tiktok"];
+const PLATFORM_NAMES: Record<Platform, string> = { facebook: "Facebook", tiktok: "TikTok" };
+
+/** Who the email is about: "Facebook", "TikTok" or "Facebook and TikTok", and what their credentials are called. */
+function platformWords(platforms: Iterable<Platform>): { on: string; things: string } {
+  const set = new Set(platforms);
+  const names = PLATFORMS.filter((p) => set.has(p)).map((p) => PLATFORM_NAMES[p]);
+  // Facebook's are tokens (user and Page tokens); a TikTok connection is an account kept alive by its refresh token.
+  return { on: names.length > 0 ? names.join(" and ") : "Facebook", things: set.has("tiktok") ? "connection" : "token" };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+type Words = ReturnType<typeof platformWords>;
+
+/** Subject and first line per alert kind, worded for the platforms involved (a TikTok account gets no Facebook wording). */
+const KIND_WORDS: Record<AlertKind, { subject: (n: number, w: Words) => string; lead: (w: Words) => string }> = {
   revoked: {
-    subject: (n) => `${n} Facebook token${n === 1 ? "" : "s"} revoked`,
-    lead: "Facebook revoked these tokens; automations using them have stopped.",
+    subject: (n, w) => `${plural(n, `${w.on} ${w.things}`)} revoked`,
+    lead: (w) => `${w.on} revoked these ${w.things}s; automations using them have stopped.`,
   },
   expired: {
-    subject: (n) => `${n} Facebook token${n === 1 ? "" : "s"} expired`,
-    lead: "These tokens expired; automations using them have stopped.",
+    subject: (n, w) => `${plural(n, `${w.on} ${w.things}`)} expired`,
+    lead: (w) => `These ${w.on} ${w.things}s expired; automations using them have stopped.`,
   },
-  invalid: { subject: (n) => `${n} Facebook token${n === 1 ? "" : "s"} no longer valid`, lead: "Facebook no longer accepts these tokens." },
+  invalid: {
+    subject: (n, w) => `${plural(n, `${w.on} ${w.things}`)} no longer valid`,
+    lead: (w) => `${w.on} no longer accepts these ${w.things}s.`,
+  },
   expiring: {
-    subject: (n) => `${n} Facebook connection${n === 1 ? "" : "s"} expire${n === 1 ? "s" : ""} soon`,
-    lead: "These user tokens expire soon; reconnect before they do.",
+    subject: (n, w) => `${plural(n, `${w.on} connection`)} expire${n === 1 ? "s" : ""} soon`,
+    lead: (w) => `These ${w.on} connections expire soon; reconnect before they do.`,
   },
   webhook_disabled: {
     subject: () => "A webhook endpoint was disabled",
-    lead: "A webhook endpoint failed every delivery for about a day and was disabled. Fix it, then enable it again in Settings → Webhooks.",
+    lead: () =>
+      "A webhook endpoint failed every delivery for about a day and was disabled. Fix it, then enable it again in Settings → Webhooks.",
   },
 };
+
+/** The alert's wording for these platforms: subject (count included) and lead line. */
+export function alertWords(kind: AlertKind, count: number, platforms: Iterable<Platform>): { subject: string; lead: string } {
+  const w = platformWords(platforms);
+  return { subject: KIND_WORDS[kind].subject(count, w), lead: KIND_WORDS[kind].lead(w) };
+}
 
 function appUrl(): string {
   return (env().AUTH_URL ?? "http://localhost:3000").replace(/\/$/, "");
 }
 
-async function describeTokens(tx: Tx, ids: readonly string[]): Promise<Map<string, string>> {
+interface TokenLine {
+  text: string;
+  platform: Platform;
+}
+
+async function describeTokens(tx: Tx, ids: readonly string[]): Promise<Map<string, TokenLine>> {
   if (ids.length === 0) return new Map();
   const rows = await tx.adToken.findMany({
     where: { id: { in: [...ids] } },
     select: {
       id: true,
+      platform: true,
       tokenType: true,
       expiresAt: true,
+      refreshExpiresAt: true,
       socialIdentity: { select: { name: true } },
       facebookPage: { select: { name: true } },
     },
     take: 50,
   });
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      r.tokenType === "page"
-        ? `Page “${r.facebookPage?.name ?? "unknown"}” (connected by ${r.socialIdentity.name ?? "a member"})`
-        : `${r.socialIdentity.name ?? "A member"}'s Facebook login${r.expiresAt ? ` (expires ${r.expiresAt.toISOString().slice(0, 10)})` : ""}`,
-    ]),
-  );
+  return new Map(rows.map((r) => [r.id, { text: describeToken(r), platform: r.platform }]));
 }
 
+function describeToken(r: {
+  platform: Platform;
+  tokenType: string;
+  expiresAt: Date | null;
+  refreshExpiresAt: Date | null;
+  socialIdentity: { name: string | null };
+  facebookPage: { name: string } | null;
+}): string {
+  const day = (d: Date | null) => (d ? ` (expires ${d.toISOString().slice(0, 10)})` : "");
+  // A TikTok connection lives as long as its refresh token (the access token is renewed every ~2 hours).
+  if (r.platform === "tiktok") return `${r.socialIdentity.name ?? "A member"}'s TikTok account${day(r.refreshExpiresAt)}`;
+  if (r.tokenType === "page") return `Page “${r.facebookPage?.name ?? "unknown"}” (connected by ${r.socialIdentity.name ?? "a member"})`;
+  return `${r.socialIdentity.name ?? "A member"}'s Facebook login${day(r.expiresAt)}`;
+}
+
+export class AlertEmailFailed extends Error {}
+
+/**
+ * Sends what is still unsent of one alert email job. Each recipient is recorded on the alert's row once their
+ * email went out (sent_to / digest_sent_to), so a retry sends only to those still missing. When any send failed
+ * (SMTP down), the job throws and the engine retries it with its queue's back-off (alert_email: 30 s doubling, 8
+ * retries, about two hours in all); the recipients already served are not mailed again.
+ */
 export async function sendAlertEmail(
   data: { tenantId: string; alertId: string; phase: "immediate" | "digest" },
   client: Db,
-): Promise<{ sent: number }> {
+  meta: Pick<JobMeta, "attempt" | "lastAttempt"> = { attempt: 1, lastAttempt: true },
+): Promise<{ sent: number; failed: number }> {
   const { tenantId, alertId, phase } = data;
   const plan = await withTenant(
     tenantId,
     async (tx) => {
-      const alert = await tx.alertEmail.findUnique({ where: { id: alertId } });
+      let alert = await tx.alertEmail.findUnique({ where: { id: alertId } });
       if (!alert) return null;
-      if (phase === "immediate" && alert.sentAt) return null;
-      if (phase === "digest" && alert.digestSentAt) return null;
+      // The first attempt fixes what the immediate email covers (later alerts that day go to the digest).
+      if (phase === "immediate" && !alert.sentAt)
+        alert = await tx.alertEmail.update({ where: { id: alertId }, data: { sentAt: new Date(), immediateCount: alert.tokenIds.length } });
+      if (phase === "digest" && !alert.digestSentAt)
+        alert = await tx.alertEmail.update({ where: { id: alertId }, data: { digestSentAt: new Date() } });
+      const done = new Set(phase === "immediate" ? alert.sentTo : alert.digestSentTo);
       const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { slug: true, name: true } });
       if (!tenant) return null;
       const kind = alert.kind as AlertKind;
@@ -92,14 +148,23 @@ export async function sendAlertEmail(
         ]),
       );
       const all = alert.tokenIds;
+      const immediate = all.slice(0, alert.immediateCount);
       const later = all.slice(alert.immediateCount);
       const recipients = members
-        .filter((m) => m.user.email)
+        .filter((m) => m.user.email && !done.has(m.userId))
         .map((m) => ({ userId: m.userId, email: m.user.email as string, mode: prefs.get(m.userId) ?? "immediate" }))
         .map((r) => ({
           ...r,
           tokenIds:
-            phase === "immediate" ? (r.mode === "immediate" ? all : []) : r.mode === "digest" ? all : r.mode === "immediate" ? later : [],
+            phase === "immediate"
+              ? r.mode === "immediate"
+                ? immediate
+                : []
+              : r.mode === "digest"
+                ? all
+                : r.mode === "immediate"
+                  ? later
+                  : [],
         }))
         .filter(
           (r) =>
@@ -108,31 +173,32 @@ export async function sendAlertEmail(
               ((phase === "immediate" && r.mode === "immediate") || (phase === "digest" && r.mode === "digest"))),
         );
       const lines = await describeTokens(tx, all);
-      if (phase === "immediate")
-        await tx.alertEmail.update({ where: { id: alertId }, data: { sentAt: new Date(), immediateCount: all.length } });
-      else await tx.alertEmail.update({ where: { id: alertId }, data: { digestSentAt: new Date() } });
       return { tenant, kind, recipients, lines, day: alert.day };
     },
     { client },
   );
-  if (!plan) return { sent: 0 };
+  if (!plan || plan.recipients.length === 0) return { sent: 0, failed: 0 };
   const base = appUrl();
-  let sent = 0;
+  const served: string[] = [];
+  let failed = 0;
   for (const r of plan.recipients) {
     const mine = r.tokenIds.flatMap((id) => {
-      const text = plan.lines.get(id);
-      return text ? [text] : [];
+      const line = plan.lines.get(id);
+      return line ? [line] : [];
     });
+    const platforms = new Set(mine.map((l) => l.platform));
     const count = r.tokenIds.length;
-    const words = KIND_WORDS[plan.kind];
+    const words = alertWords(plan.kind, count, platforms);
     const unsubscribe = `${base}/api/alerts/unsubscribe?t=${unsubscribeToken(tenantId, r.userId)}`;
-    const reconnect = `${base}/t/${plan.tenant.slug}/reconnect`;
+    // The reconnect page starts Facebook's flow; TikTok is reconnected from the workspace's page.
+    const reconnect =
+      platforms.has("facebook") || platforms.size === 0 ? `${base}/t/${plan.tenant.slug}/reconnect` : `${base}/t/${plan.tenant.slug}`;
     const digest = phase === "digest" ? ` (daily digest, ${plan.day.toISOString().slice(0, 10)})` : "";
     const text = [
-      `${words.lead}`,
+      words.lead,
       "",
       `Workspace: ${plan.tenant.name}`,
-      ...mine.map((l) => `  - ${l}`),
+      ...mine.map((l) => `  - ${l.text}`),
       ...(count > mine.length ? [`  … and ${count - mine.length} more`] : []),
       "",
       plan.kind === "webhook_disabled" ? `Webhooks: ${base}/t/${plan.tenant.slug}/settings/webhooks` : `Reconnect: ${reconnect}`,
@@ -141,19 +207,33 @@ export async function sendAlertEmail(
       `${base}/t/${plan.tenant.slug}/settings/notifications — or stop these emails: ${base}/unsubscribe?t=${unsubscribeToken(tenantId, r.userId)}`,
     ].join("\n");
     try {
-      await sendMail({
+      const result = await sendMail({
         kind: `alert.${plan.kind}`,
         to: r.email,
-        subject: `[Social Tokens] ${plan.tenant.name}: ${words.subject(count)}${digest}`,
+        subject: `[Social Tokens] ${plan.tenant.name}: ${words.subject}${digest}`,
         text,
         headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
       });
-      sent++;
+      if (result.sent) served.push(r.userId);
     } catch (err) {
-      logger.error("alerts.email_failed", { tenantId, alertId, err });
+      failed++;
+      logger.error("alerts.email_failed", { tenantId, alertId, phase, attempt: meta.attempt, lastAttempt: meta.lastAttempt, err });
     }
   }
-  return { sent };
+  if (served.length > 0) {
+    await withTenant(
+      tenantId,
+      (tx) =>
+        phase === "immediate"
+          ? tx.$executeRaw`UPDATE alert_emails SET sent_to = sent_to || ${served}::uuid[] WHERE id = ${alertId}::uuid`
+          : tx.$executeRaw`UPDATE alert_emails SET digest_sent_to = digest_sent_to || ${served}::uuid[] WHERE id = ${alertId}::uuid`,
+      { client },
+    );
+  }
+  if (failed > 0 && !meta.lastAttempt) {
+    throw new AlertEmailFailed(`${failed} of ${plan.recipients.length} alert emails could not be sent; the job engine retries them.`);
+  }
+  return { sent: served.length, failed };
 }
 
 /** The member's own choice for a workspace (default immediate). */

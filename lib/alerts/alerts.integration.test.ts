@@ -9,6 +9,8 @@ import { jobHandlers } from "../jobs/handlers";
 import { runDueJobs } from "../jobs/run-due";
 import { stopJobEngine } from "../jobs/engine";
 import { QUEUES } from "../jobs/queues";
+import { withTenant } from "../db/tenant-transaction";
+import { queueAlert } from "./alert-queue";
 import { handleUnsubscribePost } from "./unsubscribe";
 import { unsubscribeToken } from "./unsubscribe-token";
 
@@ -148,5 +150,88 @@ describe("email alerts", () => {
         .slice(before)
         .filter((x) => x.to.includes("unsub@agency.test")),
     ).toEqual([]);
+  });
+
+  it("SMTP down: the email job fails and is retried with back-off by the engine; once the mail server is back, each recipient gets it once", async () => {
+    const m = await h.seedMember();
+    await withEmail(m, "retry-owner@agency.test");
+    await addMember(m.tenantId, "admin", "retry-admin@agency.test");
+    const { tokens, ids } = await seedActive(m, 1);
+    // A mail server of its own, then down (nothing listens on its port).
+    const own = await startMailCapture({ smtpPort: 0, httpPort: 0 });
+    const smtpPort = Number(new URL(own.smtpUrl).port);
+    h.setEnv({ SMTP_URL: own.smtpUrl });
+    await own.close();
+    try {
+      await revokeAndSweep(tokens, ids);
+      const { rows: failed } = await h.db.owner.query(
+        `SELECT state, retry_count, start_after > now() AS waits, retry_backoff FROM pgboss.job
+          WHERE name = $1 AND data->>'tenantId' = $2 AND data->>'phase' = 'immediate'`,
+        [QUEUES.alertEmail, m.tenantId],
+      );
+      expect(failed).toEqual([{ state: "retry", retry_count: 0, waits: true, retry_backoff: true }]); // retry_count grows when refetched
+      const { rows: none } = await h.db.owner.query(`SELECT sent_to FROM alert_emails WHERE tenant_id = $1 AND kind = 'revoked'`, [
+        m.tenantId,
+      ]);
+      expect(none).toEqual([{ sent_to: [] }]);
+
+      // The mail server is back on the same port; the back-off has passed.
+      const back = await startMailCapture({ smtpPort, httpPort: 0 });
+      try {
+        await h.db.owner.query(`UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND state = 'retry'`, [QUEUES.alertEmail]);
+        await drain();
+        expect(
+          back
+            .messages()
+            .map((x) => x.to[0])
+            .sort(),
+        ).toEqual(["retry-admin@agency.test", "retry-owner@agency.test"]);
+        expect(back.messages()[0]!.subject).toMatch(/1 Facebook token revoked/);
+        const { rows: done } = await h.db.owner.query(
+          `SELECT state FROM pgboss.job WHERE name = $1 AND data->>'tenantId' = $2 AND data->>'phase' = 'immediate'`,
+          [QUEUES.alertEmail, m.tenantId],
+        );
+        expect(done).toEqual([{ state: "completed" }]);
+        const { rows: sent } = await h.db.owner.query(
+          `SELECT cardinality(sent_to) AS n FROM alert_emails WHERE tenant_id = $1 AND kind = 'revoked'`,
+          [m.tenantId],
+        );
+        expect(sent).toEqual([{ n: 2 }]);
+        // Running the job again (a duplicate retry) mails nobody twice.
+        await h.db.owner.query(
+          `UPDATE pgboss.job SET state = 'created', start_after = now(), completed_on = NULL
+            WHERE name = $1 AND data->>'tenantId' = $2 AND data->>'phase' = 'immediate'`,
+          [QUEUES.alertEmail, m.tenantId],
+        );
+        await drain();
+        expect(back.messages()).toHaveLength(2);
+      } finally {
+        await back.close();
+      }
+    } finally {
+      h.setEnv({ SMTP_URL: mail.smtpUrl });
+    }
+  });
+
+  it("a TikTok connection's alert is worded for TikTok (no Facebook wording) and links to the workspace", async () => {
+    const m = await h.seedMember();
+    await withEmail(m, "tiktok-owner@agency.test");
+    const { rows } = await h.db.owner.query(
+      `WITH s AS (INSERT INTO social_identities (tenant_id, user_id, platform, external_user_id, name)
+                  VALUES ($1, $2, 'tiktok', 'tt-' || gen_random_uuid(), 'Tik Creator') RETURNING id)
+       INSERT INTO ad_tokens (tenant_id, user_id, platform, token_type, social_identity_id, ciphertext, key_id, status, refresh_expires_at)
+       SELECT $1, $2, 'tiktok', 'user', s.id, '\\x00', 'k1', 'revoked', now() + interval '300 days' FROM s RETURNING id`,
+      [m.tenantId, m.userId],
+    );
+    const before = mail.messages().length;
+    await withTenant(m.tenantId, (tx) => queueAlert(tx, m.tenantId, "revoked", [rows[0].id]), { client: h.db.app });
+    await drain();
+    const got = mail.messages().slice(before);
+    expect(got.map((x) => x.to[0])).toEqual(["tiktok-owner@agency.test"]);
+    expect(got[0]!.subject).toMatch(/1 TikTok connection revoked$/);
+    expect(got[0]!.text).toContain("TikTok revoked these connections");
+    expect(got[0]!.text).toContain("Tik Creator's TikTok account");
+    expect(got[0]!.text).toContain(`Reconnect: http://localhost:3999/t/${m.slug}\n`);
+    expect(`${got[0]!.subject}\n${got[0]!.text}`).not.toMatch(/Facebook/);
   });
 });

@@ -14,8 +14,8 @@ export const jobHandlers: JobHandlers = {
     await runTokenSweep({ client, timeBudgetMs: SWEEP_JOB_TIME_BUDGET_MS, maxTokens: 5_000 });
   },
   webhook_deliver: (data, meta, client) => deliverWebhook(data, meta, client),
-  alert_email: async (data, _meta, client) => {
-    await sendAlertEmail(data, client);
+  alert_email: async (data, meta, client) => {
+    await sendAlertEmail(data, client, meta);
   },
   // TikTok access tokens last about 2 hours: renew the due ones (rotating refresh tokens, one per-connection lock each).
   tiktok_refresh: async (_data, _meta, client) => {
