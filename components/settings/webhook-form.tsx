@@ -1,18 +1,21 @@
 "use client";
 import { useMutation } from "../use-mutation";
 import { useState } from "react";
-import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/event-types";
+import { EXPIRING_DAYS, WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/event-types";
 import { api, errorMessage } from "../api";
 import { ActionForm, FormProblem, SubmitButton, TextField, useFormAction, useRefresh } from "../ui/form";
+import { ExpiringDaysInput } from "./expiring-days";
 
 /** Owners and admins add an endpoint; the signing secret is shown once, right here. */
 export function WebhookForm({ slug }: { slug: string }) {
   const refresh = useRefresh();
   const [url, setUrl] = useState("");
   const [types, setTypes] = useState<string[]>(["token.status_changed"]);
+  const [days, setDays] = useState<number>(EXPIRING_DAYS.default);
   const [secret, setSecret] = useState<string | null>(null);
   const add = useFormAction({
-    send: () => api.createWebhookEndpoint({ slug, body: { url, eventTypes: types as (typeof WEBHOOK_EVENT_TYPES)[number][] } }),
+    send: () =>
+      api.createWebhookEndpoint({ slug, body: { url, eventTypes: types as (typeof WEBHOOK_EVENT_TYPES)[number][], expiringDays: days } }),
     onSuccess: (r) => {
       setSecret(r.secret);
       setUrl("");
@@ -42,6 +45,7 @@ export function WebhookForm({ slug }: { slug: string }) {
           </label>
         ))}
       </fieldset>
+      <ExpiringDaysInput value={days} onChange={setDays} />
       <SubmitButton action={add} pendingLabel="Adding…">
         Add endpoint
       </SubmitButton>

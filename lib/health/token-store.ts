@@ -61,6 +61,8 @@ interface WrittenRow {
   social_identity_id: string;
   expires_at: Date | null;
   last_error: string | null;
+  previous_checked_at: Date | null;
+  checked_at: Date | null;
 }
 
 /**
@@ -93,7 +95,7 @@ export async function writeCheckResults(
         id uuid, status text, keep_error boolean, last_error text, set_expiry boolean,
         expires_at timestamptz, data_access_expires_at timestamptz, next_in_seconds double precision)
     ), prev AS (
-      SELECT p.id, p.status FROM ad_tokens p JOIN r ON r.id = p.id
+      SELECT p.id, p.status, p.last_checked_at FROM ad_tokens p JOIN r ON r.id = p.id
     )
     UPDATE ad_tokens t SET
       status = COALESCE(r.status::token_status, t.status),
@@ -107,7 +109,8 @@ export async function writeCheckResults(
       updated_at = now()
     FROM r JOIN prev ON prev.id = r.id
     WHERE t.id = r.id AND t.deleted_at IS NULL
-    RETURNING t.id, prev.status AS previous_status, t.status, t.token_type, t.social_identity_id, t.expires_at, t.last_error`;
+    RETURNING t.id, prev.status AS previous_status, t.status, t.token_type, t.social_identity_id, t.expires_at, t.last_error,
+              prev.last_checked_at AS previous_checked_at, t.last_checked_at AS checked_at`;
   const written = rows.map((r) => ({
     id: r.id,
     previousStatus: r.previous_status,
@@ -116,6 +119,8 @@ export async function writeCheckResults(
     socialIdentityId: r.social_identity_id,
     expiresAt: r.expires_at,
     lastError: r.last_error,
+    previousCheckedAt: r.previous_checked_at,
+    checkedAt: r.checked_at,
   }));
   const changes: AuditEntry[] = written
     .filter((w) => w.previousStatus !== w.status)

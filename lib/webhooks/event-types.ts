@@ -11,3 +11,6 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** Sent only by "send test event", to the one endpoint asked for. */
 export const TEST_EVENT_TYPE = "webhook.test";
+
+/** token.expiring reaches an endpoint this many days before a token expires: chosen per endpoint, within these bounds. */
+export const EXPIRING_DAYS = { min: 1, max: 60, default: 7 } as const;

@@ -16,7 +16,7 @@ import { jobHandlers } from "../jobs/handlers";
 import { runDueJobs } from "../jobs/run-due";
 import { QUEUES } from "../jobs/queues";
 import { deliverWebhook } from "./deliver";
-import { createEndpoint, listDeliveries, redeliver, sendTestEvent } from "./endpoints";
+import { createEndpoint, listDeliveries, redeliver, sendTestEvent, updateEndpoint } from "./endpoints";
 import { emitWebhookEvents } from "./events";
 
 /**
@@ -359,6 +359,69 @@ describe("delivery", () => {
       ep.endpoint.id,
     ]);
     expect(audit.rows.map((r) => r.action)).toEqual(["webhook_endpoint.created", "webhook_endpoint.disabled"]);
+  });
+});
+
+describe("token.expiring: N days ahead, per endpoint", () => {
+  it("is stored per endpoint (default 7), validated (1 to 60 whole days) and editable, audited; a refusal writes nothing", async () => {
+    const m = await h.seedMember();
+    const created = await endpoint(m, `${rx.url}/days`, ["token.expiring"]);
+    expect(created.endpoint.expiringDays).toBe(7);
+    for (const bad of [0, 61, 2.5]) {
+      const before = await snapshot(m.tenantId);
+      const c = await manage(m, (a) =>
+        createEndpoint(a, { url: `${rx.url}/bad`, eventTypes: ["token.expiring"], expiringDays: bad }, { client: h.db.app }),
+      );
+      const u = await manage(m, (a) => updateEndpoint(a, created.endpoint.id, { expiringDays: bad }, { client: h.db.app }));
+      for (const r of [c, u]) {
+        expect(r.ok).toBe(false);
+        if (!r.ok) expect(r.error.message).toMatch(/a whole number from 1 to 60/);
+      }
+      expect(await snapshot(m.tenantId)).toEqual(before);
+    }
+    const u = await manage(m, (a) => updateEndpoint(a, created.endpoint.id, { expiringDays: 30 }, { client: h.db.app }));
+    expect(u.ok && u.value.endpoint.expiringDays).toBe(30);
+    const { rows } = await h.db.owner.query(
+      `SELECT e.expiring_days, a.details->'changed' AS changed FROM webhook_endpoints e
+         JOIN audit_events a ON a.target_id = e.id::text AND a.action = 'webhook_endpoint.updated' WHERE e.id = $1`,
+      [created.endpoint.id],
+    );
+    expect(rows).toEqual([{ expiring_days: 30, changed: ["expiringDays"] }]);
+  });
+
+  it("each endpoint hears of a token once, at the first check inside its own window", async () => {
+    const m = await h.seedMember();
+    await endpoint(m, `${rx.url}/d30`, ["token.expiring"]).then((e) =>
+      manage(m, (a) => updateEndpoint(a, e.endpoint.id, { expiringDays: 30 }, { client: h.db.app })),
+    );
+    await endpoint(m, `${rx.url}/d7`, ["token.expiring"]);
+    await endpoint(m, `${rx.url}/other`, ["connection.created"]);
+    const [in20] = await h.control.mintTokens({ count: 1, type: "USER", expiresInSeconds: 20 * 86_400 });
+    const [in5] = await h.control.mintTokens({ count: 1, type: "USER", expiresInSeconds: 5 * 86_400 });
+    const { ids } = await seedEncryptedTokens(h.db.owner, m, [
+      { token: in20!, type: "user" },
+      { token: in5!, type: "user" },
+    ]);
+    const sweep = () => runTokenSweep({ client: h.db.app, graph: h.graph(), notifier: noopExpiryNotifier });
+    await sweep();
+    await drain();
+    const got = rx.received.map((r) => {
+      const body = JSON.parse(r.body) as { type: string; data: { tokenId: string; warningDays: number; daysLeft: number } };
+      return [r.path, body.type, body.data.tokenId, body.data.warningDays] as const;
+    });
+    expect(got.sort()).toEqual(
+      [
+        ["/d30", "token.expiring", ids[0], 30],
+        ["/d30", "token.expiring", ids[1], 30],
+        ["/d7", "token.expiring", ids[1], 7],
+      ].sort(),
+    );
+    // The next checks find both tokens inside windows they were already in: nothing new.
+    rx.received.length = 0;
+    await h.db.owner.query(`UPDATE ad_tokens SET next_check_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+    await sweep();
+    await drain();
+    expect(rx.received).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isUuid } from "../db/uuid";
 import { ROLES, type Permission } from "../tenancy/roles";
 import { API_SCOPES } from "../api-keys/scopes";
-import { WEBHOOK_EVENT_TYPES } from "../webhooks/event-types";
+import { EXPIRING_DAYS, WEBHOOK_EVENT_TYPES } from "../webhooks/event-types";
 import type { WorkspaceRouteName } from "./routes";
 import { STATUS_FILTERS } from "./dashboard-query";
 import { withoutControlCharacters, CONTROL_CHARACTERS } from "./control-characters";
@@ -50,8 +50,15 @@ const webhookEndpoint = z.object({
   enabled: z.boolean(),
   disabledReason: z.string().nullable(),
   failingSince: z.string().nullable(),
+  expiringDays: z.number().int(),
   createdAt: z.string(),
 });
+/** token.expiring's days ahead, per endpoint. */
+const expiringDays = z
+  .number({ error: "Enter the days ahead for token.expiring as a number." })
+  .int("Enter whole days for token.expiring.")
+  .min(EXPIRING_DAYS.min, `token.expiring: at least ${EXPIRING_DAYS.min} day ahead.`)
+  .max(EXPIRING_DAYS.max, `token.expiring: at most ${EXPIRING_DAYS.max} days ahead.`);
 
 interface EndpointSpec {
   /** null: no workspace involved (e.g. creating one). */
@@ -173,6 +180,7 @@ export const workspaceContract = {
         eventTypes: z
           .array(z.enum(WEBHOOK_EVENT_TYPES, { error: "Pick event types from the list." }))
           .min(1, "Pick at least one event type."),
+        expiringDays: expiringDays.optional(),
       })
       .strict(),
     response: z.object({ endpoint: webhookEndpoint, secret: z.string() }),
@@ -189,6 +197,7 @@ export const workspaceContract = {
           .min(1)
           .optional(),
         enabled: z.boolean().optional(),
+        expiringDays: expiringDays.optional(),
       })
       .strict(),
     response: z.object({ endpoint: webhookEndpoint }),

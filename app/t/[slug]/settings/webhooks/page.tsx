@@ -3,6 +3,7 @@ import { can } from "@/lib/tenancy/roles";
 import { listEndpoints, listDeliveries } from "@/lib/webhooks/endpoints";
 import { WorkspacePage } from "@/components/tenant/workspace-page";
 import { EndpointActions, RedeliverButton, WebhookForm } from "@/components/settings/webhook-form";
+import { EndpointExpiringDays } from "@/components/settings/expiring-days";
 import { formatDateTime } from "@/components/format";
 
 /** Settings → Webhooks: endpoints, their latest deliveries with the attempt log, test / redeliver. */
@@ -36,9 +37,15 @@ export default async function WebhooksPage({ params }: { params: Promise<{ slug:
                 {e.enabled ? "enabled" : "disabled"}
               </span>
             </div>
-            <p className="text-xs text-slate-500">{e.eventTypes.join(", ")}</p>
+            <p className="text-xs text-slate-500">
+              {e.eventTypes.join(", ")}
+              {e.eventTypes.includes("token.expiring") && ` · token.expiring ${e.expiringDays} days ahead`}
+            </p>
             {e.disabledReason && <p className="text-sm text-red-700">{e.disabledReason}</p>}
             {manage && <EndpointActions slug={access.slug} endpointId={e.id} enabled={e.enabled} />}
+            {manage && e.eventTypes.includes("token.expiring") && (
+              <EndpointExpiringDays slug={access.slug} endpointId={e.id} days={e.expiringDays} />
+            )}
             <table className="w-full text-left text-sm" data-testid="webhook-deliveries">
               <thead className="text-xs text-slate-500">
                 <tr>

@@ -1,0 +1,75 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { EXPIRING_DAYS } from "@/lib/webhooks/event-types";
+import { api, errorMessage } from "../api";
+
+/** How many days before a token expires the endpoint gets token.expiring (a whole number, 1 to 60). */
+export function ExpiringDaysInput({
+  value,
+  onChange,
+  label = "token.expiring: days ahead",
+}: {
+  value: number;
+  onChange: (days: number) => void;
+  label?: string;
+}) {
+  return (
+    <label className="flex items-center gap-2 text-sm">
+      <span className="font-medium">{label}</span>
+      <input
+        type="number"
+        required
+        min={EXPIRING_DAYS.min}
+        max={EXPIRING_DAYS.max}
+        step={1}
+        value={Number.isNaN(value) ? "" : value}
+        onChange={(e) => onChange(e.target.valueAsNumber)}
+        className="w-20 rounded-lg border border-slate-300 px-2 py-1"
+        aria-label={label}
+      />
+    </label>
+  );
+}
+
+/** Changes an existing endpoint's days ahead for token.expiring. */
+export function EndpointExpiringDays({ slug, endpointId, days }: { slug: string; endpointId: string; days: number }) {
+  const router = useRouter();
+  const [, startTransition] = useTransition();
+  const [value, setValue] = useState(days);
+  const [note, setNote] = useState<string | null>(null);
+  const save = useMutation({
+    mutationFn: () => api.updateWebhookEndpoint({ slug, endpointId, body: { expiringDays: value } }),
+    onMutate: () => setNote(null),
+    onSuccess: (r) => {
+      setNote(`Saved: ${r.endpoint.expiringDays} days ahead.`);
+      startTransition(() => router.refresh());
+    },
+    onError: (err) => setNote(errorMessage(err)),
+  });
+  return (
+    <form
+      aria-label="token.expiring days ahead"
+      className="flex flex-wrap items-center gap-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      <ExpiringDaysInput value={value} onChange={setValue} />
+      <button
+        type="submit"
+        disabled={save.isPending || value === days}
+        className="rounded-lg border border-slate-300 px-3 py-1 text-sm hover:bg-slate-50 disabled:opacity-60"
+      >
+        Save
+      </button>
+      {note && (
+        <span role="status" className="text-sm text-slate-600">
+          {note}
+        </span>
+      )}
+    </form>
+  );
+}
