@@ -13,12 +13,13 @@ export function newWebhookSecret(): string {
   return `whsec_${randomBytes(24).toString("base64")}`;
 }
 
-const aad = (tenantId: string, endpointId: string) => `${tenantId}/webhook/${endpointId}`;
+/** The associated data binding a secret to its workspace and endpoint (key rotation re-seals under the same). */
+export const webhookSecretAad = (tenantId: string, endpointId: string) => `${tenantId}/webhook/${endpointId}`;
 
 export function sealWebhookSecret(tenantId: string, endpointId: string, secret: string): Sealed {
-  return seal(keyRing(), aad(tenantId, endpointId), secret);
+  return seal(keyRing(), webhookSecretAad(tenantId, endpointId), secret);
 }
 
 export function openWebhookSecret(tenantId: string, endpointId: string, sealed: { ciphertext: Uint8Array; keyId: string }): string {
-  return open(keyRing(), aad(tenantId, endpointId), sealed);
+  return open(keyRing(), webhookSecretAad(tenantId, endpointId), sealed);
 }
