@@ -33,15 +33,14 @@ export function ExpiringDaysInput({
   );
 }
 
-/** Changes an existing endpoint's days ahead for token.expiring. */
+/** Changes an existing endpoint's days ahead for token.expiring (saved when the field is left with a new value). */
 export function EndpointExpiringDays({ slug, endpointId, days }: { slug: string; endpointId: string; days: number }) {
   const router = useRouter();
   const [, startTransition] = useTransition();
   const [value, setValue] = useState(days);
   const [note, setNote] = useState<string | null>(null);
   const save = useMutation({
-    mutationFn: () => api.updateWebhookEndpoint({ slug, endpointId, body: { expiringDays: value } }),
-    onMutate: () => setNote(null),
+    mutationFn: (expiringDays: number) => api.updateWebhookEndpoint({ slug, endpointId, body: { expiringDays } }),
     onSuccess: (r) => {
       setNote(`Saved: ${r.endpoint.expiringDays} days ahead.`);
       startTransition(() => router.refresh());
@@ -49,27 +48,18 @@ export function EndpointExpiringDays({ slug, endpointId, days }: { slug: string;
     onError: (err) => setNote(errorMessage(err)),
   });
   return (
-    <form
-      aria-label="token.expiring days ahead"
+    <div
       className="flex flex-wrap items-center gap-2"
-      onSubmit={(e) => {
-        e.preventDefault();
-        save.mutate();
+      onBlur={() => {
+        if (value !== days) save.mutate(value);
       }}
     >
       <ExpiringDaysInput value={value} onChange={setValue} />
-      <button
-        type="submit"
-        disabled={save.isPending || value === days}
-        className="rounded-lg border border-slate-300 px-3 py-1 text-sm hover:bg-slate-50 disabled:opacity-60"
-      >
-        Save
-      </button>
       {note && (
         <span role="status" className="text-sm text-slate-600">
           {note}
         </span>
       )}
-    </form>
+    </div>
   );
 }

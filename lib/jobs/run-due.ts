@@ -48,6 +48,12 @@ interface FetchedJob {
   retryLimit: number;
 }
 
+/**
+ * Jobs fetched at once, at most, per queue: a webhook_deliver job carries up to 100 deliveries (8 POSTs in flight
+ * each), so a few at a time keep the pool's connections for the transactions instead of queueing for them.
+ */
+const FETCH_CAP: Partial<Record<QueueName, number>> = { webhook_deliver: 4 };
+
 let lastMaintenance = 0;
 const MAINTENANCE_EVERY_MS = 30_000;
 
@@ -66,7 +72,8 @@ export async function runDueJobs(opts: RunDueOptions): Promise<RunDueResult> {
     let ran = 0;
     for (const queue of queues) {
       if (Date.now() - started >= opts.timeBudgetMs) break;
-      const jobs = (await boss.fetch(queue, { batchSize, includeMetadata: true })) as unknown as FetchedJob[];
+      const size = Math.min(batchSize, FETCH_CAP[queue] ?? batchSize);
+      const jobs = (await boss.fetch(queue, { batchSize: size, includeMetadata: true })) as unknown as FetchedJob[];
       if (jobs.length === 0) continue;
       ran += jobs.length;
       const handler = opts.handlers[queue] as JobHandler<QueueName>;

@@ -177,44 +177,38 @@ export async function updateEndpoint(
     if (!v.ok) return fail({ code: "invalid", message: v.message });
     url = v.url.toString();
   }
-  return withLiveEndpoint(
-    access,
-    endpointId,
-    VIEW,
-    async (tx, before) => {
-      const row = await tx.webhookEndpoint.update({
-        where: { id: endpointId },
-        data: {
-          ...(url !== undefined ? { url } : {}),
-          ...(input.description !== undefined ? { description: input.description } : {}),
-          ...(eventTypes ? { eventTypes } : {}),
-          ...(expiringDays !== undefined ? { expiringDays } : {}),
-          ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
-          ...(input.enabled === true ? { disabledReason: null, failingSince: null } : {}),
-          ...(input.enabled === false ? { disabledReason: "Disabled by a member." } : {}),
-        },
-        select: VIEW,
-      });
-      const changed = [
-        ...(url !== undefined && url !== before.url ? ["url"] : []),
-        ...(eventTypes ? ["eventTypes"] : []),
-        ...(input.description !== undefined ? ["description"] : []),
-        ...(expiringDays !== undefined && expiringDays !== before.expiringDays ? ["expiringDays"] : []),
-        ...(input.enabled !== undefined && input.enabled !== before.enabled ? ["enabled"] : []),
-      ];
-      const action =
-        input.enabled === false && before.enabled
-          ? "webhook_endpoint.disabled"
-          : input.enabled === true && !before.enabled
-            ? "webhook_endpoint.enabled"
-            : "webhook_endpoint.updated";
-      await appendAudit(tx, access.tenantId, access.userId, [
-        { action, targetType: "webhook_endpoint", targetId: endpointId, details: { host: hostOf(row.url), changed } },
-      ]);
-      return ok({ endpoint: toView(row) });
-    },
-    deps,
-  );
+  return withLiveEndpoint(access, endpointId, VIEW, deps, async (tx, before) => {
+    const row = await tx.webhookEndpoint.update({
+      where: { id: endpointId },
+      data: {
+        ...(url !== undefined ? { url } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(eventTypes ? { eventTypes } : {}),
+        ...(expiringDays !== undefined ? { expiringDays } : {}),
+        ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+        ...(input.enabled === true ? { disabledReason: null, failingSince: null } : {}),
+        ...(input.enabled === false ? { disabledReason: "Disabled by a member." } : {}),
+      },
+      select: VIEW,
+    });
+    const changed = [
+      ...(url !== undefined && url !== before.url ? ["url"] : []),
+      ...(eventTypes ? ["eventTypes"] : []),
+      ...(input.description !== undefined ? ["description"] : []),
+      ...(expiringDays !== undefined && expiringDays !== before.expiringDays ? ["expiringDays"] : []),
+      ...(input.enabled !== undefined && input.enabled !== before.enabled ? ["enabled"] : []),
+    ];
+    const action =
+      input.enabled === false && before.enabled
+        ? "webhook_endpoint.disabled"
+        : input.enabled === true && !before.enabled
+          ? "webhook_endpoint.enabled"
+          : "webhook_endpoint.updated";
+    await appendAudit(tx, access.tenantId, access.userId, [
+      { action, targetType: "webhook_endpoint", targetId: endpointId, details: { host: hostOf(row.url), changed } },
+    ]);
+    return ok({ endpoint: toView(row) });
+  });
 }
 
 /**
@@ -225,8 +219,8 @@ function withLiveEndpoint<S extends Prisma.WebhookEndpointSelect, T>(
   access: WorkspaceAccess,
   endpointId: string,
   select: S,
-  fn: (tx: Tx, endpoint: Prisma.WebhookEndpointGetPayload<{ select: S }>) => Promise<Result<T>>,
   deps: EndpointDeps,
+  fn: (tx: Tx, endpoint: Prisma.WebhookEndpointGetPayload<{ select: S }>) => Promise<Result<T>>,
 ): Promise<Result<T>> {
   return inWorkspace(
     access,
@@ -239,38 +233,26 @@ function withLiveEndpoint<S extends Prisma.WebhookEndpointSelect, T>(
 }
 
 export async function deleteEndpoint(access: Manager, endpointId: string, deps: EndpointDeps = {}): Promise<Result<{ deleted: true }>> {
-  return withLiveEndpoint(
-    access,
-    endpointId,
-    { url: true },
-    async (tx, row) => {
-      await tx.webhookEndpoint.update({ where: { id: endpointId }, data: { deletedAt: new Date(), enabled: false } });
-      await appendAudit(tx, access.tenantId, access.userId, [
-        { action: "webhook_endpoint.deleted", targetType: "webhook_endpoint", targetId: endpointId, details: { host: hostOf(row.url) } },
-      ]);
-      return ok({ deleted: true as const });
-    },
-    deps,
-  );
+  return withLiveEndpoint(access, endpointId, { url: true }, deps, async (tx, row) => {
+    await tx.webhookEndpoint.update({ where: { id: endpointId }, data: { deletedAt: new Date(), enabled: false } });
+    await appendAudit(tx, access.tenantId, access.userId, [
+      { action: "webhook_endpoint.deleted", targetType: "webhook_endpoint", targetId: endpointId, details: { host: hostOf(row.url) } },
+    ]);
+    return ok({ deleted: true as const });
+  });
 }
 
 /** Queues a `webhook.test` event to this one endpoint (even if it is not subscribed to anything else). */
 export async function sendTestEvent(access: Manager, endpointId: string, deps: EndpointDeps = {}): Promise<Result<{ queued: number }>> {
-  return withLiveEndpoint(
-    access,
-    endpointId,
-    { id: true },
-    async (tx) => {
-      const queued = await emitWebhookEvents(
-        tx,
-        access.tenantId,
-        [{ type: TEST_EVENT_TYPE, data: { message: "A test event from Social Tokens.", workspace: access.slug } }],
-        { onlyEndpointId: endpointId },
-      );
-      return ok({ queued });
-    },
-    deps,
-  );
+  return withLiveEndpoint(access, endpointId, { id: true }, deps, async (tx) => {
+    const queued = await emitWebhookEvents(
+      tx,
+      access.tenantId,
+      [{ type: TEST_EVENT_TYPE, data: { message: "A test event from Social Tokens.", workspace: access.slug } }],
+      { onlyEndpointId: endpointId },
+    );
+    return ok({ queued });
+  });
 }
 
 /** Sends a past delivery's message again (same webhook-id, so receivers can de-duplicate), as a new delivery. */
@@ -309,40 +291,34 @@ export async function listDeliveries(
   deps: EndpointDeps = {},
   limit = 50,
 ): Promise<Result<{ deliveries: DeliveryView[] }>> {
-  return withLiveEndpoint(
-    access,
-    endpointId,
-    { id: true },
-    async (tx) => {
-      const rows = await tx.webhookDelivery.findMany({
-        where: { endpointId },
-        orderBy: { createdAt: "desc" },
-        take: limit,
-        select: {
-          id: true,
-          messageId: true,
-          eventType: true,
-          status: true,
-          attempts: true,
-          lastStatusCode: true,
-          lastError: true,
-          createdAt: true,
-          deliveredAt: true,
-          attemptsLog: {
-            orderBy: { attempt: "asc" },
-            select: { attempt: true, statusCode: true, latencyMs: true, error: true, startedAt: true },
-          },
+  return withLiveEndpoint(access, endpointId, { id: true }, deps, async (tx) => {
+    const rows = await tx.webhookDelivery.findMany({
+      where: { endpointId },
+      orderBy: { createdAt: "desc" },
+      take: limit,
+      select: {
+        id: true,
+        messageId: true,
+        eventType: true,
+        status: true,
+        attempts: true,
+        lastStatusCode: true,
+        lastError: true,
+        createdAt: true,
+        deliveredAt: true,
+        attemptsLog: {
+          orderBy: { attempt: "asc" },
+          select: { attempt: true, statusCode: true, latencyMs: true, error: true, startedAt: true },
         },
-      });
-      return ok({
-        deliveries: rows.map(({ attemptsLog, createdAt, deliveredAt, ...r }) => ({
-          ...r,
-          createdAt: createdAt.toISOString(),
-          deliveredAt: deliveredAt?.toISOString() ?? null,
-          log: attemptsLog.map(({ startedAt, ...a }) => ({ ...a, at: startedAt.toISOString() })),
-        })),
-      });
-    },
-    deps,
-  );
+      },
+    });
+    return ok({
+      deliveries: rows.map(({ attemptsLog, createdAt, deliveredAt, ...r }) => ({
+        ...r,
+        createdAt: createdAt.toISOString(),
+        deliveredAt: deliveredAt?.toISOString() ?? null,
+        log: attemptsLog.map(({ startedAt, ...a }) => ({ ...a, at: startedAt.toISOString() })),
+      })),
+    });
+  });
 }

@@ -102,6 +102,7 @@ export async function runScaleBench(): Promise<Record<string, number | string>> 
   });
   resetEnvCache();
   const figures: Record<string, number | string> = {};
+  const ratio = (what: string, floor: string) => Number(figures[what]) / Number(figures[floor]);
   let received = 0;
   const receiver = http.createServer((req, res) => {
     req.resume();
@@ -135,6 +136,7 @@ export async function runScaleBench(): Promise<Record<string, number | string>> 
     figures["floor: SELECT 1 round trip ms (1k)"] = await floor();
     figures["cron sweep, nothing due, ms (1,000 workspaces)"] = await sweepNothingDue();
     figures["deauthorize callback ms (1,000 workspaces)"] = await deauth();
+    figures["  deauthorize / floor (1k)"] = ratio("deauthorize callback ms (1,000 workspaces)", "floor: SELECT 1 round trip ms (1k)");
 
     t0 = performance.now();
     await seedWorkspaces(db, userId, 1_000, 100_000);
@@ -145,6 +147,7 @@ export async function runScaleBench(): Promise<Record<string, number | string>> 
     figures["floor: SELECT 1 round trip ms (100k)"] = await floor();
     figures["cron sweep, nothing due, ms (100,000 workspaces)"] = await sweepNothingDue();
     figures["deauthorize callback ms (100,000 workspaces)"] = await deauth();
+    figures["  deauthorize / floor (100k)"] = ratio("deauthorize callback ms (100,000 workspaces)", "floor: SELECT 1 round trip ms (100k)");
 
     // 10,000 due tokens spread over as many workspaces, claimed as the sweep claims them (rounds of 100).
     await db.owner.query(
@@ -202,12 +205,14 @@ export async function runScaleBench(): Promise<Record<string, number | string>> 
     figures["fan-out: deliveries queued"] = FANOUT_EVENTS * 10;
     figures["fan-out: queue (rows + jobs) s"] = emitS;
     t0 = performance.now();
-    await Promise.all(
+    const runs = await Promise.all(
       Array.from({ length: 4 }, () =>
         runDueJobs({ client: db.app, handlers: jobHandlers, timeBudgetMs: FANOUT_SECONDS * 1000, batchSize: 25, maintain: false }),
       ),
     );
     const deliverS = (performance.now() - t0) / 1000;
+    figures["fan-out: jobs completed / failed (one job: one emit's deliveries to one endpoint)"] =
+      `${runs.reduce((n, r) => n + r.completed, 0)} / ${runs.reduce((n, r) => n + r.failed, 0)}`;
     figures["fan-out: delivered (local receiver)"] = received;
     figures["fan-out: deliveries/s (4 runners, pool 10)"] = received / deliverS;
     return figures;
