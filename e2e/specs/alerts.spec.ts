@@ -133,3 +133,36 @@ test("a receiver answering 500, 500, then 200 gets the test event delivered once
     await rx.close();
   }
 });
+
+test("token.expiring's days ahead: chosen in the form, shown on the endpoint, edited, and refused out of range", async ({
+  page,
+  fb,
+  sql,
+}) => {
+  const person = await newPerson(fb);
+  await signUpWithFacebook(page, person.name);
+  const slug = dashboardSlug(page);
+  await page.goto(`/t/${slug}/settings/webhooks`);
+  await page.getByLabel("Endpoint URL").fill("http://127.0.0.1:9/expiring");
+  await page.getByRole("checkbox", { name: "token.expiring" }).check();
+  const form = page.getByRole("form", { name: "Add a webhook endpoint" });
+  await expect(form.getByLabel("token.expiring: days ahead")).toHaveValue("7");
+  await form.getByLabel("token.expiring: days ahead").fill("14");
+  await page.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(page.getByTestId("webhook-secret")).toBeVisible();
+  const endpoint = page.getByTestId("webhook-endpoint");
+  await expect(endpoint).toContainText("token.expiring 14 days ahead");
+
+  const days = endpoint.getByLabel("token.expiring: days ahead");
+  await days.fill("30");
+  await days.blur();
+  await expect(endpoint.getByRole("status")).toHaveText("Saved: 30 days ahead.");
+  await days.fill("90");
+  await days.blur();
+  await expect(endpoint.getByRole("status")).toContainText("at most 60 days ahead");
+  const { rows } = await sql.query(
+    `SELECT e.expiring_days FROM webhook_endpoints e JOIN tenants t ON t.id = e.tenant_id WHERE t.slug = $1 AND e.deleted_at IS NULL`,
+    [slug],
+  );
+  expect(rows).toEqual([{ expiring_days: 30 }]);
+});
