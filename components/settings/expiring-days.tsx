@@ -1,9 +1,9 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { EXPIRING_DAYS } from "@/lib/webhooks/event-types";
 import { api, errorMessage } from "../api";
+import { useRefresh } from "../ui/form";
 
 /** How many days before a token expires the endpoint gets token.expiring (a whole number, 1 to 60). */
 export function ExpiringDaysInput({
@@ -35,15 +35,14 @@ export function ExpiringDaysInput({
 
 /** Changes an existing endpoint's days ahead for token.expiring (saved when the field is left with a new value). */
 export function EndpointExpiringDays({ slug, endpointId, days }: { slug: string; endpointId: string; days: number }) {
-  const router = useRouter();
-  const [, startTransition] = useTransition();
+  const refresh = useRefresh();
   const [value, setValue] = useState(days);
   const [note, setNote] = useState<string | null>(null);
   const save = useMutation({
     mutationFn: (expiringDays: number) => api.updateWebhookEndpoint({ slug, endpointId, body: { expiringDays } }),
     onSuccess: (r) => {
       setNote(`Saved: ${r.endpoint.expiringDays} days ahead.`);
-      startTransition(() => router.refresh());
+      refresh();
     },
     onError: (err) => setNote(errorMessage(err)),
   });

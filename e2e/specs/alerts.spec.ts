@@ -134,15 +134,16 @@ test("a receiver answering 500, 500, then 200 gets the test event delivered once
   }
 });
 
-test("token.expiring's days ahead: chosen in the form, shown on the endpoint, edited, and refused out of range", async ({
-  page,
-  fb,
-  sql,
-}) => {
-  const person = await newPerson(fb);
-  await signUpWithFacebook(page, person.name);
+/** A new person signed up (a workspace of their own), on its Settings → Webhooks page; the workspace's slug. */
+async function signUpToWebhooks(page: import("@playwright/test").Page, fb: Parameters<typeof newPerson>[0]): Promise<string> {
+  await signUpWithFacebook(page, (await newPerson(fb)).name);
   const slug = dashboardSlug(page);
   await page.goto(`/t/${slug}/settings/webhooks`);
+  return slug;
+}
+
+test("token.expiring's days ahead: set in the form, edited, refused past 60", async ({ page, fb, sql }) => {
+  const slug = await signUpToWebhooks(page, fb);
   await page.getByLabel("Endpoint URL").fill("http://127.0.0.1:9/expiring");
   await page.getByRole("checkbox", { name: "token.expiring" }).check();
   const form = page.getByRole("form", { name: "Add a webhook endpoint" });
