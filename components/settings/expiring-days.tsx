@@ -1,5 +1,5 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation } from "../use-mutation";
 import { useState } from "react";
 import { EXPIRING_DAYS } from "@/lib/webhooks/event-types";
 import { api, errorMessage } from "../api";
