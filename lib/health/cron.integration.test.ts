@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/cron/check-tokens/route";
 import { startConnectHarness, type ConnectHarness } from "../../test/support/connect-harness";
-import { authorizeCron } from "./cron";
+import { authorizeCron } from "../http/cron-route";
 import { setLogSink } from "../log/logger";
 import { seedEncryptedTokens } from "../../test/support/seed-tokens";
 

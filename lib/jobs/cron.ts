@@ -1,8 +1,5 @@
 import "server-only";
-import { env, EnvError } from "../env";
-import { errorResponse, jsonResponse } from "../http/respond";
-import { logger } from "../log/logger";
-import { authorizeCron } from "../health/cron";
+import { runCronRoute } from "../http/cron-route";
 import { runJobCycle } from "./cycle";
 
 /**
@@ -14,24 +11,11 @@ import { runJobCycle } from "./cycle";
 /** Keep in step with `maxDuration` (60 s) in the route: no new batch is fetched after this. */
 export const CRON_JOBS_BUDGET_MS = 40_000;
 
-export async function handleJobsCron(request: Request): Promise<Response> {
-  let secret: string | undefined;
-  try {
-    secret = env().CRON_SECRET;
-  } catch (err) {
-    if (!(err instanceof EnvError)) throw err;
-    logger.error("cron.jobs.misconfigured", { problems: err.problems });
-    return errorResponse(503, "unavailable", "Unavailable.");
-  }
-  const auth = authorizeCron(request.headers.get("authorization"), secret);
-  if (!auth.ok) {
-    if (auth.status === 401) logger.warn("cron.jobs.unauthorized");
-    return errorResponse(auth.status, auth.code, auth.message);
-  }
-  try {
-    return jsonResponse(await runJobCycle({ timeBudgetMs: CRON_JOBS_BUDGET_MS }));
-  } catch (err) {
-    logger.error("cron.jobs.failed", { err });
-    return errorResponse(500, "internal", "The job run failed; see the server logs.");
-  }
+export function handleJobsCron(request: Request): Promise<Response> {
+  return runCronRoute(request, {
+    event: "cron.jobs",
+    route: "/api/cron/jobs",
+    failure: "The job run failed",
+    run: () => runJobCycle({ timeBudgetMs: CRON_JOBS_BUDGET_MS }),
+  });
 }
