@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { TikTokEmulatorControl } from "../../emulators/tiktok/client";
 import { test, expect, newPerson, signUpWithFacebook } from "../support/fixtures";
+import { expectAuthErrorPage } from "../support/oauth-flow";
 import { E2E } from "../support/ports";
 
 /**
@@ -142,6 +143,34 @@ test("a TikTok callback without the workspace's connect intent connects nothing 
   await page.getByLabel(creator.displayName, { exact: true }).check();
   await page.getByRole("button", { name: "Authorize", exact: true }).click();
   await page.waitForURL(/\/auth\/error/);
+  await expect(page.getByTestId("auth-error-title")).toHaveText(/^TikTok /);
+
+  const stored = await sql.query(
+    `SELECT (SELECT count(*)::int FROM social_identities WHERE external_user_id = $1) AS identities,
+            (SELECT count(*)::int FROM accounts WHERE provider = 'tiktok' AND provider_account_id = $1) AS accounts`,
+    [creator.openId],
+  );
+  expect(stored.rows).toEqual([{ identities: 0, accounts: 0 }]);
+});
+
+test("Cancel on TikTok's consent page lands on an error page that names TikTok (not Facebook) and connects nothing", async ({
+  page,
+  fb,
+  sql,
+  stack,
+}) => {
+  const tiktok = new TikTokEmulatorControl(stack.tiktokUrl);
+  const { person: creator } = await tiktok.addPerson({ displayName: `Cancel ${Date.now().toString(36)}` });
+  const person = await newPerson(fb);
+  await signUpWithFacebook(page, person.name);
+  await page.getByRole("button", { name: "Connect TikTok" }).first().click();
+  await page.waitForURL(/\/v2\/auth\/authorize/);
+  await page.getByRole("button", { name: "Cancel", exact: true }).click();
+
+  await expectAuthErrorPage(page, "TikTok connection was cancelled");
+  await expect(page.getByText(/start again from Connect TikTok in your workspace/)).toBeVisible();
+  await expect(page.locator("main")).not.toContainText(/facebook/i);
+  await expect(page.getByRole("link", { name: "Back to your dashboard" })).toBeVisible();
 
   const stored = await sql.query(
     `SELECT (SELECT count(*)::int FROM social_identities WHERE external_user_id = $1) AS identities,
