@@ -23,6 +23,8 @@ export interface OtlpReceiver {
   bodies: string[];
   spans: ReceivedSpan[];
   requests: number;
+  /** Bytes of request bodies received (as sent, before any gunzip). */
+  bytes: number;
   close(): Promise<void>;
 }
 
@@ -67,7 +69,7 @@ export async function startOtlpReceiver(opts: { keep?: boolean } = {}): Promise<
   const keep = opts.keep ?? true;
   const bodies: string[] = [];
   const spans: ReceivedSpan[] = [];
-  const rx = { requests: 0 };
+  const rx = { requests: 0, bytes: 0 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -78,6 +80,7 @@ export async function startOtlpReceiver(opts: { keep?: boolean } = {}): Promise<
         return;
       }
       const raw = Buffer.concat(chunks);
+      rx.bytes += raw.length;
       const text = (req.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString("utf8");
       if (keep) {
         bodies.push(text);
@@ -108,6 +111,9 @@ export async function startOtlpReceiver(opts: { keep?: boolean } = {}): Promise<
     spans,
     get requests() {
       return rx.requests;
+    },
+    get bytes() {
+      return rx.bytes;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
