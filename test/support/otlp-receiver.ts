@@ -64,9 +64,9 @@ function flatten(attributes: OtlpAttribute[] = []): Record<string, string | numb
   return out;
 }
 
-/** `keep: false` (the bench) counts requests and spans without keeping the bodies. */
-export async function startOtlpReceiver(opts: { keep?: boolean } = {}): Promise<OtlpReceiver> {
-  const keep = opts.keep ?? true;
+/** `parse: false` (the bench) keeps the raw bodies without parsing them into spans (less work beside the server). */
+export async function startOtlpReceiver(opts: { parse?: boolean } = {}): Promise<OtlpReceiver> {
+  const parse = opts.parse ?? true;
   const bodies: string[] = [];
   const spans: ReceivedSpan[] = [];
   const rx = { requests: 0, bytes: 0 };
@@ -82,8 +82,8 @@ export async function startOtlpReceiver(opts: { keep?: boolean } = {}): Promise<
       const raw = Buffer.concat(chunks);
       rx.bytes += raw.length;
       const text = (req.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString("utf8");
-      if (keep) {
-        bodies.push(text);
+      bodies.push(text);
+      if (parse) {
         const body = JSON.parse(text) as OtlpBody;
         for (const rs of body.resourceSpans ?? []) {
           const service = flatten(rs.resource?.attributes)["service.name"];
