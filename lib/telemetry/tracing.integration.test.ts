@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 import { trace } from "@opentelemetry/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HARNESS_APP_ID, HARNESS_APP_SECRET, startConnectHarness, type ConnectHarness } from "../../test/support/connect-harness";
+import { HARNESS_APP_ID, HARNESS_APP_SECRET } from "../../test/support/connect-harness";
+import { startTikTokHarness, TIKTOK_CLIENT_SECRET, type TikTokHarness } from "../../test/support/tiktok-harness";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../../test/support/otlp-receiver";
 import { appsecretProof } from "../facebook/graph-client";
 import { runJobCycle } from "../jobs/cycle";
@@ -11,17 +12,17 @@ import { flushTracing, startTracingIfConfigured, stopTracing } from "./tracing";
 /**
  * Tracing on (OTEL_EXPORTER_OTLP_ENDPOINT pointing at a local OTLP/HTTP receiver): a real Facebook connect against
  * the emulator (OAuth code exchange with the app secret in the query, Graph calls with appsecret_proof, one
- * transaction writing the tokens) and a health-sweep job (a debug_token batch for the stored tokens, inside the job) export
- * spans with the expected names, ids and URL paths, and no exported byte holds a token, a proof, the app secret, a
- * query string or a name.
+ * transaction writing the tokens), a TikTok connect (user info against the TikTok emulator), and the jobs (a health
+ * sweep: a debug_token batch for the stored tokens; a TikTok refresh spending the refresh token) export spans with the
+ * expected names, ids and URL paths, and no exported byte holds a token, a proof, a secret, a query string or a name.
  */
 
-let h: ConnectHarness;
+let h: TikTokHarness;
 let rx: OtlpReceiver;
 
 beforeAll(async () => {
   rx = await startOtlpReceiver();
-  h = await startConnectHarness({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.url, OTEL_SERVICE_NAME: "social-tokens-test" } });
+  h = await startTikTokHarness({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.url, OTEL_SERVICE_NAME: "social-tokens-test" } });
 });
 afterAll(async () => {
   await stopTracing();
@@ -42,13 +43,21 @@ describe("OpenTelemetry traces with an endpoint configured", () => {
     const member = await h.seedMember();
     const result = await h.connect(member, person.id);
     if (!result.ok) throw new Error(result.error.userMessage);
-    // The stored tokens are due: the health sweep job checks each with debug_token.
-    await h.db.owner.query(`UPDATE ad_tokens SET next_check_at = now() WHERE tenant_id = $1`, [member.tenantId]);
+    const { person: creator } = await h.tiktok.addPerson({ displayName: "Tilly Confidential" });
+    const tiktokConnected = await h.connectTikTok(member, creator.openId);
+    if (!tiktokConnected.ok) throw new Error(tiktokConnected.error.userMessage);
+    // The stored Facebook tokens are due (the health sweep checks each with debug_token), the TikTok one for renewal.
+    await h.db.owner.query(`UPDATE ad_tokens SET next_check_at = now() WHERE tenant_id = $1 AND platform = 'facebook'`, [member.tenantId]);
+    await h.makeDue(tiktokConnected.saved.userTokenId);
     const cycle = await runJobCycle({ client: h.db.app, timeBudgetMs: 20_000 });
-    expect(cycle.byQueue["health_sweep"]).toBe(1);
+    expect(cycle.byQueue).toMatchObject({ health_sweep: 1, tiktok_refresh: 1 });
 
     const tokens = (await h.control.tokens({ person: person.id })).map((t) => t.token);
     expect(tokens.length).toBeGreaterThanOrEqual(4);
+    const issued = await h.tiktok.tokens(creator.openId);
+    const tiktokTokens = [...issued.access, ...issued.refresh].map((t) => t.token);
+    // Connected once and renewed once: two pairs.
+    expect(issued.refresh).toHaveLength(2);
     // What Next.js's own fetch span looks like once a provider is registered: the full URL, query string and all.
     const leaky = `${h.url}/v24.0/me/accounts?access_token=${tokens[0]}&appsecret_proof=${appsecretProof(tokens[0]!, HARNESS_APP_SECRET)}`;
     trace
@@ -69,6 +78,15 @@ describe("OpenTelemetry traces with an endpoint configured", () => {
       expect(s.name).toMatch(/^facebook\.graph (GET|POST|DELETE)$/);
       expect(s.attributes["server.address"]).toBe(new URL(h.url).host);
     }
+
+    // TikTok: method and path, never the query (user info's fields) nor the form (client secret, refresh token).
+    const tiktok = spans.filter((s) => s.name.startsWith("tiktok.api "));
+    expect(tiktok.map((s) => `${s.name} ${s.attributes["url.path"]} ${s.attributes["http.response.status_code"]}`).sort()).toEqual([
+      "tiktok.api GET /v2/user/info/ 200",
+      "tiktok.api POST /v2/oauth/token/ 200",
+    ]);
+    const [refreshJob] = named(spans, "job tiktok_refresh");
+    expect(tiktok.find((s) => s.name === "tiktok.api POST")?.traceId).toBe(refreshJob?.traceId);
 
     // The connect's transaction carries the tenant's id; ids are the only thing a transaction span says about anyone.
     const txs = named(spans, "db.transaction");
@@ -97,6 +115,9 @@ describe("OpenTelemetry traces with an endpoint configured", () => {
     const all = rx.bodies.join("\n");
     const forbidden = [
       ...tokens,
+      ...tiktokTokens,
+      TIKTOK_CLIENT_SECRET,
+      "Tilly Confidential",
       ...tokens.map((t) => appsecretProof(t, HARNESS_APP_SECRET)),
       HARNESS_APP_SECRET,
       `${HARNESS_APP_ID}|`,
