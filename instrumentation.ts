@@ -5,6 +5,9 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { runStartupChecksOrExit } = await import("./lib/startup");
     await runStartupChecksOrExit();
+    // OpenTelemetry traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set: otherwise no SDK is loaded (lib/telemetry).
+    const { startTracingIfConfigured } = await import("./lib/telemetry/tracing");
+    await startTracingIfConfigured();
     // TRACE crashes Next's request handling before proxy.ts runs: answer them 405 first.
     const { installMethodGuard } = await import("./lib/http/method-guard");
     installMethodGuard();

@@ -51,3 +51,40 @@ describe("statement bounds", () => {
     ]);
   });
 });
+
+describe("OpenTelemetry variables", () => {
+  it("tracing is off by default; an endpoint must be an http(s) URL, said plainly", () => {
+    const off = parseEnv(VALID);
+    expect(off.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(off.OTEL_SERVICE_NAME).toBe("social-tokens");
+    expect(parseEnv({ ...VALID, OTEL_EXPORTER_OTLP_ENDPOINT: "" }).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(parseEnv({ ...VALID, OTEL_EXPORTER_OTLP_ENDPOINT: "http://localhost:4318" }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe(
+      "http://localhost:4318",
+    );
+    const found = problems({ ...VALID, OTEL_EXPORTER_OTLP_ENDPOINT: "localhost:4318" });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(
+      /^OTEL_EXPORTER_OTLP_ENDPOINT: must be a URL starting with http:\/\/ or https:\/\/, such as http:\/\/localhost:4318/,
+    );
+  });
+
+  it("refuses a protocol other than http/json, malformed headers and an odd service name, naming each", () => {
+    const found = problems({
+      ...VALID,
+      OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
+      OTEL_EXPORTER_OTLP_HEADERS: "api-key",
+      OTEL_SERVICE_NAME: "my service",
+    });
+    expect(found.map((p) => p.split(":")[0]).sort()).toEqual([
+      "OTEL_EXPORTER_OTLP_HEADERS",
+      "OTEL_EXPORTER_OTLP_PROTOCOL",
+      "OTEL_SERVICE_NAME",
+    ]);
+    expect(found.find((p) => p.startsWith("OTEL_EXPORTER_OTLP_PROTOCOL"))).toMatch(/leave it unset or set http\/json/);
+    expect(
+      parseEnv({ ...VALID, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=abc, x-team=ops" }),
+    ).toMatchObject({
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+    });
+  });
+});

@@ -127,6 +127,39 @@ const schema = z
       .min(1, "must be at least 1")
       .max(10_000)
       .default(20),
+    // OpenTelemetry traces (lib/telemetry): exported over OTLP/HTTP as JSON when an endpoint is set; unset, tracing is off
+    // and costs nothing (no SDK loaded). The endpoint is the collector's base URL (spans go to <endpoint>/v1/traces).
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(
+      emptyAsUnset,
+      httpUrl("http://localhost:4318 (an OpenTelemetry collector's OTLP/HTTP port)").optional(),
+    ),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.preprocess(
+      emptyAsUnset,
+      httpUrl("http://localhost:4318/v1/traces (the full traces URL)").optional(),
+    ),
+    OTEL_EXPORTER_OTLP_PROTOCOL: z.preprocess(
+      emptyAsUnset,
+      z
+        .enum(["http/json"], {
+          error: "this app exports OTLP over HTTP as JSON (a collector's port 4318): leave it unset or set http/json",
+        })
+        .optional(),
+    ),
+    // Read by the exporter itself (e.g. an API key of a hosted collector); checked here so a typo fails at start-up.
+    OTEL_EXPORTER_OTLP_HEADERS: z.preprocess(
+      emptyAsUnset,
+      z
+        .string()
+        .regex(/^\s*[^\s=,]+\s*=[^,]*(,\s*[^\s=,]+\s*=[^,]*)*$/, "must be comma-separated key=value pairs, e.g. x-api-key=abc123")
+        .optional(),
+    ),
+    OTEL_SERVICE_NAME: z.preprocess(
+      emptyAsUnset,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be a short name (letters, digits, . _ -), e.g. social-tokens")
+        .default("social-tokens"),
+    ),
     // Only `npm run bench` sets it: the JSON file of dashboard props /bench/floor renders; unset, that route is a 404.
     BENCH_FLOOR_DATA: z
       .string()

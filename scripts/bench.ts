@@ -10,6 +10,7 @@
  *  - scale: nothing-due sweep and deauthorize at 1,000 vs 100,000 workspaces, claiming 10,000 due tokens, webhook
  *    fan-out (scripts/bench/scale.ts; alone: npm run bench:scale).
  *  - TikTok refresh: 10,000 connections renewed (seconds, requests, no refresh token spent twice) next to a floor.
+ *  - tracing: the token hand-out with OpenTelemetry off vs on (exporting to a local OTLP sink), as ratios.
  * Builds the app first when there is no production build.
  */
 import { spawnSync } from "node:child_process";
@@ -22,6 +23,7 @@ import { runSweepBench } from "./bench/sweep";
 import { runTokenApiBench } from "./bench/token-api";
 import { runScaleBench } from "./bench/scale";
 import { runTikTokRefreshBench } from "./bench/tiktok-refresh";
+import { runTracingBench } from "./bench/tracing";
 
 const distDir = process.env.NEXT_DIST_DIR || ".next";
 if (!existsSync(path.join(distDir, "BUILD_ID"))) {
@@ -42,5 +44,6 @@ printTable("health sweep by number of tokens", await runSweepBench());
 printFigures("token hand-out (32 concurrent, next to a one-statement floor)", await runTokenApiBench());
 printFigures("scale (1,000 vs 100,000 workspaces)", await runScaleBench());
 printFigures("TikTok refresh (10,000 connections)", await runTikTokRefreshBench());
+printFigures("token hand-out with tracing off vs on (exporting to a local OTLP sink)", await runTracingBench());
 console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 process.exit(0);

@@ -11,6 +11,7 @@ import { assertAppRoleCannotBypassRls } from "../lib/db/assert-app-role";
 import { db } from "../lib/db/client";
 import { stopJobEngine, jobEngine } from "../lib/jobs/engine";
 import { runJobCycle, startJobLoop } from "../lib/jobs/cycle";
+import { startTracingIfConfigured, stopTracing } from "../lib/telemetry/tracing";
 import { flagArg, intArg } from "./cli-args";
 import { runCli } from "./run-cli";
 
@@ -19,6 +20,7 @@ const budgetSeconds = intArg("time-budget-seconds") ?? 40;
 
 await runCli("Worker", async () => {
   await assertAppRoleCannotBypassRls(db());
+  await startTracingIfConfigured();
   await jobEngine({ client: db(), supervise: true });
   if (once) {
     const r = await runJobCycle({ timeBudgetMs: budgetSeconds * 1000 });
@@ -26,6 +28,7 @@ await runCli("Worker", async () => {
       `Ran ${r.completed + r.failed} job(s): ${r.completed} completed, ${r.failed} failed, in ${(r.durationMs / 1000).toFixed(1)} s.`,
     );
     await stopJobEngine(db());
+    await stopTracing();
     return 0;
   }
   console.log("Worker started: health sweep every minute, webhook deliveries and email alerts as they come. Ctrl-C stops.");
@@ -37,5 +40,6 @@ await runCli("Worker", async () => {
   console.log("Stopping: finishing the jobs in hand…");
   await loop.stop();
   await stopJobEngine(db());
+  await stopTracing();
   return 0;
 });

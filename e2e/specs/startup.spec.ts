@@ -38,3 +38,13 @@ test("the server refuses to start with a missing or malformed configuration, nam
     expect(output).toContain(name);
   expect(output).toContain("See .env.example");
 });
+
+test("the server refuses to start with a malformed OpenTelemetry endpoint, saying what to set", async ({ stack }) => {
+  const { code, output } = await startApp(
+    { ...base, DATABASE_URL: stack.appDbUrl, OTEL_EXPORTER_OTLP_ENDPOINT: "localhost:4318", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" },
+    E2E.appPort + 52,
+  );
+  expect(code).toBe(1);
+  expect(output).toContain("OTEL_EXPORTER_OTLP_ENDPOINT: must be a URL starting with http:// or https://, such as http://localhost:4318");
+  expect(output).toContain("OTEL_EXPORTER_OTLP_PROTOCOL: this app exports OTLP over HTTP as JSON");
+});

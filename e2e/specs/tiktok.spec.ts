@@ -2,7 +2,11 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { TikTokEmulatorControl } from "../../emulators/tiktok/client";
-import { test, expect, newPerson, signUpWithFacebook } from "../support/fixtures";
+import type { Page } from "@playwright/test";
+import type pg from "pg";
+import type { EmulatorControl } from "../../emulators/facebook/client";
+import { test, expect, newPerson, signUpWithFacebook, type Stack } from "../support/fixtures";
+import { expectAuthErrorPage } from "../support/oauth-flow";
 import { E2E } from "../support/ports";
 
 /**
@@ -14,20 +18,36 @@ import { E2E } from "../support/ports";
 
 const run = promisify(execFile);
 
+/** A new TikTok person and a new signed-up Facebook person on their dashboard, who presses Connect TikTok. */
+async function openTikTokConsent(page: Page, fb: EmulatorControl, stack: Stack, label: string) {
+  const tiktok = new TikTokEmulatorControl(stack.tiktokUrl);
+  const { person: creator } = await tiktok.addPerson({ displayName: `${label} ${Date.now().toString(36)}` });
+  const person = await newPerson(fb);
+  await signUpWithFacebook(page, person.name);
+  // Connect TikTok: the button next to Connect Facebook, TikTok's consent page.
+  await page.getByRole("button", { name: "Connect TikTok" }).first().click();
+  await page.waitForURL(/\/v2\/auth\/authorize/);
+  return { tiktok, creator };
+}
+
+/** Nothing of that TikTok account was stored: no identity, no Auth.js account. */
+async function expectNothingStored(sql: pg.Pool, openId: string): Promise<void> {
+  const stored = await sql.query(
+    `SELECT (SELECT count(*)::int FROM social_identities WHERE external_user_id = $1) AS identities,
+            (SELECT count(*)::int FROM accounts WHERE provider = 'tiktok' AND provider_account_id = $1) AS accounts`,
+    [openId],
+  );
+  expect(stored.rows).toEqual([{ identities: 0, accounts: 0 }]);
+}
+
 test("connect TikTok → account on the dashboard → access token expires at TikTok → refresh run renews it → old refresh token refused → disconnect revokes", async ({
   page,
   fb,
   sql,
   stack,
 }) => {
-  const tiktok = new TikTokEmulatorControl(stack.tiktokUrl);
-  const { person: creator } = await tiktok.addPerson({ displayName: `Creator ${Date.now().toString(36)}` });
-  const person = await newPerson(fb);
-  await signUpWithFacebook(page, person.name);
-
   // Connect TikTok: the button next to Connect Facebook, TikTok's consent page, back on the dashboard.
-  await page.getByRole("button", { name: "Connect TikTok" }).first().click();
-  await page.waitForURL(/\/v2\/auth\/authorize/);
+  const { tiktok, creator } = await openTikTokConsent(page, fb, stack, "Creator");
   await expect(page.getByLabel("Scope video.upload", { exact: true })).toBeChecked();
   await page.getByLabel(creator.displayName, { exact: true }).check();
   await page.getByRole("button", { name: "Authorize", exact: true }).click();
@@ -129,12 +149,7 @@ test("connect TikTok → account on the dashboard → access token expires at Ti
 });
 
 test("a TikTok callback without the workspace's connect intent connects nothing and signs no one in", async ({ page, fb, sql, stack }) => {
-  const tiktok = new TikTokEmulatorControl(stack.tiktokUrl);
-  const { person: creator } = await tiktok.addPerson({ displayName: `NoIntent ${Date.now().toString(36)}` });
-  const person = await newPerson(fb);
-  await signUpWithFacebook(page, person.name);
-  await page.getByRole("button", { name: "Connect TikTok" }).first().click();
-  await page.waitForURL(/\/v2\/auth\/authorize/);
+  const { creator } = await openTikTokConsent(page, fb, stack, "NoIntent");
   // The intent cookie is gone (expired, or another browser tab signed out): TikTok's answer must not be used.
   const intent = (await page.context().cookies()).find((c) => c.name === "connect_intent");
   expect(intent).toBeDefined();
@@ -142,11 +157,24 @@ test("a TikTok callback without the workspace's connect intent connects nothing 
   await page.getByLabel(creator.displayName, { exact: true }).check();
   await page.getByRole("button", { name: "Authorize", exact: true }).click();
   await page.waitForURL(/\/auth\/error/);
+  await expect(page.getByTestId("auth-error-title")).toHaveText(/^TikTok /);
 
-  const stored = await sql.query(
-    `SELECT (SELECT count(*)::int FROM social_identities WHERE external_user_id = $1) AS identities,
-            (SELECT count(*)::int FROM accounts WHERE provider = 'tiktok' AND provider_account_id = $1) AS accounts`,
-    [creator.openId],
-  );
-  expect(stored.rows).toEqual([{ identities: 0, accounts: 0 }]);
+  await expectNothingStored(sql, creator.openId);
+});
+
+test("Cancel on TikTok's consent page lands on an error page that names TikTok (not Facebook) and connects nothing", async ({
+  page,
+  fb,
+  sql,
+  stack,
+}) => {
+  const { creator } = await openTikTokConsent(page, fb, stack, "Cancel");
+  await page.getByRole("button", { name: "Cancel", exact: true }).click();
+
+  await expectAuthErrorPage(page, "TikTok connection was cancelled");
+  await expect(page.getByText(/start again from Connect TikTok in your workspace/)).toBeVisible();
+  await expect(page.locator("main")).not.toContainText(/facebook/i);
+  await expect(page.getByRole("link", { name: "Back to your dashboard" })).toBeVisible();
+
+  await expectNothingStored(sql, creator.openId);
 });

@@ -132,10 +132,14 @@ function config(): NextAuthConfig {
 const nextAuth = NextAuth(() => config());
 export const { auth, signIn, signOut } = nextAuth;
 
+/** The Auth.js routes of one provider: a failure there is that provider's (TikTok's cancel is not Facebook's). */
+const PROVIDER_ROUTE = /^\/api\/auth\/(?:callback|signin)\/(facebook|tiktok)$/;
+
 /**
  * Auth.js sends every failure to the error page as "Configuration", which read as "Facebook did not answer as
  * expected" when it was our database that failed (e.g. a sign-in during an outage). When the failure was the
- * database being unavailable, the error page is told so, and says it.
+ * database being unavailable, the error page is told so, and says it. The page is also told which provider's
+ * route failed (`provider=tiktok`), so a refused TikTok connection is not worded as Facebook's.
  */
 function namingOutages(handler: (req: NextRequest) => Promise<Response>) {
   return (req: NextRequest) => {
@@ -143,11 +147,16 @@ function namingOutages(handler: (req: NextRequest) => Promise<Response>) {
     return authRequest.run(store, async () => {
       const res = await handler(req);
       const location = res.headers.get("location");
-      if (!store.databaseUnavailable || !location) return res;
+      if (!location) return res;
       const url = new URL(location, req.url);
       if (url.pathname !== AUTH_ERROR_PAGE) return res;
-      url.searchParams.set("error", DATABASE_UNAVAILABLE_AUTH_ERROR);
-      logger.warn("auth.database_unavailable", { reason: store.databaseUnavailable });
+      const provider = PROVIDER_ROUTE.exec(new URL(req.url).pathname)?.[1];
+      if (!store.databaseUnavailable && !provider) return res;
+      if (provider) url.searchParams.set("provider", provider);
+      if (store.databaseUnavailable) {
+        url.searchParams.set("error", DATABASE_UNAVAILABLE_AUTH_ERROR);
+        logger.warn("auth.database_unavailable", { reason: store.databaseUnavailable });
+      }
       const headers = new Headers(res.headers);
       headers.set("location", url.toString());
       return new Response(null, { status: res.status, headers });

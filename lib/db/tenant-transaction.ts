@@ -6,6 +6,7 @@ import { assertAppRoleCannotBypassRls } from "./assert-app-role";
 import { asDatabaseUnavailable } from "./unavailable";
 import { isUuid } from "./uuid";
 import { logger } from "../log/logger";
+import { withSpan } from "../telemetry/span";
 
 /** The transaction client handed to callers: the only way app code reaches tenant-owned tables. */
 export type Tx = Prisma.TransactionClient;
@@ -25,7 +26,14 @@ function checkedUuid(value: string, what: string): string {
   return value;
 }
 
-async function run<T>(context: { tenantId?: string; userId?: string }, fn: (tx: Tx) => Promise<T>, opts: TxOptions): Promise<T> {
+/** One span per transaction, with the tenant's and user's ids (nothing else about them). */
+function run<T>(context: { tenantId?: string; userId?: string }, fn: (tx: Tx) => Promise<T>, opts: TxOptions): Promise<T> {
+  return withSpan("db.transaction", { "db.system.name": "postgresql", "tenant.id": context.tenantId, "user.id": context.userId }, () =>
+    runTransaction(context, fn, opts),
+  );
+}
+
+async function runTransaction<T>(context: { tenantId?: string; userId?: string }, fn: (tx: Tx) => Promise<T>, opts: TxOptions): Promise<T> {
   const client = opts.client ?? db();
   const tenantId = context.tenantId ? checkedUuid(context.tenantId, "tenantId") : "";
   const userId = context.userId ? checkedUuid(context.userId, "userId") : "";

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { facebookConfig, type FacebookConfig } from "./config";
 import { FacebookApiError } from "./errors";
 import { parseUsageHeaders, type GraphUsage } from "./usage";
+import { withSpan } from "../telemetry/span";
 
 /**
  * Graph API client: versioned base URL, appsecret_proof, timeouts, error bodies → FacebookApiError,
@@ -76,7 +77,29 @@ export class GraphClient {
     return this.request(url, { method: "GET" }, null, schema);
   }
 
-  private async request<T>(url: URL, init: RequestInit, token: string | null, schema: z.ZodType<T>): Promise<GraphResponse<T>> {
+  /** One span per Graph request: method, host and path only (tokens, proofs and secrets travel in headers or the query). */
+  private request<T>(url: URL, init: RequestInit, token: string | null, schema: z.ZodType<T>): Promise<GraphResponse<T>> {
+    const method = init.method ?? "GET";
+    return withSpan(
+      `facebook.graph ${method}`,
+      { "http.request.method": method, "server.address": url.host, "url.path": url.pathname },
+      async (span) => {
+        try {
+          return await this.send(url, init, token, schema);
+        } catch (err) {
+          if (err instanceof FacebookApiError)
+            span.set({
+              "http.response.status_code": err.info.status || undefined,
+              "facebook.error.code": err.info.code,
+              "facebook.transport": err.info.transport,
+            });
+          throw err;
+        }
+      },
+    );
+  }
+
+  private async send<T>(url: URL, init: RequestInit, token: string | null, schema: z.ZodType<T>): Promise<GraphResponse<T>> {
     const headers = new Headers({ Accept: "application/json" });
     if (token) {
       headers.set("Authorization", `OAuth ${token}`);

@@ -2,6 +2,7 @@ import "server-only";
 import type PgBoss from "pg-boss";
 import { db as appDb, type Db } from "../db/client";
 import { logger } from "../log/logger";
+import { withSpan } from "../telemetry/span";
 import { jobEngine } from "./engine";
 import { ALL_QUEUES, type JobPayloads, type QueueName } from "./queues";
 
@@ -80,17 +81,21 @@ export async function runDueJobs(opts: RunDueOptions): Promise<RunDueResult> {
       await Promise.all(
         jobs.map(async (job) => {
           const meta: JobMeta = { id: job.id, attempt: job.retryCount + 1, lastAttempt: job.retryCount >= job.retryLimit };
-          try {
-            await handler(job.data as JobPayloads[QueueName], meta, client);
-            await boss.complete(queue, job.id);
-            out.completed++;
-            out.byQueue[queue] = (out.byQueue[queue] ?? 0) + 1;
-          } catch (err) {
-            out.failed++;
-            const message = err instanceof Error ? err.message : String(err);
-            logger.warn("jobs.failed", { queue, jobId: job.id, attempt: meta.attempt, message });
-            await boss.fail(queue, job.id, { message });
-          }
+          // One span per job (queue, id, attempt: never its payload); the Graph calls and transactions it makes nest in it.
+          await withSpan(`job ${queue}`, { "job.queue": queue, "job.id": job.id, "job.attempt": meta.attempt }, async (span) => {
+            try {
+              await handler(job.data as JobPayloads[QueueName], meta, client);
+              await boss.complete(queue, job.id);
+              out.completed++;
+              out.byQueue[queue] = (out.byQueue[queue] ?? 0) + 1;
+            } catch (err) {
+              span.fail(err);
+              out.failed++;
+              const message = err instanceof Error ? err.message : String(err);
+              logger.warn("jobs.failed", { queue, jobId: job.id, attempt: meta.attempt, message });
+              await boss.fail(queue, job.id, { message });
+            }
+          });
         }),
       );
     }

@@ -25,6 +25,11 @@ const SECRET_VALUE: [RegExp, string][] = [
   [/\b\d{6,}\|[A-Za-z0-9_-]{8,}/g, "[REDACTED]"], // app access tokens (app_id|app_secret)
 ];
 
+/** True for a field name whose value is a secret (the logger and the trace exporter drop such values). */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
 export function redactString(s: string): string {
   let out = s;
   for (const [re, replacement] of SECRET_VALUE) out = out.replace(re, replacement);

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { tiktokConfig, USER_INFO_FIELDS, type TikTokConfig } from "./config";
+import { pathOnly, withSpan } from "../telemetry/span";
 
 /**
  * TikTok's OAuth and user-info endpoints over fetch, with a time limit. Errors carry TikTok's code and
@@ -87,7 +88,26 @@ export class TikTokClient {
     this.config = c;
   }
 
-  private async request(path: string, init: RequestInit): Promise<{ status: number; body: unknown }> {
+  /** One span per TikTok request: method, host and path only (the form body and headers carry the credentials). */
+  private request(path: string, init: RequestInit): Promise<{ status: number; body: unknown }> {
+    const method = init.method ?? "GET";
+    return withSpan(
+      `tiktok.api ${method}`,
+      { "http.request.method": method, "server.address": new URL(this.config.apiBase).host, "url.path": pathOnly(path) },
+      async (span) => {
+        try {
+          const answer = await this.send(path, init);
+          span.set({ "http.response.status_code": answer.status });
+          return answer;
+        } catch (err) {
+          if (err instanceof TikTokApiError) span.set({ "tiktok.error.code": err.info.code });
+          throw err;
+        }
+      },
+    );
+  }
+
+  private async send(path: string, init: RequestInit): Promise<{ status: number; body: unknown }> {
     let res: Response;
     try {
       res = await fetch(`${this.config.apiBase}${path}`, { ...init, signal: AbortSignal.timeout(this.config.timeoutMs) });

@@ -13,7 +13,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ChildProcess } from "node:child_process";
-import { createTestDatabase } from "../../test/support/test-database";
+import { createTestDatabase, type TestDatabase } from "../../test/support/test-database";
 import { generateApiKey } from "../../lib/api-keys/key-format";
 import { generateKeySpec, parseKeyRing, seal } from "../../lib/tokens/key-ring";
 import { startBenchApp, stopServer } from "./server";
@@ -25,7 +25,7 @@ const CONCURRENCY = 32;
 const REQUESTS = 3_000;
 const WARMUP = 200;
 
-interface Run {
+export interface Run {
   p50: number;
   p99: number;
   rps: number;
@@ -33,13 +33,60 @@ interface Run {
 }
 
 /** POSTs to `urls` in turn, CONCURRENCY in flight; full-response latency percentiles. */
-async function load(urls: string[], headers: Record<string, string>, requests = REQUESTS): Promise<Run> {
+export async function load(urls: string[], headers: Record<string, string>, requests = REQUESTS): Promise<Run> {
   const run = await runLoad({
     concurrency: CONCURRENCY,
     requests,
     send: (i) => fetch(urls[i % urls.length]!, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: "{}" }),
   });
   return { p50: percentile(run.total, 50), p99: percentile(run.total, 99), rps: run.rps, errors: run.errors };
+}
+
+/** One workspace with PAGES Pages, each with an encrypted page token, and a tokens:read API key. */
+export async function seedHandOuts(
+  db: TestDatabase,
+): Promise<{ keys: string; pages: { id: string }[]; key: ReturnType<typeof generateApiKey>; tenantId: string; userId: string }> {
+  const o = db.owner;
+  const keys = generateKeySpec("bench1");
+  const ring = parseKeyRing(keys);
+  const userId = randomUUID();
+  const tenantId = randomUUID();
+  await o.query(`INSERT INTO users (id, name) VALUES ($1, 'Bench Owner')`, [userId]);
+  await o.query(`INSERT INTO tenants (id, slug, name) VALUES ($1, $2, 'Bench Agency')`, [tenantId, `bench-${tenantId.slice(0, 6)}`]);
+  await o.query(`INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'owner')`, [tenantId, userId]);
+  const identityId = randomUUID();
+  await o.query(
+    `INSERT INTO social_identities (id, tenant_id, user_id, platform, external_user_id, name) VALUES ($1, $2, $3, 'facebook', '1000001', 'Bench Person')`,
+    [identityId, tenantId, userId],
+  );
+  const { rows: pages } = await o.query<{ id: string }>(
+    `INSERT INTO facebook_pages (tenant_id, page_id, name, tasks)
+     SELECT $1, (6000000 + g)::text, 'Bench Page ' || g, ARRAY['CREATE_CONTENT','MANAGE'] FROM generate_series(1, $2::int) g RETURNING id`,
+    [tenantId, PAGES],
+  );
+  for (const p of pages) {
+    const sealed = seal(ring, tenantId, `EAA${randomUUID().replaceAll("-", "")}benchtoken`);
+    await o.query(
+      `INSERT INTO ad_tokens (tenant_id, user_id, platform, token_type, social_identity_id, facebook_page_id, ciphertext, key_id, status)
+       VALUES ($1, $2, 'facebook', 'page', $3, $4, $5, $6, 'active')`,
+      [tenantId, userId, identityId, p.id, Buffer.from(sealed.ciphertext), sealed.keyId],
+    );
+  }
+  const key = generateApiKey();
+  await o.query(
+    `INSERT INTO api_keys (tenant_id, name, prefix, key_hash, scopes, created_by) VALUES ($1, 'Bench', $2, $3, ARRAY['tokens:read'], $4)`,
+    [tenantId, key.prefix, key.hash, userId],
+  );
+  await o.query(`ANALYZE`);
+  return { keys, pages, key, tenantId, userId };
+}
+
+/** One hand-out before measuring: it must answer 200 with the seeded token. */
+export async function probeHandOut(url: string, auth: Record<string, string>, log: string[]): Promise<void> {
+  const probe = await fetch(url, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: "{}" });
+  const body = (await probe.json()) as { token?: string };
+  if (probe.status !== 200 || !body.token?.endsWith("benchtoken"))
+    throw new Error(`hand-out failed (HTTP ${probe.status}):\n${log.join("").slice(-2000)}`);
 }
 
 export async function runTokenApiBench(): Promise<Record<string, number | string>> {
@@ -49,37 +96,8 @@ export async function runTokenApiBench(): Promise<Record<string, number | string
   db.owner.on("error", () => {});
   let server: ChildProcess | null = null;
   try {
-    const keys = generateKeySpec("bench1");
-    const ring = parseKeyRing(keys);
+    const { keys, pages, key, tenantId, userId } = await seedHandOuts(db);
     const o = db.owner;
-    const userId = randomUUID();
-    const tenantId = randomUUID();
-    await o.query(`INSERT INTO users (id, name) VALUES ($1, 'Bench Owner')`, [userId]);
-    await o.query(`INSERT INTO tenants (id, slug, name) VALUES ($1, $2, 'Bench Agency')`, [tenantId, `bench-${tenantId.slice(0, 6)}`]);
-    await o.query(`INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'owner')`, [tenantId, userId]);
-    const identityId = randomUUID();
-    await o.query(
-      `INSERT INTO social_identities (id, tenant_id, user_id, platform, external_user_id, name) VALUES ($1, $2, $3, 'facebook', '1000001', 'Bench Person')`,
-      [identityId, tenantId, userId],
-    );
-    const { rows: pages } = await o.query<{ id: string }>(
-      `INSERT INTO facebook_pages (tenant_id, page_id, name, tasks)
-       SELECT $1, (6000000 + g)::text, 'Bench Page ' || g, ARRAY['CREATE_CONTENT','MANAGE'] FROM generate_series(1, $2::int) g RETURNING id`,
-      [tenantId, PAGES],
-    );
-    for (const p of pages) {
-      const sealed = seal(ring, tenantId, `EAA${randomUUID().replaceAll("-", "")}benchtoken`);
-      await o.query(
-        `INSERT INTO ad_tokens (tenant_id, user_id, platform, token_type, social_identity_id, facebook_page_id, ciphertext, key_id, status)
-         VALUES ($1, $2, 'facebook', 'page', $3, $4, $5, $6, 'active')`,
-        [tenantId, userId, identityId, p.id, Buffer.from(sealed.ciphertext), sealed.keyId],
-      );
-    }
-    const key = generateApiKey();
-    await o.query(
-      `INSERT INTO api_keys (tenant_id, name, prefix, key_hash, scopes, created_by) VALUES ($1, 'Bench', $2, $3, ARRAY['tokens:read'], $4)`,
-      [tenantId, key.prefix, key.hash, userId],
-    );
     // Keys the hand-out must refuse with 401, for the timing comparison: one revoked, one expired.
     const revoked = generateApiKey();
     const expired = generateApiKey();
@@ -101,10 +119,7 @@ export async function runTokenApiBench(): Promise<Record<string, number | string
     const auth = { authorization: `Bearer ${key.key}` };
     const handOut = pages.map((p) => `${base}/api/v1/pages/${p.id}/token`);
     const floor = [`${base}/api/v1/bench-floor`];
-    const probe = await fetch(handOut[0]!, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: "{}" });
-    const body = (await probe.json()) as { token?: string };
-    if (probe.status !== 200 || !body.token?.endsWith("benchtoken"))
-      throw new Error(`hand-out failed (HTTP ${probe.status}):\n${started.log.join("").slice(-2000)}`);
+    await probeHandOut(handOut[0]!, auth, started.log);
 
     await load(floor, {}, WARMUP);
     await load(handOut, auth, WARMUP);

@@ -4,9 +4,9 @@ import { currentUser } from "@/lib/auth/session";
 import { continueWithFacebook } from "@/lib/auth/actions";
 import { buttonClass } from "@/components/ui/button";
 
-export default async function AuthErrorPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
-  const { error } = await searchParams;
-  const { title, detail } = describeAuthError(error);
+export default async function AuthErrorPage({ searchParams }: { searchParams: Promise<{ error?: string; provider?: string }> }) {
+  const { error, provider } = await searchParams;
+  const { title, detail } = describeAuthError(error, provider);
   // Signed out (e.g. Cancel on Facebook's consent page before ever signing in) there is no dashboard to go back to:
   // "Back" leads to the landing page and "Start again" goes straight back to Facebook.
   const user = await currentUser();
