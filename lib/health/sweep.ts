@@ -172,7 +172,9 @@ export async function runTokenSweep(opts: SweepOptions = {}): Promise<SweepResul
   const writeRound = async (results: RoundOutcome["results"]): Promise<WrittenToken[]> => {
     const byTenant = new Map<string, RoundOutcome["results"]>();
     for (const r of results) byTenant.set(r.token.tenantId, [...(byTenant.get(r.token.tenantId) ?? []), r]);
-    const tenantIds = [...byTenant.keys()];
+    // Ascending workspace ids, like every writer that walks several workspaces: their per-workspace write locks are
+    // then always taken in one order (two sweeps writing the same workspaces in different orders would deadlock).
+    const tenantIds = [...byTenant.keys()].sort();
     if (tenantIds.length === 0) return [];
     const written = await withTenant(
       tenantIds[0] as string,

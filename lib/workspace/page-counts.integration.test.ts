@@ -108,9 +108,18 @@ async function pageIdsOf(tenantId: string, identityId: string): Promise<string[]
   return rows.map((r) => r.id);
 }
 
-async function sweepAll() {
+/** Every live token due now: an owner-side fixture write (no tenant context, so no workspace lock): never run it beside the app's writers. */
+async function makeAllDue() {
   await h.db.owner.query(`UPDATE ad_tokens SET next_check_at = now(), check_lease_until = NULL WHERE deleted_at IS NULL`);
+}
+
+function sweep() {
   return runTokenSweep({ client: h.db.app, graph: h.graph(), concurrency: 2 });
+}
+
+async function sweepAll() {
+  await makeAllDue();
+  return sweep();
 }
 
 describe("the dashboard's kept counts", () => {
@@ -177,11 +186,12 @@ describe("the dashboard's kept counts", () => {
 
     await h.control.revokePerson(people[1]!.id);
     const page0 = (await pageIdsOf(a.tenantId, saved[0]!.socialIdentityId)).slice(0, 4);
+    await makeAllDue();
     const results = await Promise.allSettled([
       connectOk(members[0]!, people[0]!.id), // reconnect
       connectOk(members[2]!, people[2]!.id), // reconnect
-      sweepAll(),
-      sweepAll(),
+      sweep(),
+      sweep(),
       withTenant(a.tenantId, (tx) => disconnectIdentity(tx, a.tenantId, a.userId, saved[3]!.socialIdentityId), { client: h.db.app }),
       ...page0.map((id) => withTenant(a.tenantId, (tx) => disconnectPage(tx, a.tenantId, a.userId, id), { client: h.db.app })),
     ]);
