@@ -400,6 +400,20 @@ describe("token hand-out", () => {
     ]);
     expect(audit.rows.map((r) => r.action)).toEqual(["api_key.created", "api_key.revoked"]);
   });
+
+  it("a key that expires after it was used (its workspace remembered by this process) → 401 on every later call, nothing handed out", async () => {
+    const w = await connectedWorkspace(h, 1);
+    const key = await makeKey(w.member);
+    expect((await callApi("pageToken", { key: key.key, id: w.pages[0]!.id })).status).toBe(200);
+    await h.db.owner.query(`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = $1`, [key.id]);
+    await expectError(await callApi("pageToken", { key: key.key, id: w.pages[0]!.id }), 401, "unauthorized");
+    await expectError(await callApi("pageToken", { key: key.key, id: w.pages[0]!.id }), 401, "unauthorized");
+    const { rows } = await h.db.owner.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1 AND action = 'token.handed_out'`,
+      [w.member.tenantId],
+    );
+    expect(rows[0].n).toBe(1);
+  });
 });
 
 describe("bench-only route", () => {

@@ -2,9 +2,9 @@
  * Token hand-out benchmark: POST /api/v1/pages/{id}/token (key lookup, rate limit, one statement to choose the token,
  * one decrypt, one audit row) at 32 concurrent clients on a production build (`next start`), next to a floor measured
  * in the same run: POST /api/v1/bench-floor, one transaction with one trivial statement through the same pool
- * (enabled only here, by BENCH_ROUTES=true). Prints p50/p99 latency (full response), hand-outs per second and the
- * ratios; then the 401 answers to each kind of refused key side by side (scripts/bench/api-key-refusals.ts). Asserts
- * nothing.
+ * (enabled only here, by BENCH_ROUTES=true), the two taking turns. Prints p50/p99 latency (full response), hand-outs
+ * per second and the ratios; then the 401 answers to each kind of refused key side by side
+ * (scripts/bench/api-key-refusals.ts). Asserts nothing.
  *
  *   npx tsx --conditions=react-server scripts/bench/token-api.ts   (alone; needs `next build` first)
  */
@@ -24,6 +24,7 @@ const PAGES = 200;
 const CONCURRENCY = 32;
 const REQUESTS = 3_000;
 const WARMUP = 200;
+const PAIRS = 3;
 
 export interface Run {
   p50: number;
@@ -123,9 +124,19 @@ export async function runTokenApiBench(): Promise<Record<string, number | string
 
     await load(floor, {}, WARMUP);
     await load(handOut, auth, WARMUP);
-    const f = await load(floor, {});
-    const t = await load(handOut, auth);
-    const f2 = await load(floor, {});
+    // Floor and hand-out take turns (F T F T F T F): each hand-out run is compared with the mean of the floors just
+    // before and after it, so the machine warming up or slowing down during the run moves both sides alike.
+    const floors: Run[] = [await load(floor, {})];
+    const handOuts: Run[] = [];
+    for (let i = 0; i < PAIRS; i++) {
+      handOuts.push(await load(handOut, auth));
+      floors.push(await load(floor, {}));
+    }
+    const around = (i: number, pick: (r: Run) => number) => (pick(floors[i]!) + pick(floors[i + 1]!)) / 2;
+    const ratios = (pick: (r: Run) => number) => handOuts.map((t, i) => pick(t) / around(i, pick)).sort((a, b) => a - b);
+    const median = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
+    const t = handOuts[Math.floor(PAIRS / 2)]!;
+    const f = floors[Math.floor(PAIRS / 2)]!;
     const refusals = await measureRefusals(
       handOut[0]!,
       {
@@ -140,17 +151,23 @@ export async function runTokenApiBench(): Promise<Record<string, number | string
     );
     const { rows: audit } = await o.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'token.handed_out'`);
     return {
-      load: `${CONCURRENCY} concurrent clients, ${REQUESTS} requests per run, ${PAGES} Pages`,
-      "hand-out p50 ms": t.p50,
-      "hand-out p99 ms": t.p99,
-      "hand-outs per second": t.rps,
-      "hand-out errors": t.errors,
-      "floor p50 ms (1 tx, SELECT 1)": f.p50,
-      "floor p99 ms": f.p99,
-      "floor req/s": f.rps,
-      "floor again after (p50 / p99 ms)": `${f2.p50.toFixed(2)} / ${f2.p99.toFixed(2)}`,
-      "ratio p50 (hand-out / floor)": t.p50 / f.p50,
-      "ratio p99 (hand-out / floor)": t.p99 / f.p99,
+      load: `${CONCURRENCY} concurrent clients, ${REQUESTS} requests per run, ${PAGES} Pages; ${PAIRS} hand-out runs between ${PAIRS + 1} floor runs`,
+      "hand-out p50 ms (middle run)": t.p50,
+      "hand-out p99 ms (middle run)": t.p99,
+      "hand-outs per second (middle run)": t.rps,
+      "hand-out errors (all runs)": handOuts.reduce((n, r) => n + r.errors, 0),
+      "floor p50 ms (1 tx, SELECT 1; the run before the middle hand-out run)": f.p50,
+      "floor p99 ms (same run)": f.p99,
+      "floor req/s (same run)": f.rps,
+      "floor p50 ms, every run": floors.map((r) => r.p50.toFixed(1)).join(" / "),
+      "ratio p50 (hand-out / mean of the floors around it), per run": ratios((r) => r.p50)
+        .map((x) => x.toFixed(2))
+        .join(" / "),
+      "ratio p50, median": median(ratios((r) => r.p50)),
+      "ratio p99, per run": ratios((r) => r.p99)
+        .map((x) => x.toFixed(2))
+        .join(" / "),
+      "ratio p99, median": median(ratios((r) => r.p99)),
       "audit rows written (token.handed_out)": audit[0]?.n ?? 0,
       ...refusals,
     };
