@@ -90,14 +90,18 @@ async function prepare(tx: Tx, tenantId: string, ids: string[], attempt: number)
     select: { id: true, messageId: true, payload: true, endpoint: true },
     orderBy: { createdAt: "asc" },
   });
-  const gone = deliveries.filter((d) => d.endpoint.deletedAt || !d.endpoint.enabled);
-  for (const d of gone) {
-    await tx.webhookDelivery.update({
-      where: { id: d.id },
-      data: { status: "failed", lastError: d.endpoint.deletedAt ? "The endpoint was deleted." : "The endpoint is disabled." },
-    });
+  // Deliveries whose endpoint went away settle as failed: one statement per reason, not one per delivery.
+  const deleted = deliveries.filter((d) => d.endpoint.deletedAt);
+  const disabled = deliveries.filter((d) => !d.endpoint.deletedAt && !d.endpoint.enabled);
+  for (const [rows, lastError] of [
+    [deleted, "The endpoint was deleted."],
+    [disabled, "The endpoint is disabled."],
+  ] as const) {
+    if (rows.length > 0) {
+      await tx.webhookDelivery.updateMany({ where: { id: { in: rows.map((d) => d.id) } }, data: { status: "failed", lastError } });
+    }
   }
-  const live = deliveries.filter((d) => !gone.includes(d));
+  const live = deliveries.filter((d) => !d.endpoint.deletedAt && d.endpoint.enabled);
   if (live.length === 0) return [];
   const taken = new Set(
     (
