@@ -342,6 +342,37 @@ describe("delivery", () => {
     expect([ep.endpoint.id, other.endpoint.id].every((id) => rows.filter((r) => r.endpoint_id === id).length === 5)).toBe(true);
   });
 
+  it("deliveries queued for an endpoint deleted (or disabled) before they went out settle as failed, and nothing is sent", async () => {
+    const m = await h.seedMember();
+    const gone = await endpoint(m, `${rx.url}/gone`);
+    const off = await endpoint(m, `${rx.url}/off`);
+    await withTenant(
+      m.tenantId,
+      (tx) =>
+        emitWebhookEvents(
+          tx,
+          m.tenantId,
+          [1, 2, 3].map((n) => ({ type: "token.status_changed" as const, data: { n } })),
+        ),
+      { client: h.db.app },
+    );
+    await h.db.owner.query(`UPDATE webhook_endpoints SET deleted_at = now() WHERE id = $1`, [gone.endpoint.id]);
+    await h.db.owner.query(`UPDATE webhook_endpoints SET enabled = false WHERE id = $1`, [off.endpoint.id]);
+    await drain();
+    expect(rx.received).toHaveLength(0);
+    const { rows } = await h.db.owner.query(
+      `SELECT endpoint_id, status, last_error, (SELECT count(*)::int FROM webhook_delivery_attempts a WHERE a.delivery_id = d.id) AS tries
+         FROM webhook_deliveries d WHERE tenant_id = $1`,
+      [m.tenantId],
+    );
+    expect(rows).toHaveLength(6);
+    for (const r of rows) {
+      expect(r.status).toBe("failed");
+      expect(r.tries).toBe(0);
+      expect(r.last_error).toBe(r.endpoint_id === gone.endpoint.id ? "The endpoint was deleted." : "The endpoint is disabled.");
+    }
+  });
+
   it("the last failed attempt marks the delivery failed and disables the endpoint, audited", async () => {
     const m = await h.seedMember();
     const ep = await endpoint(m, `${rx.url}/down`);
