@@ -28,7 +28,6 @@ beforeAll(async () => {
   guard = installOutboundGuard();
   mail = await startMailCapture({ smtpPort: 0, httpPort: 0 });
   h = await startConnectHarness({ poolMax: 10 });
-  h.db.owner.on("error", () => {});
   h.setEnv({ SMTP_URL: mail.smtpUrl, AUTH_URL: "http://localhost:3999", MAIL_FROM: "Social Tokens <alerts@localhost>" });
 });
 

@@ -34,7 +34,6 @@ const saved = { ...process.env };
 beforeAll(async () => {
   guard = installOutboundGuard();
   db = await createTestDatabase();
-  db.owner.on("error", () => {});
   const password = new URL(db.appUrl).password;
   bouncer = await startPgBouncer([{ name: db.appRole, password }]);
   pooled = createPrismaClient(bouncer.via(db.appUrl), { max: 50 });

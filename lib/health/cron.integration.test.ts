@@ -12,7 +12,6 @@ let h: ConnectHarness;
 
 beforeAll(async () => {
   h = await startConnectHarness();
-  h.db.owner.on("error", () => {}); // see sweep.test.ts: teardown race between Pool.end() and DROP … WITH FORCE
   h.setEnv({ CRON_SECRET: SECRET });
 });
 

@@ -19,7 +19,6 @@ import { checkTokensNow } from "./check-tokens-now";
 let h: ConnectHarness;
 beforeAll(async () => {
   h = await startConnectHarness();
-  h.db.owner.on("error", () => {});
 });
 afterAll(async () => {
   await h?.close();

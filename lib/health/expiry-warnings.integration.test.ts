@@ -12,7 +12,6 @@ const now = new Date("2026-12-01T12:00:00Z");
 
 beforeAll(async () => {
   h = await startConnectHarness();
-  h.db.owner.on("error", () => {}); // see sweep.test.ts: teardown race between Pool.end() and DROP … WITH FORCE
 });
 
 afterAll(async () => {

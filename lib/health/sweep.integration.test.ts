@@ -17,7 +17,6 @@ beforeAll(async () => {
   h = await startConnectHarness({ poolMax: 10 });
   // pg's Pool.end() resolves before its clients have closed; DROP DATABASE … WITH FORCE at teardown can then
   // terminate one, and a pool without an error listener turns that into an uncaught exception.
-  h.db.owner.on("error", () => {});
 });
 
 afterAll(async () => {

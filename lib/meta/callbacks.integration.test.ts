@@ -16,7 +16,6 @@ let h: ConnectHarness;
 
 beforeAll(async () => {
   h = await startConnectHarness();
-  h.db.owner.on("error", () => {}); // teardown race between Pool.end() and DROP … WITH FORCE (see lib/health/sweep.test.ts)
 });
 
 afterAll(async () => {

@@ -15,7 +15,6 @@ let h: ConnectHarness;
 
 beforeAll(async () => {
   h = await startConnectHarness();
-  h.db.owner.on("error", () => {});
 });
 
 afterAll(async () => {

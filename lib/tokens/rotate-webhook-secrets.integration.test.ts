@@ -88,7 +88,6 @@ beforeAll(async () => {
   guard = installOutboundGuard();
   rx = await startWebhookReceiver();
   h = await startConnectHarness({ env: { TOKEN_ENCRYPTION_KEYS: k1 } });
-  h.db.owner.on("error", () => {});
   h.setEnv({ WEBHOOK_ALLOW_INSECURE_URLS: "true" });
   a = await h.seedMember();
   b = await h.seedMember();

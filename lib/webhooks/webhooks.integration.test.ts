@@ -32,7 +32,6 @@ let rx: WebhookReceiver;
 beforeAll(async () => {
   guard = installOutboundGuard();
   h = await startConnectHarness({ poolMax: 10, env: {} });
-  h.db.owner.on("error", () => {});
   h.setEnv({ WEBHOOK_ALLOW_INSECURE_URLS: "true", WEBHOOK_RETRY_DELAY_SECONDS: "1" });
   rx = await startWebhookReceiver();
 });

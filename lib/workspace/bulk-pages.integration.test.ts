@@ -12,7 +12,6 @@ import { sessionCookie } from "../../test/support/session";
 let h: ConnectHarness;
 beforeAll(async () => {
   h = await startConnectHarness();
-  h.db.owner.on("error", () => {});
 });
 afterAll(async () => {
   await h?.close();

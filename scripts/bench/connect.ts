@@ -66,7 +66,6 @@ async function floorOnce(h: ConnectHarness, personId: string, tenantId: string):
 export async function runConnectBench(): Promise<Record<string, number | string>> {
   const [pages = 1_000] = sizesFromEnv("BENCH_CONNECT_PAGES", [1_000]);
   const h = await startConnectHarness({ poolMax: 10 });
-  h.db.owner.on("error", () => {});
   const statements: { sql: string; ms: number }[] = [];
   const client = createPrismaClient(h.db.appUrl, { max: 5, onQuery: (sql, _p, ms) => statements.push({ sql, ms }) });
   try {

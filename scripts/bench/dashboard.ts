@@ -249,7 +249,6 @@ export async function runDashboardBench(): Promise<DashboardBench> {
   if (!existsSync(path.join(distDir, "BUILD_ID"))) throw new Error(`No production build in ${distDir}/: run \`npx next build\` first.`);
   const sizes = sizesFromEnv("BENCH_SIZES", [1_000, 10_000, 100_000]);
   const db = await createTestDatabase({ poolMax: 2 });
-  db.owner.on("error", () => {}); // DROP DATABASE … WITH (FORCE) may close an idle owner connection first
   const floorDir = await mkdtemp(path.join(tmpdir(), "bench-floor-"));
   let server: ChildProcess | null = null;
   try {

@@ -88,7 +88,6 @@ async function seedTarget(db: TestDatabase, userId: string, ext: string): Promis
 
 export async function runScaleBench(): Promise<Record<string, number | string>> {
   const db = await createTestDatabase({ poolMax: 10 });
-  db.owner.on("error", () => {});
   const saved = { ...process.env };
   Object.assign(process.env, {
     DATABASE_URL: db.appUrl,

@@ -20,7 +20,6 @@ const TENANTS = 5;
 
 async function sweepAt(tokens: number): Promise<Record<string, number | string>> {
   const h = await startConnectHarness({ poolMax: 10 });
-  h.db.owner.on("error", () => {}); // teardown: DROP DATABASE … WITH FORCE may close an idle connection first
   const timing = { claimMs: 0, claims: 0, writeMs: 0, writes: 0 };
   const client = createPrismaClient(h.db.appUrl, {
     max: 10,

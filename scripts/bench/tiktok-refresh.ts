@@ -21,7 +21,6 @@ const FLOOR_REQUESTS = 2_000;
 
 export async function runTikTokRefreshBench(): Promise<Record<string, number | string>> {
   const h = await startTikTokHarness({ poolMax: 10, env: { LOG_LEVEL: "warn" } });
-  h.db.owner.on("error", () => {});
   try {
     const seedStart = performance.now();
     const pairs = [];

@@ -94,7 +94,6 @@ export async function runTokenApiBench(): Promise<Record<string, number | string
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   if (!existsSync(path.join(distDir, "BUILD_ID"))) throw new Error(`No production build in ${distDir}/: run \`npx next build\` first.`);
   const db = await createTestDatabase({ poolMax: 2 });
-  db.owner.on("error", () => {});
   let server: ChildProcess | null = null;
   try {
     const { keys, pages, key, tenantId, userId } = await seedHandOuts(db);

@@ -32,7 +32,6 @@ export async function runTracingBench(): Promise<Record<string, number | string>
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   if (!existsSync(path.join(distDir, "BUILD_ID"))) throw new Error(`No production build in ${distDir}/: run \`npx next build\` first.`);
   const db = await createTestDatabase({ poolMax: 2 });
-  db.owner.on("error", () => {});
   const sink = await startOtlpReceiver({ parse: false });
   const servers: ChildProcess[] = [];
   try {
