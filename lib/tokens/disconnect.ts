@@ -30,7 +30,8 @@ export async function disconnectPage(
 
 /**
  * Disconnects a Facebook identity: soft-deletes all its tokens (user and page), the identity, and the Pages left
- * with no active token.
+ * with no active token, with its audit event, in one call of the disconnect_identity SQL function (migration
+ * 20261130000500; Meta's callbacks use the same function through forget_external_user); then its webhook events.
  */
 export async function disconnectIdentity(
   tx: Tx,
@@ -39,27 +40,11 @@ export async function disconnectIdentity(
   socialIdentityId: string,
   reason: "member" | "deauthorized" | "data_deletion" = "member",
 ): Promise<{ identities: number; tokens: number; pages: number }> {
-  const now = new Date();
-  const identity = await tx.socialIdentity.updateMany({ where: { id: socialIdentityId, deletedAt: null }, data: { deletedAt: now } });
-  if (identity.count === 0) return { identities: 0, tokens: 0, pages: 0 };
-  const tokens = await tx.adToken.updateMany({ where: { socialIdentityId, deletedAt: null }, data: { deletedAt: now } });
-  const candidates = await tx.$queryRaw<{ id: string }[]>`
-    SELECT DISTINCT facebook_page_id AS id FROM ad_tokens
-    WHERE social_identity_id = ${socialIdentityId}::uuid AND facebook_page_id IS NOT NULL`;
-  const pages = await hidePagesWithoutActiveTokens(
-    tx,
-    candidates.map((c) => c.id),
-  );
-  await appendAudit(tx, tenantId, actorUserId, [
-    {
-      action: "identity.disconnected",
-      targetType: "social_identity",
-      targetId: socialIdentityId,
-      details: { reason, tokensSoftDeleted: tokens.count, pagesHidden: pages },
-    },
-  ]);
-  await emitWebhookEvents(tx, tenantId, disconnectedIdentityEvents(socialIdentityId, reason, tokens.count, pages));
-  return { identities: identity.count, tokens: tokens.count, pages };
+  const [done] = await tx.$queryRaw<{ disconnected: boolean; tokens: number; pages: number }[]>`
+    SELECT disconnected, tokens, pages FROM disconnect_identity(${socialIdentityId}::uuid, ${actorUserId}::uuid, ${reason})`;
+  if (!done?.disconnected) return { identities: 0, tokens: done?.tokens ?? 0, pages: 0 };
+  await emitWebhookEvents(tx, tenantId, disconnectedIdentityEvents(socialIdentityId, reason, done.tokens, done.pages));
+  return { identities: 1, tokens: done.tokens, pages: done.pages };
 }
 
 /** The webhook events of an identity's disconnect (by a member, or by Meta's callbacks: lib/meta/forget-facebook-user.ts). */
@@ -91,16 +76,11 @@ export async function activeUserTokenForRevoke(tx: Tx, tenantId: string, socialI
 }
 
 /**
- * Hides the given Pages that no longer have any active token (history stays). The Pages are locked first, in their
- * own statement, so a concurrent connect that is giving one of them a new token finishes first and the check below
- * (a new statement, so a new snapshot under READ COMMITTED) sees that token: a Page is never hidden while it has
- * an active token.
+ * Hides the given Pages that no longer have any active token (history stays), never one a concurrent connect is
+ * giving a new token: the hide_pages_without_active_tokens SQL function, which disconnect_identity uses too.
  */
 export async function hidePagesWithoutActiveTokens(tx: Tx, pageIds: string[]): Promise<number> {
   if (pageIds.length === 0) return 0;
-  await tx.$queryRaw`SELECT id FROM facebook_pages WHERE id = ANY(${pageIds}::uuid[]) AND deleted_at IS NULL ORDER BY id FOR UPDATE`;
-  return tx.$executeRaw`
-    UPDATE facebook_pages fp SET deleted_at = now(), updated_at = now()
-    WHERE fp.id = ANY(${pageIds}::uuid[]) AND fp.deleted_at IS NULL
-      AND NOT EXISTS (SELECT 1 FROM ad_tokens t WHERE t.facebook_page_id = fp.id AND t.deleted_at IS NULL)`;
+  const [row] = await tx.$queryRaw<{ hidden: number }[]>`SELECT hide_pages_without_active_tokens(${pageIds}::uuid[]) AS hidden`;
+  return row?.hidden ?? 0;
 }
