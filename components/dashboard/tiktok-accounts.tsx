@@ -1,8 +1,9 @@
 import type { IdentityView } from "@/lib/workspace/dashboard-data";
 import { StatusBadge } from "../status-badge";
-import { formatDate, formatDateTime, timeAgo, daysUntil } from "../format";
+import { formatDate, formatDateTime, timeAgo } from "../format";
 import { OptimisticItem, LiveStatusBadge } from "./pages-state";
 import { CheckNowButton } from "./page-row-actions";
+import { ExpiryText } from "./expiry-text";
 import { DisconnectIdentityButton } from "./identity-actions";
 
 /**
@@ -111,9 +112,7 @@ function TikTokAccountCard({
         </div>
         <div>
           <dt className="text-slate-500">Refresh token expires</dt>
-          <dd className="text-slate-800" title={formatDateTime(t?.refreshExpiresAt ?? null)}>
-            {t?.refreshExpiresAt ? `${formatDate(t.refreshExpiresAt)} (in ${daysUntil(t.refreshExpiresAt, nowMs)} d)` : "—"}
-          </dd>
+          <dd className="text-slate-800">{t?.refreshExpiresAt ? <ExpiryText expiresAt={t.refreshExpiresAt} nowMs={nowMs} /> : "—"}</dd>
         </div>
         <div>
           <dt className="text-slate-500">Last refresh</dt>

@@ -69,6 +69,12 @@ export function TenantHeader({
             <div className="mt-1 border-t border-slate-100 pt-1">
               <CreateWorkspaceButton />
             </div>
+            {/* On a phone "Sign out everywhere" lives here: beside the switcher it left no room for the name. */}
+            <form action={signOutEverywhereAction} className="mt-1 border-t border-slate-100 pt-1 sm:hidden">
+              <button type="submit" className="w-full rounded-md px-3 py-2 text-left text-sm font-medium text-slate-700 hover:bg-slate-100">
+                Sign out everywhere
+              </button>
+            </form>
           </div>
         </details>
         <nav aria-label="Workspace" className="order-last -mx-1 flex w-full gap-1 overflow-x-auto sm:order-none sm:w-auto">
@@ -90,7 +96,7 @@ export function TenantHeader({
               Sign out
             </button>
           </form>
-          <form action={signOutEverywhereAction}>
+          <form action={signOutEverywhereAction} className="hidden sm:block">
             <button type="submit" className={buttonClass()} title="Ends your sessions on every device">
               Sign out everywhere
             </button>

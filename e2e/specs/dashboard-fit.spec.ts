@@ -147,11 +147,22 @@ test("250 Pages at 1280×860 and 390×844: table and paging on the first screen,
     await expectOnFirstScreen(mobile, mobile.getByTestId("pagination"), "the paging above the table (phone)");
     const table = await mobile.getByTestId("pages-table").boundingBox();
     expect(table && table.y + 40, "the Pages table starts on the first screen (phone)").toBeLessThanOrEqual(844);
+    // Not just the table's top edge: the status filters, and the first row's Page name (the row itself is a card
+    // that may end below the fold under the connect and problem banners).
+    await expectOnFirstScreen(mobile, mobile.getByTestId("status-filter-all"), "the status filters (phone)");
+    await expectOnFirstScreen(mobile, mobile.getByTestId("page-row").first().locator(".pr-name"), "the first Page's name (phone)");
     // Nothing wider than the screen; "Sign out" shares the workspace switcher's row.
     expect(await mobile.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
     const signOut = await mobile.getByRole("button", { name: "Sign out", exact: true }).boundingBox();
     const switcher = await mobile.getByTestId("tenant-switcher").locator("summary").boundingBox();
     expect(signOut && switcher && Math.abs(signOut.y + signOut.height / 2 - (switcher.y + switcher.height / 2))).toBeLessThan(8);
+    // The workspace's name keeps room on that row (the sign-out buttons once squeezed it to nothing): at least a
+    // third of the screen; "Sign out everywhere" is in the switcher's menu.
+    const tenantName = await mobile.getByTestId("current-tenant").boundingBox();
+    expect(tenantName?.width ?? 0, "the workspace name's width on a phone").toBeGreaterThanOrEqual(390 / 3);
+    await mobile.getByTestId("tenant-switcher").locator("summary").click();
+    await expect(mobile.getByTestId("tenant-switcher").getByRole("button", { name: "Sign out everywhere" })).toBeVisible();
+    await mobile.getByTestId("tenant-switcher").locator("summary").click();
     // A chip row wider than the screen fades out at its right edge (there is more to scroll to).
     const sortRow = mobile.getByRole("navigation", { name: "Sort Pages" });
     expect(await sortRow.evaluate((e) => e.scrollWidth > e.clientWidth)).toBe(true);

@@ -311,6 +311,7 @@ function rawRequest(method: string, path: string, headers: Record<string, string
 test("the review's HTTP findings: /t/%ZZ → 400, TRACE → 405, a cross-site server action → 403, CSP with a nonce, NUL search → 200", async ({
   page,
   fb,
+  sql,
 }) => {
   const malformed = await rawRequest("GET", "/t/%ZZ");
   expect(malformed.status).toBe(400);
@@ -343,4 +344,35 @@ test("the review's HTTP findings: /t/%ZZ → 400, TRACE → 405, a cross-site se
   const search = await page.goto(`/t/${slug}?q=%00Bakery`);
   expect(search!.status()).toBe(200);
   await expect(page.getByTestId("page-row")).toHaveCount(1);
+
+  // A real server action ("Sign out everywhere", its id read from the page's form) posted from another site with the
+  // person's cookie: refused by the proxy before Next runs it, and the session lives on (generation unchanged, no
+  // session ended).
+  const actionInput = page
+    .locator("form")
+    .filter({ has: page.getByRole("button", { name: "Sign out everywhere" }) })
+    .locator('input[name^="$ACTION_ID_"]');
+  const actionId = ((await actionInput.getAttribute("name")) ?? "").slice("$ACTION_ID_".length);
+  expect(actionId).toMatch(/^[0-9a-f]{40,}$/);
+  const userId = await ownerUserId(sql, slug);
+  const sessionsOf = async () =>
+    (
+      await sql.query(
+        `SELECT u.session_generation, (SELECT count(*)::int FROM ended_sessions e WHERE e.user_id = u.id) AS ended FROM users u WHERE u.id = $1`,
+        [userId],
+      )
+    ).rows;
+  const sessionsBefore = await sessionsOf();
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+  const forged = await rawRequest("POST", `/t/${slug}`, {
+    cookie,
+    "next-action": actionId,
+    origin: "https://evil.example",
+    "content-type": "text/plain;charset=UTF-8",
+  });
+  expect(forged.status).toBe(403);
+  expect(JSON.parse(forged.body)).toEqual({ error: { code: "cross_site", message: expect.any(String) } });
+  expect(await sessionsOf()).toEqual(sessionsBefore);
+  await page.goto(`/t/${slug}`);
+  await expect(page.getByTestId("current-tenant")).toBeVisible();
 });

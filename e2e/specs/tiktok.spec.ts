@@ -58,6 +58,10 @@ test("connect TikTok → account on the dashboard → access token expires at Ti
   await expect(card.getByText("Active", { exact: true })).toBeVisible();
   const accessExpiry = await card.getByTestId("tiktok-access-expires").getAttribute("data-value");
   expect(new Date(accessExpiry ?? 0).getTime()).toBeGreaterThan(Date.now() + 3600_000);
+  // The refresh token's "(in N d)" never breaks inside itself (the Pages table's expiry cell rule).
+  const daysLeft = card.getByText(/^\(in \d+ d\)$/);
+  await expect(daysLeft).toBeVisible();
+  expect(await daysLeft.evaluate((e) => getComputedStyle(e).whiteSpace)).toBe("nowrap");
 
   // Stored encrypted: neither token is in the row, nor in the page.
   const first = await tiktok.tokens(creator.openId);

@@ -66,7 +66,7 @@ describe("loadExpiryWarnings", () => {
     expect(pat).toMatchObject({ identityName: "Pat Pages", pagesAffected: 1, userTokenAffected: false });
     expect(pat.pageNames).toHaveLength(1);
     const sam = result.warnings.find((w) => w.kind === "expiring")!;
-    expect(describeWarning(sam, now)).toBe("Sam Soon's Facebook connection expires in 3 days (Dec 4, 2026).");
+    expect(describeWarning(sam, now)).toBe("Sam Soon's Facebook connection expires in 3 days, on Dec 4, 2026.");
     expect(describeWarning(result.warnings[0]!, now)).toMatch(/^Rex Revoked's Facebook connection was revoked/);
     expect(describeWarning(pat, now)).toMatch(/^Facebook no longer accepts Pat Pages's connection \(Page /);
   });

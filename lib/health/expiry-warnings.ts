@@ -219,7 +219,10 @@ export async function loadExpiryWarnings(tx: Tx, opts: { now?: Date; warningDays
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
 
-/** One sentence for a person, e.g. "Alice Admin's Facebook connection expires in 3 days (12 Dec 2026)." */
+/**
+ * One sentence for a person, e.g. "Alice Admin's Facebook connection expires in 3 days, on Dec 12, 2026." The Pages
+ * concerned are the sentence's one parenthesis (never two side by side, as "(password change…) (Gamma Gym)" was).
+ */
 export function describeWarning(w: ExpiryWarning, now: Date): string {
   const who = w.identityName ? `${w.identityName}'s Facebook connection` : "A Facebook connection";
   const pages =
@@ -232,7 +235,7 @@ export function describeWarning(w: ExpiryWarning, now: Date): string {
       if (!at) return `${who} expires soon${pages}.`;
       const days = daysUntil(at.getTime(), now.getTime());
       const when = days <= 1 ? "within a day" : `in ${days} days`;
-      return `${who} expires ${when} (${dateFormat.format(at)})${pages}.`;
+      return `${who} expires ${when}, on ${dateFormat.format(at)}${pages}.`;
     }
     case "expired":
       return `${who} has expired${pages}.`;
@@ -245,7 +248,7 @@ export function describeWarning(w: ExpiryWarning, now: Date): string {
       const at = w.dataAccessExpiresAt;
       const days = at ? Math.max(0, Math.ceil((at.getTime() - now.getTime()) / DAY_MS)) : null;
       const when = days === null ? "soon" : days <= 1 ? "within a day" : `in ${days} days`;
-      return `${owner} 90-day Facebook data access expires ${when}${at ? ` (${dateFormat.format(at)})` : ""}${pages}: re-approve to keep reading data.`;
+      return `${owner} 90-day Facebook data access expires ${when}${at ? `, on ${dateFormat.format(at)}` : ""}${pages}: re-approve to keep reading data.`;
     }
     case "user_token_replaced": {
       const owner = w.identityName ?? "A Facebook login";

@@ -136,6 +136,16 @@ describe("workspace route wrapper", () => {
   it("a bad body → 400 (not JSON) or 422 (with the field's message); control characters are refused", async () => {
     const c = await connected();
     const before = await state(c.member.tenantId);
+    // A workspace would be a new tenant with the person as owner: none may appear.
+    const workspacesOf = async () =>
+      (
+        await h.db.owner.query(`SELECT tenant_id, role, deleted_at FROM memberships WHERE user_id = $1 ORDER BY tenant_id`, [
+          c.member.userId,
+        ])
+      ).rows;
+    const tenantCount = async () => (await h.db.owner.query(`SELECT count(*)::int AS n FROM tenants`)).rows[0];
+    const workspacesBefore = await workspacesOf();
+    const tenantsBefore = await tenantCount();
     await expectError(
       await inviteMember(request(`/api/t/${c.member.slug}/invitations`, { cookie: c.cookie, body: "{" }), params({ slug: c.member.slug })),
       400,
@@ -170,6 +180,8 @@ describe("workspace route wrapper", () => {
     );
     expect(nul.error.message).toMatch(/control characters/);
     expect(await state(c.member.tenantId)).toEqual(before);
+    expect(await workspacesOf()).toEqual(workspacesBefore);
+    expect(await tenantCount()).toEqual(tenantsBefore);
   });
 
   it("a member without the role → 403 with words that say who can; nothing changes", async () => {
