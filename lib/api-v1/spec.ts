@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isUuid } from "../db/uuid";
 import type { ApiScope } from "../api-keys/scopes";
 import { TOKEN_STATUSES } from "../tokens/statuses";
+import { CAPABILITIES } from "../tokens/capabilities";
 
 /**
  * The token API (/api/v1), one entry per endpoint: method, path, the scope it needs, its path parameters, query,
@@ -16,7 +17,7 @@ export { TOKEN_STATUSES };
 export const tokenStatus = z
   .enum(TOKEN_STATUSES)
   .describe(
-    "Token health: `active`, `expiring` (expires soon), `unchecked` (not checked yet) are usable; `expired`, `revoked`, `invalid` are not.",
+    "Token health: `active`, `expiring` (expires soon), `unchecked` (not checked yet) and `data_access_expiring` (the person's 90-day data access lapses soon) are usable; `expired`, `revoked`, `invalid` are not, and `data_access_expired` reads nothing until the person re-approves the app on Facebook.",
   );
 
 /** A Page named by our id (UUID) or by Facebook's page id (digits); anything else names nothing (404). */
@@ -28,6 +29,24 @@ const identityRef = z
   .string()
   .refine((s) => isUuid(s))
   .describe("Our identity id (UUID), from GET /api/v1/identities.");
+
+const instagramSchema = z
+  .object({
+    ig_user_id: z.string().describe("The Instagram professional account's id (instagram_business_account.id)."),
+    username: z.string().nullable(),
+    name: z.string().nullable(),
+    picture_url: z.string().nullable(),
+  })
+  .describe("The Instagram professional account linked to the Page. Calls to it use the Page's token.");
+
+const capabilitySchema = z.object({
+  capability: z.enum(CAPABILITIES),
+  can: z.boolean(),
+  reason: z
+    .string()
+    .nullable()
+    .describe('Why not, when it cannot: "no CREATE_CONTENT task on this Page", "pages_manage_posts was declined", "token revoked".'),
+});
 
 const identitySummary = z
   .object({ id: z.string(), name: z.string().nullable() })
@@ -44,6 +63,12 @@ export const pageSchema = z
     token_expires_at: iso.nullable().describe("null: the token does not expire (Page tokens from a long-lived login)."),
     token_checked_at: iso.nullable().describe("When the token was last checked with Facebook (debug_token)."),
     identity: identitySummary.nullable(),
+    instagram: instagramSchema.nullable().describe("null: no Instagram account linked (or instagram_basic not granted)."),
+    capabilities: z
+      .array(capabilitySchema)
+      .describe(
+        "What the Page token the API would hand out can do (publish, moderate, message, advertise, insights), from the Page's tasks, the permissions its login granted or declined and the token's status.",
+      ),
   })
   .describe("A connected Facebook Page.");
 
