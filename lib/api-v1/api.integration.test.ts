@@ -233,7 +233,9 @@ describe("pages and identities", () => {
     await expectError(await callApi("listPages", { key: key.key, query: { status: "sleepy" } }), 422, "invalid");
 
     const ids = (await (await callApi("listIdentities", { key: key.key })).json()) as { data: { id: string; facebook_user_id: string }[] };
-    expect(ids.data).toEqual([expect.objectContaining({ id: w.identity.id, facebook_user_id: w.person.id, token_status: "active" })]);
+    expect(ids.data).toEqual([
+      expect.objectContaining({ id: w.identity.id, platform: "facebook", facebook_user_id: w.person.id, token_status: "active" }),
+    ]);
   });
 
   it("a Page carries its linked Instagram account and what its token can do, with the reason when not", async () => {

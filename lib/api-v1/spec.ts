@@ -72,9 +72,12 @@ export const pageSchema = z
   })
   .describe("A connected Facebook Page.");
 
+const platform = z.enum(["facebook", "tiktok"]).describe("Whose account or token this is: Facebook's or TikTok's.");
+
 export const identitySchema = z.object({
   id: z.string(),
-  facebook_user_id: z.string().describe("The app-scoped Facebook user id."),
+  platform,
+  facebook_user_id: z.string().describe("The app-scoped Facebook user id (for a TikTok account: its open_id)."),
   name: z.string().nullable(),
   scopes: z.array(z.string()).describe("Permissions the person granted."),
   token_status: tokenStatus.nullable(),
@@ -85,6 +88,7 @@ export const identitySchema = z.object({
 export const tokenSchema = z.object({
   token: z.string().describe("The usable access token. Treat it as a secret: never log it."),
   token_type: z.enum(["page", "user"]),
+  platform,
   expires_at: iso.nullable().describe("null: does not expire."),
   tasks: z.array(z.string()).describe("Page tokens: the tasks on the Page. User tokens: empty."),
   scopes: z.array(z.string()),
@@ -188,8 +192,9 @@ export const apiEndpoints = {
     method: "get",
     path: "/api/v1/identities",
     scope: "pages:read",
-    summary: "List Facebook accounts",
-    description: "The connected Facebook accounts (user tokens) of the workspace. Keys limited to some Pages get 403.",
+    summary: "List connected accounts",
+    description:
+      "The connected Facebook and TikTok accounts (user tokens) of the workspace, each with its `platform`. Keys limited to some Pages get 403.",
     params: noParams,
     query: noQuery,
     body: null,

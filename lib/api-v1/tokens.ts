@@ -161,6 +161,7 @@ export async function tokenFor(
       value: {
         token,
         token_type: row.token_type,
+        platform: row.platform,
         expires_at: row.expires_at ? row.expires_at.toISOString() : null,
         tasks: row.tasks,
         scopes: row.scopes,

@@ -74,8 +74,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * List Facebook accounts
-     * @description The connected Facebook accounts (user tokens) of the workspace. Keys limited to some Pages get 403.
+     * List connected accounts
+     * @description The connected Facebook and TikTok accounts (user tokens) of the workspace, each with its `platform`. Keys limited to some Pages get 403.
      *
      *     Scope: `pages:read`.
      */
@@ -383,6 +383,11 @@ export interface operations {
             token: string;
             /** @enum {string} */
             token_type: "page" | "user";
+            /**
+             * @description Whose account or token this is: Facebook's or TikTok's.
+             * @enum {string}
+             */
+            platform: "facebook" | "tiktok";
             /** @description null: does not expire. */
             expires_at: string | null;
             /** @description Page tokens: the tasks on the Page. User tokens: empty. */
@@ -482,7 +487,12 @@ export interface operations {
           "application/json": {
             data: {
               id: string;
-              /** @description The app-scoped Facebook user id. */
+              /**
+               * @description Whose account or token this is: Facebook's or TikTok's.
+               * @enum {string}
+               */
+              platform: "facebook" | "tiktok";
+              /** @description The app-scoped Facebook user id (for a TikTok account: its open_id). */
               facebook_user_id: string;
               name: string | null;
               /** @description Permissions the person granted. */
@@ -557,6 +567,11 @@ export interface operations {
             token: string;
             /** @enum {string} */
             token_type: "page" | "user";
+            /**
+             * @description Whose account or token this is: Facebook's or TikTok's.
+             * @enum {string}
+             */
+            platform: "facebook" | "tiktok";
             /** @description null: does not expire. */
             expires_at: string | null;
             /** @description Page tokens: the tasks on the Page. User tokens: empty. */
