@@ -76,6 +76,44 @@ describe("keys: the narrow lookup function", () => {
     ]);
   });
 
+  it("api_key_caller (the key re-read in the request's first statement) reads as the app role, under RLS, and never moves a transaction to another workspace", async () => {
+    const a = await connectedWorkspace(h, 1);
+    const b = await connectedWorkspace(h, 1);
+    const keyA = await makeKey(a.member);
+    const app = h.db.app;
+    const beforeA = await snapshot(h, a.member.tenantId);
+    const beforeB = await snapshot(h, b.member.tenantId);
+    // The right workspace: the key's row, and the context is that workspace's.
+    const [mine] = await app.$queryRawUnsafe<{ name: string; ctx: string }[]>(
+      `SELECT (SELECT c.name FROM api_key_caller($1::uuid, $2::uuid) c) AS name, current_setting('app.tenant_id', true) AS ctx`,
+      a.member.tenantId,
+      keyA.id,
+    );
+    expect(mine).toEqual({ name: "Test automation", ctx: a.member.tenantId });
+    // A's key asked for in B's name: RLS hides it, so nothing comes back (and no last_used_at is written).
+    expect(await app.$queryRawUnsafe(`SELECT * FROM api_key_caller($1::uuid, $2::uuid)`, b.member.tenantId, keyA.id)).toEqual([]);
+    // In a transaction already in workspace B, asking for workspace A is refused, not a silent switch.
+    await expect(
+      withTenant(b.member.tenantId, (tx) => tx.$queryRaw`SELECT * FROM api_key_caller(${a.member.tenantId}::uuid, ${keyA.id}::uuid)`, {
+        client: app,
+      }),
+    ).rejects.toThrow(/already in another workspace/);
+    // SECURITY INVOKER, fixed search_path, not executable by PUBLIC.
+    const { rows } = await h.db.owner.query<{ prosecdef: boolean; proconfig: string[]; public_exec: boolean }>(
+      `SELECT p.prosecdef, p.proconfig, has_function_privilege('public', p.oid, 'EXECUTE') AS public_exec
+         FROM pg_proc p WHERE p.proname = 'api_key_caller'`,
+    );
+    expect(rows).toEqual([{ prosecdef: false, proconfig: ["search_path=pg_catalog, pg_temp"], public_exec: false }]);
+    // Only A's key was used (its last_used_at written); nothing else changed in either workspace.
+    const afterA = await snapshot(h, a.member.tenantId);
+    expect(afterA.keys.map((k) => k.last_used_at)).toEqual([expect.any(Date)]);
+    expect({ ...afterA, keys: afterA.keys.map((k) => ({ ...k, last_used_at: null })) }).toEqual({
+      ...beforeA,
+      keys: beforeA.keys.map((k) => ({ ...k, last_used_at: null })),
+    });
+    expect(await snapshot(h, b.member.tenantId)).toEqual(beforeB);
+  });
+
   it("keys are stk_live_ + 43 base62 characters (≥ 256 bits), stored only as a SHA-256 hash with a short display prefix", async () => {
     const w = await connectedWorkspace(h, 1);
     const keys = await Promise.all([1, 2, 3].map(() => makeKey(w.member)));

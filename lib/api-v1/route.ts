@@ -1,7 +1,7 @@
 import "server-only";
-import { findKeyWorkspace, loadCaller, type ApiCaller } from "../api-keys/authenticate";
+import { callerFrom, callerQuery, findKeyWorkspace, type ApiCaller } from "../api-keys/authenticate";
 import { bearerOf } from "../api-keys/key-format";
-import { withTenant, type Tx } from "../db/tenant-transaction";
+import { withTenantAnd, type Tx } from "../db/tenant-transaction";
 import { env } from "../env";
 import { errorResponse, failureResponse, HttpError, jsonResponse, notFoundError, respondToError } from "../http/respond";
 import { publicOrigin } from "../http/public-origin";
@@ -112,8 +112,8 @@ export function apiRoute<K extends ApiEndpointName>(name: K, handler: (ctx: ApiC
 
       let entered = false;
       const inWorkspace: InWorkspace = (fn) =>
-        withTenant(found.tenantId, async (tx) => {
-          const caller = await loadCaller(tx, found);
+        withTenantAnd(found.tenantId, callerQuery(found), async (tx, keyRow) => {
+          const caller = callerFrom(found, keyRow);
           if (!caller) throw new HttpError(401, "unauthorized", UNAUTHORIZED, { "WWW-Authenticate": 'Bearer realm="api"' });
           if (!caller.scopes.includes(spec.scope)) throw missingScope(spec.scope);
           entered = true;

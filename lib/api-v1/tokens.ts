@@ -5,7 +5,7 @@ import { checkTokensNow } from "../health/check-tokens-now";
 import { fail, NOT_FOUND } from "../http/result";
 import { logger } from "../log/logger";
 import type { ApiCaller } from "../api-keys/authenticate";
-import { handOutToken, UNUSABLE_STATUSES, unusableReason, type HandOutCandidate } from "../tokens/hand-out";
+import { handOutToken, UNUSABLE_STATUSES } from "../tokens/hand-out";
 import { refreshTikTokToken } from "../tiktok/refresh";
 import { allowedPages, BEST_TOKEN_ORDER, pageRefSql } from "./pages";
 import type { ApiResult, InWorkspace } from "./route";
@@ -15,7 +15,7 @@ import type { TokenView } from "./spec";
  * POST /api/v1/pages/{id}/token and /identities/{id}/token. The token is chosen under the workspace's RLS context
  * (and the key's Page restriction), checked first with debug_token when asked (`verify`, through lib/health, which
  * stores the result), refused with 409 when known to be dead, else decrypted and handed out with an audit event in
- * the same transaction: one statement to choose, one to record.
+ * the same transaction: one statement chooses and records (lib/tokens/hand-out.ts).
  */
 
 interface CandidateRow {
@@ -54,17 +54,6 @@ function candidateQuery(caller: ApiCaller, target: Target): Prisma.Sql {
      WHERE s.deleted_at IS NULL AND s.id = ${target.identityId}::uuid
      ORDER BY ${BEST_TOKEN_ORDER} LIMIT 1`;
 }
-
-const candidate = (r: CandidateRow): HandOutCandidate => ({
-  id: r.id,
-  tokenType: r.token_type,
-  status: r.status,
-  expiresAt: r.expires_at,
-  lastCheckedAt: r.last_checked_at,
-  scopes: r.scopes,
-  ciphertext: r.ciphertext,
-  keyId: r.key_id,
-});
 
 const REASON_WORDS = {
   revoked: "Facebook revoked this token (the person removed the app, changed their password or lost their role).",
@@ -133,13 +122,19 @@ export async function tokenFor(
     }
   }
 
-  // One transaction: the key re-read (by inWorkspace), one statement to choose the token, one audit row.
+  // One transaction: the key re-read (in inWorkspace's first statement), one statement to choose the token and record
+  // the hand-out.
   return inWorkspace(async (tx, caller): Promise<ApiResult<TokenView>> => {
     if (target.kind === "user" && caller.pageIds.length > 0) return fail({ code: "forbidden", message: RESTRICTED_USER_TOKENS });
-    const [row] = await tx.$queryRaw<CandidateRow[]>(candidateQuery(caller, target));
-    if (!row) return fail(NOT_FOUND);
-    const reason = unusableReason({ status: row.status, expiresAt: row.expires_at });
-    if (reason) {
+    const out = await handOutToken<CandidateRow>(tx, caller.tenantId, candidateQuery(caller, target), {
+      apiKeyId: caller.keyId,
+      apiKeyName: caller.name,
+      apiKeyPrefix: caller.prefix,
+    });
+    if (!out.found) return fail(NOT_FOUND);
+    const { row } = out;
+    if (out.unusable) {
+      const reason = out.unusable;
       const dashboardUrl = `${opts.origin}/t/${encodeURIComponent(caller.slug)}`;
       return {
         ok: false,
@@ -151,15 +146,10 @@ export async function tokenFor(
         },
       };
     }
-    const token = await handOutToken(tx, caller.tenantId, candidate(row), {
-      apiKeyId: caller.keyId,
-      apiKeyName: caller.name,
-      apiKeyPrefix: caller.prefix,
-    });
     return {
       ok: true,
       value: {
-        token,
+        token: out.token,
         token_type: row.token_type,
         platform: row.platform,
         expires_at: row.expires_at ? row.expires_at.toISOString() : null,

@@ -26,20 +26,28 @@ function checkedUuid(value: string, what: string): string {
   return value;
 }
 
+interface Context {
+  tenantId?: string;
+  userId?: string;
+  /** One more expression for the first statement (withTenantAnd); its value is handed to fn. */
+  also?: Prisma.Sql;
+}
+
 /** One span per transaction, with the tenant's and user's ids (nothing else about them). */
-function run<T>(context: { tenantId?: string; userId?: string }, fn: (tx: Tx) => Promise<T>, opts: TxOptions): Promise<T> {
+function run<T>(context: Context, fn: (tx: Tx, also: unknown) => Promise<T>, opts: TxOptions): Promise<T> {
   return withSpan("db.transaction", { "db.system.name": "postgresql", "tenant.id": context.tenantId, "user.id": context.userId }, () =>
     runTransaction(context, fn, opts),
   );
 }
 
-async function runTransaction<T>(context: { tenantId?: string; userId?: string }, fn: (tx: Tx) => Promise<T>, opts: TxOptions): Promise<T> {
+async function runTransaction<T>(context: Context, fn: (tx: Tx, also: unknown) => Promise<T>, opts: TxOptions): Promise<T> {
   const client = opts.client ?? db();
   const tenantId = context.tenantId ? checkedUuid(context.tenantId, "tenantId") : "";
   const userId = context.userId ? checkedUuid(context.userId, "userId") : "";
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const bound = opts.statementTimeoutMs ?? clientFacts(client)?.statementTimeoutMs;
   const statementBound = bound ? Prisma.sql`, set_config('statement_timeout', ${String(Math.trunc(bound))}, true) AS st` : Prisma.empty;
+  const also = context.also ? Prisma.sql`, ${context.also} AS also` : Prisma.empty;
   try {
     await assertAppRoleCannotBypassRls(client);
     return await client.$transaction(
@@ -47,11 +55,13 @@ async function runTransaction<T>(context: { tenantId?: string; userId?: string }
         // First statement of the transaction, transaction-local (is_local = true): safe behind PgBouncer
         // in transaction mode, and gone at COMMIT/ROLLBACK so a pooled connection never leaks a tenant. It also
         // bounds every statement of the transaction and tells us which backend runs it (to cancel it when overdue).
-        const [first] = await tx.$queryRaw<{ pid: number; started: string }[]>`SELECT set_config('app.tenant_id', ${tenantId}, true) AS t,
-          set_config('app.user_id', ${userId}, true) AS u, pg_backend_pid() AS pid, now()::text AS started${statementBound}`;
+        const [first] = await tx.$queryRaw<
+          { pid: number; started: string; also?: unknown }[]
+        >`SELECT set_config('app.tenant_id', ${tenantId}, true) AS t,
+          set_config('app.user_id', ${userId}, true) AS u, pg_backend_pid() AS pid, now()::text AS started${statementBound}${also}`;
         const stop = first ? cancelWhenOverdue(client, first, timeoutMs) : () => {};
         try {
-          return await fn(tx);
+          return await fn(tx, first?.also);
         } finally {
           stop();
         }
@@ -97,6 +107,21 @@ async function cancelBackend(connectionString: string, backend: { pid: number; s
 /** Runs fn in one transaction whose row-level-security context is the given tenant (and, optionally, user). */
 export function withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>, opts: TxOptions & { userId?: string } = {}): Promise<T> {
   return run({ tenantId, userId: opts.userId }, fn, opts);
+}
+
+/**
+ * withTenant, with one more expression evaluated in the transaction's first statement (no extra round trip: the
+ * token API re-reads its key this way, lib/api-keys/authenticate.ts). fn receives its value, as the driver returned it. The expression must not
+ * depend on the tenant context being set already (the order of a statement's expressions is not defined): a function
+ * that reads under RLS sets the same context itself first.
+ */
+export function withTenantAnd<T>(
+  tenantId: string,
+  also: Prisma.Sql,
+  fn: (tx: Tx, also: unknown) => Promise<T>,
+  opts: TxOptions & { userId?: string } = {},
+): Promise<T> {
+  return run({ tenantId, userId: opts.userId, also }, fn, opts);
 }
 
 /**
