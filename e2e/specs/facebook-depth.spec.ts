@@ -113,6 +113,29 @@ test("lapsed 90-day data access shows as such, and Re-approve (auth_type=reautho
   await expect(page.getByText(/Checked 2 tokens of 2 Pages with Facebook: 2 active/)).toBeVisible();
 });
 
+test("the alert email's reconnect page re-approves (auth_type=reauthorize) when data access lapsed, and that restores it", async ({
+  page,
+  fb,
+}) => {
+  const person = await newPerson(fb, { pages: 1 });
+  await signUpWithFacebook(page, person.name);
+  const dashboard = new URL(page.url()).pathname;
+  await fb.setDataAccess(person.id, -3600);
+  await page.getByTestId("bulk-check-matching").click();
+  await expect(page.getByTestId("page-row").first().getByTestId("status-badge")).toHaveAttribute("data-status", "data_access_expired");
+
+  await page.goto(`${dashboard}/reconnect`);
+  await expect(page.getByTestId("reconnect-reasons")).toContainText("90-day Facebook data access has expired");
+  await expect(page.getByRole("button", { name: "Reconnect with Facebook" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Re-approve on Facebook" }).click();
+  await page.waitForURL(/\/dialog\/oauth/);
+  await expect(page.locator("#reauthorize")).toBeVisible();
+  await approveOnFacebook(page, person.name);
+  await page.waitForURL(/\/t\/[^/]+$/);
+  await expect(page.getByTestId("connect-result")).toHaveAttribute("data-outcome", "succeeded");
+  await expect(page.getByTestId("expiry-banner")).toHaveCount(0);
+});
+
 test("bulk check of 250 Pages uses at most 6 Graph HTTP requests", async ({ page, fb }) => {
   const person = await newPerson(fb, { pages: 250 });
   await signUpWithFacebook(page, person.name);

@@ -85,17 +85,34 @@ function userField(ctx: EmulatorContext, req: GraphRequest, rec: TokenRecord, fi
   }
 }
 
-/** `instagram_business_account{…}`: only with instagram_basic granted (the field is left out otherwise). */
-function instagramNode(req: GraphRequest, page: PageRecord, grant: TokenRecord["grant"]): unknown {
+/** Who reads a Page's Instagram field: the token's grant, and whether its person has a direct role on the Page. */
+interface InstagramViewer {
+  grant: TokenRecord["grant"];
+  direct: boolean;
+}
+
+function instagramViewer(ctx: EmulatorContext, rec: TokenRecord, page: PageRecord): InstagramViewer {
+  const direct = ctx.state.people.get(rec.personId)?.pages.some((p) => p.id === page.id) ?? false;
+  return { grant: rec.grant, direct };
+}
+
+/**
+ * `instagram_business_account{…}`: only with instagram_basic granted, and, when the person's role on the Page comes
+ * from a Business Manager portfolio (no direct role), also ads_management or ads_read (Meta's rule); the field is
+ * left out otherwise.
+ */
+function instagramNode(req: GraphRequest, page: PageRecord, viewer: InstagramViewer): unknown {
   const ig = page.instagram;
-  if (ig === undefined || !grant.scopes.includes("instagram_basic")) return undefined;
+  const scopes = viewer.grant.scopes;
+  if (ig === undefined || !scopes.includes("instagram_basic")) return undefined;
+  if (!viewer.direct && !scopes.includes("ads_management") && !scopes.includes("ads_read")) return undefined;
   return { id: ig.id, username: ig.username, name: ig.name, profile_picture_url: pictureUrl(req.baseUrl, ig.id) };
 }
 
-function pageNode(req: GraphRequest, page: PageRecord, field: string, token: () => string, grant?: TokenRecord["grant"]): unknown {
+function pageNode(req: GraphRequest, page: PageRecord, field: string, token: () => string, viewer?: InstagramViewer): unknown {
   switch (field) {
     case "instagram_business_account":
-      return grant === undefined ? undefined : instagramNode(req, page, grant);
+      return viewer === undefined ? undefined : instagramNode(req, page, viewer);
     case "id":
       return page.id;
     case "name":
@@ -138,7 +155,7 @@ export function handleMe(ctx: EmulatorContext, req: GraphRequest): Obj {
     if (page === undefined) throw new GraphError(190, UNKNOWN_TOKEN_MESSAGE);
     const want = fields ?? ["id", "name"];
     checkFields(want, PAGE_FIELDS, "Page");
-    return pick(want, (f) => pageNode(req, page, f, () => rec.token, rec.grant));
+    return pick(want, (f) => pageNode(req, page, f, () => rec.token, instagramViewer(ctx, rec, page)));
   }
   const want = fields ?? ["id", "name"];
   checkFields(want, USER_FIELDS, "User");
@@ -178,7 +195,7 @@ function pageTokenFor(ctx: EmulatorContext, user: TokenRecord, page: PageRecord)
 
 const encodeCursor = (pageId: string): string => Buffer.from(pageId, "utf8").toString("base64url");
 
-function cursorIndex(pages: PageRecord[], cursor: string): number {
+function cursorIndex(pages: readonly { id: string }[], cursor: string): number {
   const id = Buffer.from(cursor, "base64url").toString("utf8");
   const idx = pages.findIndex((p) => p.id === id);
   if (idx < 0) throw new GraphError(100, "(#100) The after/before cursor is invalid");
@@ -192,7 +209,7 @@ function parseLimit(raw: string | undefined): number {
 }
 
 /** Slice [start, end) of pages for after/before cursors. */
-function pageWindow(pages: PageRecord[], req: GraphRequest, limit: number): [number, number] {
+function pageWindow(pages: readonly { id: string }[], req: GraphRequest, limit: number): [number, number] {
   const after = req.params.get("after");
   const before = req.params.get("before");
   if (after !== undefined && after !== "") {
@@ -244,7 +261,7 @@ function pagedPages(ctx: EmulatorContext, req: GraphRequest, rec: TokenRecord, p
   const limit = parseLimit(req.params.get("limit"));
   const [start, end] = pageWindow(pages, req, limit);
   const slice = pages.slice(start, end);
-  const data = slice.map((p) => pick(fields, (f) => pageNode(req, p, f, () => pageTokenFor(ctx, rec, p), rec.grant)));
+  const data = slice.map((p) => pick(fields, (f) => pageNode(req, p, f, () => pageTokenFor(ctx, rec, p), instagramViewer(ctx, rec, p))));
   const first = slice[0];
   const last = slice[slice.length - 1];
   if (first === undefined || last === undefined) return { data };
@@ -269,11 +286,15 @@ export function handleBusinesses(ctx: EmulatorContext, req: GraphRequest): Obj {
   const person = ctx.state.people.get(rec.personId);
   const list = (person?.businesses ?? []).map((b) => ({ id: b.id, name: b.name }));
   const limit = parseLimit(req.params.get("limit"));
-  const data = list.slice(0, limit);
+  const [start, end] = pageWindow(list, req, limit);
+  const data = list.slice(start, end);
   const first = data[0];
   const last = data[data.length - 1];
   if (first === undefined || last === undefined) return { data };
-  return { data, paging: { cursors: { before: encodeCursor(first.id), after: encodeCursor(last.id) } } };
+  const paging: Obj = { cursors: { before: encodeCursor(first.id), after: encodeCursor(last.id) } };
+  if (start > 0) paging["previous"] = pagingUrl(req, ctx, limit, "before", encodeCursor(first.id));
+  if (end < list.length) paging["next"] = pagingUrl(req, ctx, limit, "after", encodeCursor(last.id));
+  return { data, paging };
 }
 
 /** GET /{business-id}/owned_pages and /{business-id}/client_pages: same fields and paging as /me/accounts. */
@@ -304,7 +325,9 @@ export function handlePageNode(ctx: EmulatorContext, req: GraphRequest, pageId: 
   requireDataAccess(ctx, rec);
   const want = parseFields(req.params.get("fields")) ?? ["id", "name"];
   checkFields(want, PAGE_FIELDS, "Page");
-  return pick(want, (f) => pageNode(req, page, f, () => (rec.type === "PAGE" ? rec.token : pageTokenFor(ctx, rec, page)), rec.grant));
+  return pick(want, (f) =>
+    pageNode(req, page, f, () => (rec.type === "PAGE" ? rec.token : pageTokenFor(ctx, rec, page)), instagramViewer(ctx, rec, page)),
+  );
 }
 
 /** GET /{ig-user-id}/content_publishing_limit: 100 API posts per 24 hours (needs instagram_content_publish). */

@@ -53,6 +53,16 @@ const KIND_WORDS: Record<AlertKind, { subject: (n: number, w: Words) => string; 
     subject: (n, w) => `${plural(n, `${w.on} connection`)} expire${n === 1 ? "s" : ""} soon`,
     lead: (w) => `These ${w.on} connections expire soon; reconnect before they do.`,
   },
+  data_access_expiring: {
+    subject: (n) => `Facebook data access of ${plural(n, "login")} lapses soon`,
+    lead: () =>
+      "Facebook's 90-day data access of these logins lapses soon: after it their tokens stay valid but read nothing. The person re-approves the app on Facebook to renew it.",
+  },
+  data_access_expired: {
+    subject: (n) => `Facebook data access of ${plural(n, "login")} expired`,
+    lead: () =>
+      "Facebook's 90-day data access of these logins has lapsed: their tokens are valid but read nothing, so automations using them get no data. The person re-approves the app on Facebook to restore it.",
+  },
   webhook_disabled: {
     subject: () => "A webhook endpoint was disabled",
     lead: () =>
@@ -201,7 +211,11 @@ export async function sendAlertEmail(
       ...mine.map((l) => `  - ${l.text}`),
       ...(count > mine.length ? [`  … and ${count - mine.length} more`] : []),
       "",
-      plan.kind === "webhook_disabled" ? `Webhooks: ${base}/t/${plan.tenant.slug}/settings/webhooks` : `Reconnect: ${reconnect}`,
+      plan.kind === "webhook_disabled"
+        ? `Webhooks: ${base}/t/${plan.tenant.slug}/settings/webhooks`
+        : plan.kind === "data_access_expiring" || plan.kind === "data_access_expired"
+          ? `Re-approve on Facebook: ${reconnect}`
+          : `Reconnect: ${reconnect}`,
       "",
       `You get this because you are an owner or admin of ${plan.tenant.name}. Choose immediate, daily digest or off in`,
       `${base}/t/${plan.tenant.slug}/settings/notifications — or stop these emails: ${base}/unsubscribe?t=${unsubscribeToken(tenantId, r.userId)}`,

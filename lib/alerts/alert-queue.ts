@@ -10,7 +10,15 @@ import { QUEUES } from "../jobs/queues";
  * the same kind that day only add their tokens to the row.
  */
 
-export const ALERT_KINDS = ["revoked", "expired", "invalid", "expiring", "webhook_disabled"] as const;
+export const ALERT_KINDS = [
+  "revoked",
+  "expired",
+  "invalid",
+  "expiring",
+  "data_access_expiring",
+  "data_access_expired",
+  "webhook_disabled",
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export async function queueAlert(tx: Tx, tenantId: string, kind: AlertKind, tokenIds: readonly string[]): Promise<void> {

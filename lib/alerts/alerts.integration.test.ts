@@ -233,4 +233,52 @@ describe("email alerts", () => {
     expect(got[0]!.text).toContain(`Reconnect: http://localhost:3999/t/${m.slug}\n`);
     expect(`${got[0]!.subject}\n${got[0]!.text}`).not.toMatch(/Facebook/);
   });
+
+  it("90-day data access expiring, then expired → one email each, one line per login (not per Page), with the re-approve link", async () => {
+    const m = await h.seedMember();
+    await withEmail(m, "data-access@agency.test");
+    const person = await h.createPerson({ pages: 3, name: "Lapsing Login" });
+    const connected = await h.connect(m, person.id);
+    if (!connected.ok) throw new Error(connected.error.userMessage);
+    const { rows: tokens } = await h.db.owner.query<{ id: string; token_type: string }>(
+      `SELECT id, token_type FROM ad_tokens WHERE tenant_id = $1 AND deleted_at IS NULL`,
+      [m.tenantId],
+    );
+    expect(tokens).toHaveLength(4);
+    const userToken = tokens.find((t) => t.token_type === "user")!.id;
+    const sweepAll = async () => {
+      await h.db.owner.query(`UPDATE ad_tokens SET next_check_at = now() WHERE tenant_id = $1`, [m.tenantId]);
+      await sweep();
+      await drain();
+    };
+    const alerts = async () =>
+      (
+        await h.db.owner.query<{ kind: string; token_ids: string[] }>(
+          `SELECT kind, token_ids FROM alert_emails WHERE tenant_id = $1 ORDER BY created_at`,
+          [m.tenantId],
+        )
+      ).rows;
+    const before = mail.messages().length;
+
+    await h.control.setDataAccess(person.id, 3 * 86_400);
+    await sweepAll();
+    expect(await alerts()).toEqual([{ kind: "data_access_expiring", token_ids: [userToken] }]);
+    const soon = mail.messages().slice(before);
+    expect(soon.map((x) => x.to[0])).toEqual(["data-access@agency.test"]);
+    expect(soon[0]!.subject).toMatch(/Facebook data access of 1 login lapses soon$/);
+    expect(soon[0]!.text).toContain("Lapsing Login's Facebook login");
+    expect(soon[0]!.text).toContain(`Re-approve on Facebook: http://localhost:3999/t/${m.slug}/reconnect\n`);
+
+    await h.control.setDataAccess(person.id, -60);
+    await sweepAll();
+    expect(await alerts()).toEqual([
+      { kind: "data_access_expiring", token_ids: [userToken] },
+      { kind: "data_access_expired", token_ids: [userToken] },
+    ]);
+    const lapsed = mail.messages().slice(before + 1);
+    expect(lapsed).toHaveLength(1);
+    expect(lapsed[0]!.subject).toMatch(/Facebook data access of 1 login expired$/);
+    expect(lapsed[0]!.text).toContain("read nothing");
+    expect(guard.refused).toEqual([]);
+  });
 });

@@ -10,7 +10,8 @@ import { queueAlert } from "./alert-queue";
  * Where token health changes become alerts, inside the same tenant transaction that wrote them: a
  * `token.status_changed` webhook event per change (recoveries included), `token.expiring` when a check finds a token
  * inside an endpoint's own window (its expiringDays, default 7) for the first time, and the email alerts for changes
- * a person must act on (revoked, expired, invalid, and a user token expiring: TOKEN_EXPIRY_WARNING_DAYS ahead).
+ * a person must act on (revoked, expired, invalid, a user token expiring: TOKEN_EXPIRY_WARNING_DAYS ahead, and a
+ * login's 90-day data access expiring or expired).
  */
 
 export interface StatusChange {
@@ -52,6 +53,22 @@ export async function announceStatusChanges(
   for (const kind of ["revoked", "expired", "invalid", "expiring"] as const) {
     const ids = changes.filter((c) => c.status === kind && (kind !== "expiring" || c.tokenType === "user")).map((c) => c.id);
     if (ids.length > 0) await queueAlert(tx, tenantId, kind, ids);
+  }
+  // The 90-day data access is the person's, so every token of that login changes at once: one line per login (its
+  // user token when it is among the changes, else one of its Page tokens), fixed by re-approving on Facebook.
+  for (const kind of ["data_access_expiring", "data_access_expired"] as const) {
+    const byLogin = new Map<string, StatusChange>();
+    for (const c of changes.filter((x) => x.status === kind)) {
+      const seen = byLogin.get(c.socialIdentityId);
+      if (seen === undefined || (seen.tokenType !== "user" && c.tokenType === "user")) byLogin.set(c.socialIdentityId, c);
+    }
+    if (byLogin.size > 0)
+      await queueAlert(
+        tx,
+        tenantId,
+        kind,
+        [...byLogin.values()].map((c) => c.id),
+      );
   }
 }
 

@@ -271,7 +271,58 @@ describe("pages and identities", () => {
     await expectError(await callApi("listPages", { key: key.key, query: { status: "sleepy" } }), 422, "invalid");
 
     const ids = (await (await callApi("listIdentities", { key: key.key })).json()) as { data: { id: string; facebook_user_id: string }[] };
-    expect(ids.data).toEqual([expect.objectContaining({ id: w.identity.id, facebook_user_id: w.person.id, token_status: "active" })]);
+    expect(ids.data).toEqual([
+      expect.objectContaining({ id: w.identity.id, platform: "facebook", facebook_user_id: w.person.id, token_status: "active" }),
+    ]);
+  });
+
+  it("a Page carries its linked Instagram account and what its token can do, with the reason when not", async () => {
+    const person = await h.control.createPerson({
+      name: "Insta Owner",
+      pages: [
+        {
+          id: "83000000001",
+          name: "Posting Page",
+          tasks: ["ANALYZE", "CREATE_CONTENT", "MODERATE"],
+          instagram: { id: "17841483000000001", username: "posting.page", name: "Posting Page IG" },
+        },
+        { id: "83000000002", name: "Analyst Page", tasks: ["ANALYZE"] },
+      ],
+    });
+    const member = await h.seedMember();
+    const connected = await h.connect(member, person.id, { decline: ["pages_manage_engagement"] });
+    if (!connected.ok) throw new Error(connected.error.userMessage);
+    const key = await makeKey(member);
+
+    const list = (await (await callApi("listPages", { key: key.key })).json()) as { data: PageView[] };
+    const posting = list.data.find((p) => p.facebook_page_id === "83000000001")!;
+    const analyst = list.data.find((p) => p.facebook_page_id === "83000000002")!;
+    expect(posting.instagram).toEqual({
+      ig_user_id: "17841483000000001",
+      username: "posting.page",
+      name: "Posting Page IG",
+      picture_url: expect.stringContaining("17841483000000001"),
+    });
+    expect(posting.capabilities).toEqual([
+      { capability: "publish", can: true, reason: null },
+      { capability: "moderate", can: false, reason: "pages_manage_engagement was declined" },
+      { capability: "message", can: false, reason: "no MESSAGING task on this Page" },
+      { capability: "advertise", can: false, reason: "no ADVERTISE task on this Page" },
+      { capability: "insights", can: true, reason: null },
+    ]);
+    expect(analyst.instagram).toBeNull();
+    expect(analyst.capabilities.filter((c) => c.can).map((c) => c.capability)).toEqual(["insights"]);
+    expect(analyst.capabilities[0]).toEqual({ capability: "publish", can: false, reason: "no CREATE_CONTENT task on this Page" });
+
+    // A dead token can do nothing, and says why; getPage answers the same view as the list.
+    await h.db.owner.query(
+      `UPDATE ad_tokens t SET status = 'revoked' FROM facebook_pages p WHERE p.id = t.facebook_page_id AND p.page_id = $1`,
+      ["83000000001"],
+    );
+    const dead = (await (await callApi("getPage", { key: key.key, id: "83000000001" })).json()) as PageView;
+    expect(dead.token_status).toBe("revoked");
+    expect(dead.instagram?.username).toBe("posting.page");
+    expect(dead.capabilities.map((c) => [c.can, c.reason])).toEqual(Array.from({ length: 5 }, () => [false, "token revoked"]));
   });
 
   it("a key of workspace A gets 404 for every id of workspace B (ours and Facebook's), the same answer as a missing id; nothing changed", async () => {

@@ -7,6 +7,7 @@ import type { ApiResponse } from "./spec";
 
 interface IdentityRow {
   id: string;
+  platform: "facebook" | "tiktok";
   facebook_user_id: string;
   name: string | null;
   scopes: string[];
@@ -17,7 +18,7 @@ interface IdentityRow {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** The workspace's connected Facebook accounts with their best user token: one statement. */
+/** The workspace's connected Facebook and TikTok accounts with their best user token: one statement. */
 export async function listIdentities(tx: Tx, caller: ApiCaller): Promise<Result<ApiResponse<"listIdentities">>> {
   if (caller.pageIds.length > 0) {
     return fail({
@@ -27,7 +28,7 @@ export async function listIdentities(tx: Tx, caller: ApiCaller): Promise<Result<
     });
   }
   const rows = await tx.$queryRaw<IdentityRow[]>`
-      SELECT s.id, s.external_user_id AS facebook_user_id, s.name, s.granted_scopes AS scopes,
+      SELECT s.id, s.platform::text AS platform, s.external_user_id AS facebook_user_id, s.name, s.granted_scopes AS scopes,
              bt.status::text AS token_status, bt.expires_at AS token_expires_at, bt.last_checked_at AS token_checked_at
         FROM social_identities s
         LEFT JOIN LATERAL (

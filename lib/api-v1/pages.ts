@@ -6,12 +6,14 @@ import { fail, ok, NOT_FOUND, type Result } from "../http/result";
 import type { ApiCaller } from "../api-keys/authenticate";
 import type { ApiQuery, ApiResponse, PageView } from "./spec";
 import { pageNameMatchesSql } from "../workspace/page-filter";
+import { pageCapabilities } from "../tokens/capabilities";
 
 /**
  * The token API's Pages: what a key of this workspace may see (RLS: this workspace only; a Page-restricted key: only
  * its Pages). A Page shows the token the API would hand out: its best active token (active, then expiring, then
- * unchecked, newest first; a Page whose tokens are all dead shows the newest dead one). One statement per call, in the
- * request's transaction (the route wrapper's inWorkspace).
+ * unchecked, newest first; a Page whose tokens are all dead shows the newest dead one), its linked Instagram account,
+ * and what that token can do (the dashboard's capability rules). One statement per call, in the request's
+ * transaction (the route wrapper's inWorkspace).
  */
 
 /** Best token first: usable before unusable, then newest. */
@@ -27,8 +29,11 @@ interface PageRow {
   token_status: PageView["token_status"];
   token_expires_at: Date | null;
   token_checked_at: Date | null;
+  token_scopes: string[] | null;
+  declined_scopes: string[] | null;
   identity_id: string | null;
   identity_name: string | null;
+  instagram: { ig_user_id: string; username: string | null; name: string | null; picture_url: string | null } | null;
   created_at: Date;
 }
 
@@ -45,6 +50,13 @@ function toView(r: PageRow): PageView {
     token_expires_at: iso(r.token_expires_at),
     token_checked_at: iso(r.token_checked_at),
     identity: r.identity_id ? { id: r.identity_id, name: r.identity_name } : null,
+    instagram: r.instagram,
+    capabilities: pageCapabilities({
+      tasks: r.tasks,
+      grantedScopes: r.token_scopes ?? [],
+      declinedScopes: r.declined_scopes ?? [],
+      tokenStatus: r.token_status ?? "none",
+    }).map(({ capability, can, reason }) => ({ capability, can, reason })),
   };
 }
 
@@ -62,10 +74,13 @@ async function selectPages(tx: Tx, where: Prisma.Sql, limit: number): Promise<Pa
   return tx.$queryRaw<PageRow[]>`
     SELECT p.id, p.page_id AS facebook_page_id, p.name, p.category, p.tasks, p.created_at,
            bt.status::text AS token_status, bt.expires_at AS token_expires_at, bt.last_checked_at AS token_checked_at,
-           s.id AS identity_id, s.name AS identity_name
+           bt.scopes AS token_scopes, s.declined_scopes, s.id AS identity_id, s.name AS identity_name,
+           (SELECT json_build_object('ig_user_id', i.ig_user_id, 'username', i.username, 'name', i.name, 'picture_url', i.picture_url)
+              FROM instagram_accounts i WHERE i.facebook_page_id = p.id AND i.deleted_at IS NULL
+             ORDER BY i.ig_user_id LIMIT 1) AS instagram
       FROM facebook_pages p
       LEFT JOIN LATERAL (
-        SELECT t.status, t.expires_at, t.last_checked_at, t.social_identity_id FROM ad_tokens t
+        SELECT t.status, t.expires_at, t.last_checked_at, t.scopes, t.social_identity_id FROM ad_tokens t
          WHERE t.facebook_page_id = p.id AND t.deleted_at IS NULL AND t.token_type = 'page'
          ORDER BY ${BEST_TOKEN_ORDER} LIMIT 1) bt ON TRUE
       LEFT JOIN social_identities s ON s.id = bt.social_identity_id

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isUuid } from "../db/uuid";
 import type { ApiScope } from "../api-keys/scopes";
 import { TOKEN_STATUSES } from "../tokens/statuses";
+import { CAPABILITIES } from "../tokens/capabilities";
 
 /**
  * The token API (/api/v1), one entry per endpoint: method, path, the scope it needs, its path parameters, query,
@@ -16,7 +17,7 @@ export { TOKEN_STATUSES };
 export const tokenStatus = z
   .enum(TOKEN_STATUSES)
   .describe(
-    "Token health: `active`, `expiring` (expires soon), `unchecked` (not checked yet) are usable; `expired`, `revoked`, `invalid` are not.",
+    "Token health: `active`, `expiring` (expires soon), `unchecked` (not checked yet) and `data_access_expiring` (the person's 90-day data access lapses soon) are usable; `expired`, `revoked`, `invalid` are not, and `data_access_expired` reads nothing until the person re-approves the app on Facebook.",
   );
 
 /** A Page named by our id (UUID) or by Facebook's page id (digits); anything else names nothing (404). */
@@ -28,6 +29,24 @@ const identityRef = z
   .string()
   .refine((s) => isUuid(s))
   .describe("Our identity id (UUID), from GET /api/v1/identities.");
+
+const instagramSchema = z
+  .object({
+    ig_user_id: z.string().describe("The Instagram professional account's id (instagram_business_account.id)."),
+    username: z.string().nullable(),
+    name: z.string().nullable(),
+    picture_url: z.string().nullable(),
+  })
+  .describe("The Instagram professional account linked to the Page. Calls to it use the Page's token.");
+
+const capabilitySchema = z.object({
+  capability: z.enum(CAPABILITIES),
+  can: z.boolean(),
+  reason: z
+    .string()
+    .nullable()
+    .describe('Why not, when it cannot: "no CREATE_CONTENT task on this Page", "pages_manage_posts was declined", "token revoked".'),
+});
 
 const identitySummary = z
   .object({ id: z.string(), name: z.string().nullable() })
@@ -44,12 +63,21 @@ export const pageSchema = z
     token_expires_at: iso.nullable().describe("null: the token does not expire (Page tokens from a long-lived login)."),
     token_checked_at: iso.nullable().describe("When the token was last checked with Facebook (debug_token)."),
     identity: identitySummary.nullable(),
+    instagram: instagramSchema.nullable().describe("null: no Instagram account linked (or instagram_basic not granted)."),
+    capabilities: z
+      .array(capabilitySchema)
+      .describe(
+        "What the Page token the API would hand out can do (publish, moderate, message, advertise, insights), from the Page's tasks, the permissions its login granted or declined and the token's status.",
+      ),
   })
   .describe("A connected Facebook Page.");
 
+const platform = z.enum(["facebook", "tiktok"]).describe("Whose account or token this is: Facebook's or TikTok's.");
+
 export const identitySchema = z.object({
   id: z.string(),
-  facebook_user_id: z.string().describe("The app-scoped Facebook user id."),
+  platform,
+  facebook_user_id: z.string().describe("The app-scoped Facebook user id (for a TikTok account: its open_id)."),
   name: z.string().nullable(),
   scopes: z.array(z.string()).describe("Permissions the person granted."),
   token_status: tokenStatus.nullable(),
@@ -60,6 +88,7 @@ export const identitySchema = z.object({
 export const tokenSchema = z.object({
   token: z.string().describe("The usable access token. Treat it as a secret: never log it."),
   token_type: z.enum(["page", "user"]),
+  platform,
   expires_at: iso.nullable().describe("null: does not expire."),
   tasks: z.array(z.string()).describe("Page tokens: the tasks on the Page. User tokens: empty."),
   scopes: z.array(z.string()),
@@ -163,8 +192,9 @@ export const apiEndpoints = {
     method: "get",
     path: "/api/v1/identities",
     scope: "pages:read",
-    summary: "List Facebook accounts",
-    description: "The connected Facebook accounts (user tokens) of the workspace. Keys limited to some Pages get 403.",
+    summary: "List connected accounts",
+    description:
+      "The connected Facebook and TikTok accounts (user tokens) of the workspace, each with its `platform`. Keys limited to some Pages get 403.",
     params: noParams,
     query: noQuery,
     body: null,

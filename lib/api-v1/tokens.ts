@@ -151,6 +151,7 @@ export async function tokenFor(
       value: {
         token: out.token,
         token_type: row.token_type,
+        platform: row.platform,
         expires_at: row.expires_at ? row.expires_at.toISOString() : null,
         tasks: row.tasks,
         scopes: row.scopes,

@@ -97,6 +97,25 @@ describe("business-portfolio Pages", () => {
     expect((await pageRows(onlyDirect.tenantId)).map((r) => r.name)).toEqual(["Echo Events"]);
   });
 
+  it("follows the business list's paging: a Page owned by the 101st business is found", async () => {
+    const businesses = Array.from({ length: 101 }, (_, i) => ({ id: String(nextId++), name: `Portfolio ${i + 1}` }));
+    const last = pg("Owned By The Last Business", ["ANALYZE", "MODERATE"]);
+    const person = await h.control.createPerson({
+      name: "Many Portfolios",
+      pages: [],
+      businesses: businesses.map((b, i) => ({ ...b, ownedPages: i === 100 ? [last] : [] })),
+    });
+    const member = await h.seedMember();
+    await h.control.resetStats();
+
+    const result = await h.connect(member, person.id);
+    if (!result.ok) throw new Error(result.error.userMessage);
+
+    expect((await pageRows(member.tenantId)).map((r) => r.page_id)).toEqual([last.id]);
+    // limit=100: the businesses take two requests.
+    expect((await h.control.stats()).byPath["/me/businesses"]).toBe(2);
+  });
+
   it("a failing business list fails the whole connect and writes nothing", async () => {
     const a = await agencyPerson();
     const member = await h.seedMember();

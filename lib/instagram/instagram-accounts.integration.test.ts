@@ -142,6 +142,15 @@ describe("Instagram accounts linked to Pages", () => {
     expect(await igRows(member.tenantId)).toEqual([]);
   });
 
+  it("a Page reached only through a business shows its Instagram account only with ads_management or ads_read (Meta's rule for Business Manager roles)", async () => {
+    const a = await personWithInstagram();
+    const member = await h.seedMember();
+    const result = await h.connect(member, a.person.id, { decline: ["ads_management"] });
+    expect(result.ok).toBe(true);
+    // The direct Page's account is still read; the business Page's is left out by Facebook, so nothing is stored for it.
+    expect((await igRows(member.tenantId)).map((r) => [r.page_id, r.username])).toEqual([[a.withIg.id, "has.insta"]]);
+  });
+
   it("is tenant-isolated: RLS forced, another tenant sees nothing and cannot write into it, the app cannot delete", async () => {
     const a = await personWithInstagram();
     const member = await h.seedMember();

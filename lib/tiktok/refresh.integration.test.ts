@@ -278,10 +278,16 @@ describe("the token API hands out a usable TikTok access token", () => {
     const { key } = await makeKey(c.member);
     const before = plain(await row(c.tokenId));
 
+    // The account is listed as TikTok's, not as a Facebook account.
+    const listed = (await (await callApi("listIdentities", { key })).json()) as {
+      data: { id: string; platform: string; facebook_user_id: string }[];
+    };
+    expect(listed.data).toEqual([expect.objectContaining({ id: c.identityId, platform: "tiktok", facebook_user_id: c.openId })]);
+
     // Fresh: handed out as stored, TikTok not asked.
     const fresh = await callApi("identityToken", { key, id: c.identityId });
     expect(fresh.status).toBe(200);
-    expect(((await fresh.json()) as { token: string }).token).toBe(before.access);
+    expect((await fresh.json()) as { token: string; platform: string }).toMatchObject({ token: before.access, platform: "tiktok" });
     expect(plain(await row(c.tokenId))).toEqual(before);
 
     // About to expire: renewed first, then the new access token is handed out.

@@ -187,4 +187,65 @@ describe("loadDashboardData", () => {
       await closePrismaClient(client);
     }
   });
+
+  it("still three statements with Instagram accounts, capabilities' inputs (scopes, declined scopes), a second login and a TikTok account", async () => {
+    // A workspace of its own with everything the dashboard shows since the Facebook-depth and TikTok work.
+    const c = await seedTenant(db.owner);
+    await seedPages(c, "Charlie", 60);
+    const o = db.owner;
+    await o.query(
+      `UPDATE social_identities SET granted_scopes = ARRAY['pages_show_list','pages_manage_posts','read_insights','instagram_basic'],
+              declined_scopes = ARRAY['pages_manage_engagement'] WHERE tenant_id = $1`,
+      [c.tenantId],
+    );
+    await o.query(`UPDATE ad_tokens SET scopes = ARRAY['pages_show_list','pages_manage_posts','read_insights'] WHERE tenant_id = $1`, [
+      c.tenantId,
+    ]);
+    await o.query(
+      `INSERT INTO instagram_accounts (tenant_id, facebook_page_id, ig_user_id, username, name)
+       SELECT tenant_id, id, '178414' || page_id, 'ig.' || page_id, name || ' IG' FROM facebook_pages WHERE tenant_id = $1 AND page_id LIKE '%0'`,
+      [c.tenantId],
+    );
+    const { rows: second } = await o.query<{ id: string }>(
+      `INSERT INTO social_identities (tenant_id, user_id, platform, external_user_id, name) VALUES ($1, $2, 'facebook', 'ext-second', 'Second Login') RETURNING id`,
+      [c.tenantId, c.userId],
+    );
+    await o.query(
+      `WITH s AS (INSERT INTO social_identities (tenant_id, user_id, platform, external_user_id, name)
+                  VALUES ($1, $2, 'tiktok', 'tt-open-dash', 'Tik Dash') RETURNING id)
+       INSERT INTO ad_tokens (tenant_id, user_id, platform, token_type, social_identity_id, ciphertext, refresh_ciphertext, key_id, status,
+                              expires_at, refresh_expires_at, last_refreshed_at)
+       SELECT $1, $2, 'tiktok', 'user', s.id, '\\x01', '\\x02', 'k1', 'active', now() + interval '2 hours', now() + interval '180 days', now() FROM s`,
+      [c.tenantId, c.userId],
+    );
+
+    const seen: string[] = [];
+    const client = createPrismaClient(db.appUrl, { max: 1, onQuery: (q) => seen.push(q) });
+    try {
+      await load({}, c, client);
+      const cases: Record<string, string>[] = [{}, { ig: "1" }, { login: second[0]!.id }, { ig: "1", status: "active", sort: "expiry" }];
+      for (const params of cases) {
+        seen.length = 0;
+        const data = await load(params, c, client);
+        expect(seen.filter((q) => !/^\s*(BEGIN|COMMIT|SELECT set_config\()/i.test(q))).toHaveLength(3);
+        expect(seen.join("\n")).not.toMatch(/ciphertext/i);
+        if (params.ig) expect(data.pages.rows.every((r) => r.instagram.length === 1)).toBe(true);
+      }
+      // What the capabilities and the Instagram line are computed from came with those three statements.
+      const all = await load({ ig: "1" }, c, client);
+      expect(all.pages.matching).toBe(6);
+      expect(all.pages.rows[0]!.instagram[0]).toMatchObject({ username: expect.stringMatching(/^ig\./) });
+      expect(all.pages.rows[0]!.tokens[0]).toMatchObject({
+        scopes: ["pages_show_list", "pages_manage_posts", "read_insights"],
+        declinedScopes: ["pages_manage_engagement"],
+      });
+      expect(all.identities.map((i) => [i.platform, i.name]).sort()).toEqual([
+        ["facebook", "Charlie Person"],
+        ["facebook", "Second Login"],
+        ["tiktok", "Tik Dash"],
+      ]);
+    } finally {
+      await closePrismaClient(client);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * Dashboard benchmark: one workspace per size (default 1,000, 10,000 and 100,000 Pages; BENCH_SIZES to change),
- * seeded by generated SQL, plus a neighbour workspace of 1,000 Pages so row-level security has something to filter,
+ * seeded by generated SQL (with an Instagram account on every third Page and the scopes the capability marks read),
+ * plus a neighbour workspace of 1,000 Pages so row-level security has something to filter,
  * served by a production build (`next start`) against a throw-away PostgreSQL database. Prints figures side by
  * side, asserts nothing.
  *
@@ -65,8 +66,9 @@ async function seedWorkspace(db: TestDatabase, owner: string, label: string, n: 
   await o.query(`INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'owner')`, [tenantId, owner]);
   const identityId = randomUUID();
   await o.query(
-    `INSERT INTO social_identities (id, tenant_id, user_id, platform, external_user_id, name, granted_scopes)
-     VALUES ($1, $2, $3, 'facebook', $4, $5, ARRAY['pages_show_list'])`,
+    `INSERT INTO social_identities (id, tenant_id, user_id, platform, external_user_id, name, granted_scopes, declined_scopes)
+     VALUES ($1, $2, $3, 'facebook', $4, $5, ARRAY['pages_show_list','pages_manage_posts','pages_read_engagement','read_insights','instagram_basic'],
+             ARRAY['pages_manage_engagement'])`,
     [identityId, tenantId, owner, `ext-${tenantId.slice(0, 8)}`, `${label} Person`],
   );
   await o.query(
@@ -96,6 +98,19 @@ async function seedWorkspace(db: TestDatabase, owner: string, label: string, n: 
      CROSS JOIN LATERAL (SELECT CASE WHEN p.n % 50 = 0 THEN 'revoked' WHEN p.n % 41 = 0 THEN 'invalid' WHEN p.n % 23 = 0 THEN 'expired'
                                      WHEN p.n % 11 = 0 THEN 'expiring' WHEN p.n % 17 = 0 THEN 'unchecked' ELSE 'active' END AS status) s`,
     [tenantId, owner, identityId],
+  );
+  // What the capability marks are computed from (the Page tokens' scopes), and an Instagram account on every third Page.
+  await o.query(
+    `UPDATE ad_tokens SET scopes = ARRAY['pages_show_list','pages_manage_posts','pages_read_engagement','read_insights','instagram_basic']
+      WHERE tenant_id = $1 AND token_type = 'page'`,
+    [tenantId],
+  );
+  await o.query(
+    `INSERT INTO instagram_accounts (tenant_id, facebook_page_id, ig_user_id, username, name)
+     SELECT tenant_id, id, '178414' || page_id, 'ig.' || page_id, name || ' IG'
+       FROM (SELECT id, tenant_id, page_id, name, row_number() OVER (ORDER BY page_id) AS n FROM facebook_pages WHERE tenant_id = $1) p
+      WHERE n % 3 = 0`,
+    [tenantId],
   );
   await o.query(
     `INSERT INTO connect_attempts (tenant_id, user_id, platform, outcome, message, pages_count)

@@ -74,8 +74,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * List Facebook accounts
-     * @description The connected Facebook accounts (user tokens) of the workspace. Keys limited to some Pages get 403.
+     * List connected accounts
+     * @description The connected Facebook and TikTok accounts (user tokens) of the workspace, each with its `platform`. Keys limited to some Pages get 403.
      *
      *     Scope: `pages:read`.
      */
@@ -215,6 +215,22 @@ export interface operations {
                 id: string;
                 name: string | null;
               } | null;
+              /** @description null: no Instagram account linked (or instagram_basic not granted). */
+              instagram: {
+                /** @description The Instagram professional account's id (instagram_business_account.id). */
+                ig_user_id: string;
+                username: string | null;
+                name: string | null;
+                picture_url: string | null;
+              } | null;
+              /** @description What the Page token the API would hand out can do (publish, moderate, message, advertise, insights), from the Page's tasks, the permissions its login granted or declined and the token's status. */
+              capabilities: {
+                /** @enum {string} */
+                capability: "publish" | "moderate" | "message" | "advertise" | "insights";
+                can: boolean;
+                /** @description Why not, when it cannot: "no CREATE_CONTENT task on this Page", "pages_manage_posts was declined", "token revoked". */
+                reason: string | null;
+              }[];
             }[];
             /** @description Pass as `cursor` for the next page; null on the last page. Stable under inserts. */
             next_cursor: string | null;
@@ -287,6 +303,22 @@ export interface operations {
               id: string;
               name: string | null;
             } | null;
+            /** @description null: no Instagram account linked (or instagram_basic not granted). */
+            instagram: {
+              /** @description The Instagram professional account's id (instagram_business_account.id). */
+              ig_user_id: string;
+              username: string | null;
+              name: string | null;
+              picture_url: string | null;
+            } | null;
+            /** @description What the Page token the API would hand out can do (publish, moderate, message, advertise, insights), from the Page's tasks, the permissions its login granted or declined and the token's status. */
+            capabilities: {
+              /** @enum {string} */
+              capability: "publish" | "moderate" | "message" | "advertise" | "insights";
+              can: boolean;
+              /** @description Why not, when it cannot: "no CREATE_CONTENT task on this Page", "pages_manage_posts was declined", "token revoked". */
+              reason: string | null;
+            }[];
           };
         };
       };
@@ -351,13 +383,18 @@ export interface operations {
             token: string;
             /** @enum {string} */
             token_type: "page" | "user";
+            /**
+             * @description Whose account or token this is: Facebook's or TikTok's.
+             * @enum {string}
+             */
+            platform: "facebook" | "tiktok";
             /** @description null: does not expire. */
             expires_at: string | null;
             /** @description Page tokens: the tasks on the Page. User tokens: empty. */
             tasks: string[];
             scopes: string[];
             /**
-             * @description Token health: `active`, `expiring` (expires soon), `unchecked` (not checked yet) are usable; `expired`, `revoked`, `invalid` are not.
+             * @description Token health: `active`, `expiring` (expires soon), `unchecked` (not checked yet) and `data_access_expiring` (the person's 90-day data access lapses soon) are usable; `expired`, `revoked`, `invalid` are not, and `data_access_expired` reads nothing until the person re-approves the app on Facebook.
              * @enum {string}
              */
             status:
@@ -450,7 +487,12 @@ export interface operations {
           "application/json": {
             data: {
               id: string;
-              /** @description The app-scoped Facebook user id. */
+              /**
+               * @description Whose account or token this is: Facebook's or TikTok's.
+               * @enum {string}
+               */
+              platform: "facebook" | "tiktok";
+              /** @description The app-scoped Facebook user id (for a TikTok account: its open_id). */
               facebook_user_id: string;
               name: string | null;
               /** @description Permissions the person granted. */
@@ -525,13 +567,18 @@ export interface operations {
             token: string;
             /** @enum {string} */
             token_type: "page" | "user";
+            /**
+             * @description Whose account or token this is: Facebook's or TikTok's.
+             * @enum {string}
+             */
+            platform: "facebook" | "tiktok";
             /** @description null: does not expire. */
             expires_at: string | null;
             /** @description Page tokens: the tasks on the Page. User tokens: empty. */
             tasks: string[];
             scopes: string[];
             /**
-             * @description Token health: `active`, `expiring` (expires soon), `unchecked` (not checked yet) are usable; `expired`, `revoked`, `invalid` are not.
+             * @description Token health: `active`, `expiring` (expires soon), `unchecked` (not checked yet) and `data_access_expiring` (the person's 90-day data access lapses soon) are usable; `expired`, `revoked`, `invalid` are not, and `data_access_expired` reads nothing until the person re-approves the app on Facebook.
              * @enum {string}
              */
             status:
