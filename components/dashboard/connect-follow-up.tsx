@@ -8,9 +8,12 @@ import type { AttemptView } from "@/lib/workspace/dashboard-data";
 export function ConnectFollowUp({ slug, attempt }: { slug: string; attempt: AttemptView }) {
   if (attempt.outcome !== "succeeded") return null;
   const rechoose = startFacebookRechoose.bind(null, slug);
+  const declined = attempt.declinedScopes.length > 0;
+  // On a phone the Pages list comes first: the general "Missing a Page?" hint waits for a larger screen, a declined
+  // permission (something is not working) is shown everywhere.
   return (
-    <form action={rechoose} className="text-xs max-sm:hidden" data-testid="connect-follow-up">
-      {attempt.declinedScopes.length > 0
+    <form action={rechoose} className={`text-xs ${declined ? "" : "max-sm:hidden"}`} data-testid="connect-follow-up">
+      {declined
         ? `Not granted: ${attempt.declinedScopes.join(", ")}. Missing a Page, or want to allow these? `
         : "Missing a Page? Facebook only shares the Pages you tick. "}
       <button type="submit" className="font-semibold underline">
@@ -25,7 +28,7 @@ export function SecondLoginNotice({ logins }: { logins: string[] }) {
   const current = logins[0];
   if (!current) return null;
   return (
-    <details className="max-w-md text-xs text-slate-600 max-sm:hidden" data-testid="second-login-notice">
+    <details className="max-w-md text-xs text-slate-600" data-testid="second-login-notice">
       <summary className="cursor-pointer">Another Facebook login?</summary>
       <p className="mt-1">
         You connected {current} here. Continuing on Facebook as {current} renews it; continuing as a different login replaces {current}

@@ -19,7 +19,7 @@ export function ConnectResult({ slug, attempt, canManage }: { slug: string; atte
         )}{" "}
         {attempt.message}
       </p>
-      {/* On a phone the Pages list comes first: the follow-up and the time stay on larger screens. */}
+      {/* On a phone the Pages list comes first: the time (and a follow-up with nothing declined) stays on larger screens. */}
       {canManage && <ConnectFollowUp slug={slug} attempt={attempt} />}
       <p className="text-xs opacity-75 max-sm:hidden">
         Your latest Connect {attempt.platform === "tiktok" ? "TikTok" : "Facebook"} · {formatDateTime(attempt.createdAt)}

@@ -81,6 +81,10 @@ test("business-only Pages and a linked Instagram account are connected and shown
   await page.setViewportSize({ width: 1360, height: 900 });
   await page.screenshot({ path: screenshotPath("dashboard-capabilities.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
+  // A phone shows the declined permission with its "Choose Pages again", and what a second Facebook login would do.
+  await expect(page.getByTestId("connect-follow-up")).toBeVisible();
+  await expect(page.getByTestId("connect-follow-up").getByRole("button", { name: "Choose Pages again" })).toBeVisible();
+  await expect(page.getByTestId("second-login-notice")).toBeVisible();
   await pageRow(page, dana.owned.name).scrollIntoViewIfNeeded();
   await page.screenshot({ path: screenshotPath("dashboard-capabilities-phone.png"), fullPage: false });
 });
