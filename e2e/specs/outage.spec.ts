@@ -27,12 +27,12 @@ let app: OwnApp;
 test.beforeAll(async ({ stack }) => {
   test.setTimeout(180_000);
   db = createOwnDatabase();
-  app = await startOwnApp(E2E.appPort + 60, {
+  app = await startOwnApp(E2E.spareAppPort(3), {
     DATABASE_URL: db.appUrl,
     DATABASE_POOL_MAX: "3",
     DATABASE_STATEMENT_TIMEOUT_MS: "3000",
     AUTH_SECRET: "outage-spec-auth-secret-long-enough-0123456789",
-    AUTH_URL: `http://localhost:${E2E.appPort + 60}`,
+    AUTH_URL: `http://localhost:${E2E.spareAppPort(3)}`,
     FACEBOOK_APP_ID: E2E.appId,
     FACEBOOK_APP_SECRET: E2E.appSecret,
     FACEBOOK_GRAPH_URL: stack.emulatorUrl,
@@ -124,7 +124,7 @@ test("the outage page tells the truth, sign-in during an outage blames our datab
 });
 
 test("starting while the database is down: the server exits with code 1 and says so, for the process manager to restart it", async () => {
-  const started = startOwnApp(E2E.appPort + 61, {
+  const started = startOwnApp(E2E.spareAppPort(4), {
     DATABASE_URL: "postgresql://nobody:pw@127.0.0.1:9/none",
     AUTH_SECRET: "outage-spec-auth-secret-long-enough-0123456789",
     FACEBOOK_APP_ID: E2E.appId,

@@ -24,7 +24,7 @@ const base = {
 
 test("the server refuses to start when its database role could bypass row-level security", async ({ stack }) => {
   // The owner URL: a superuser in tests.
-  const { code, output } = await startApp({ ...base, DATABASE_URL: stack.ownerUrl }, E2E.appPort + 50);
+  const { code, output } = await startApp({ ...base, DATABASE_URL: stack.ownerUrl }, E2E.spareAppPort(0));
   expect(code).toBe(1);
   expect(output).toContain("Refusing to run");
   expect(output).toMatch(/is a superuser/);
@@ -32,7 +32,7 @@ test("the server refuses to start when its database role could bypass row-level 
 });
 
 test("the server refuses to start with a missing or malformed configuration, naming each variable", async () => {
-  const { code, output } = await startApp({ DATABASE_URL: "mysql://nope", FACEBOOK_APP_ID: "not-numeric" }, E2E.appPort + 51);
+  const { code, output } = await startApp({ DATABASE_URL: "mysql://nope", FACEBOOK_APP_ID: "not-numeric" }, E2E.spareAppPort(1));
   expect(code).toBe(1);
   for (const name of ["DATABASE_URL", "AUTH_SECRET", "FACEBOOK_APP_ID", "FACEBOOK_APP_SECRET", "TOKEN_ENCRYPTION_KEYS"])
     expect(output).toContain(name);
@@ -42,7 +42,7 @@ test("the server refuses to start with a missing or malformed configuration, nam
 test("the server refuses to start with a malformed OpenTelemetry endpoint, saying what to set", async ({ stack }) => {
   const { code, output } = await startApp(
     { ...base, DATABASE_URL: stack.appDbUrl, OTEL_EXPORTER_OTLP_ENDPOINT: "localhost:4318", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" },
-    E2E.appPort + 52,
+    E2E.spareAppPort(2),
   );
   expect(code).toBe(1);
   expect(output).toContain("OTEL_EXPORTER_OTLP_ENDPOINT: must be a URL starting with http:// or https://, such as http://localhost:4318");

@@ -21,7 +21,7 @@ describe("embedded PostgreSQL (npm run demo without DATABASE_URL)", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "pglite-"));
-    pg = await startEmbeddedPostgres({ dataDir: dir, port: 20000 + Math.floor(Math.random() * 4000) }); // below Linux's ephemeral range (32768–60999): no outgoing connection holds it
+    pg = await startEmbeddedPostgres({ dataDir: dir, port: 10000 + Math.floor(Math.random() * 3000) }); // below Linux's ephemeral range (32768–60999): no outgoing connection holds it
     const first = await migrate(pg.ownerUrl);
     expect(first.applied.length).toBeGreaterThan(0);
     await ensureAppLoginRole(pg.ownerUrl, "social_demo", "x");

@@ -32,7 +32,7 @@ describe("jobs on the embedded database (npm run demo)", () => {
   beforeAll(async () => {
     guard = installOutboundGuard();
     dir = mkdtempSync(path.join(tmpdir(), "pglite-jobs-"));
-    pg = await startEmbeddedPostgres({ dataDir: dir, port: 24000 + Math.floor(Math.random() * 4000) }); // below Linux's ephemeral range (32768–60999), apart from embedded.integration.test.ts
+    pg = await startEmbeddedPostgres({ dataDir: dir, port: 13000 + Math.floor(Math.random() * 3000) }); // below Linux's ephemeral range (32768–60999), apart from embedded.integration.test.ts
     await migrate(pg.ownerUrl);
     await ensureAppLoginRole(pg.ownerUrl, "social_demo", "x");
     const url = withCredentials(pg.ownerUrl, "social_demo", "x");
