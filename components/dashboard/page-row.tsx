@@ -43,7 +43,9 @@ export function PageRow({
         {canManage && <SelectPage id={page.id} name={page.name} />}
         <Avatar src={page.pictureUrl} name={page.name} size={40} />
         <div className="min-w-0">
-          <p className="pr-name">{page.name}</p>
+          <p className="pr-name" title={page.name}>
+            {page.name}
+          </p>
           <p className="pr-sub">{page.category ?? "No category"}</p>
           <PageInstagram accounts={page.instagram} />
         </div>

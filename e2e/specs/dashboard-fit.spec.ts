@@ -99,6 +99,9 @@ test("250 Pages at 1280×860 and 390×844: table and paging on the first screen,
   await expect(page.getByTestId("pagination")).toContainText("Showing 1–50 of 250");
   await expectOnFirstScreen(page, page.getByTestId("status-filter-all"), "the status filters");
   await expectOnFirstScreen(page, page.getByTestId("page-row").first(), "the first Page row");
+  // A Page's name is never cut without a way to read it: up to two lines, and the whole name on hover.
+  const firstName = page.getByTestId("page-row").first().locator(".pr-name");
+  await expect(firstName).toHaveAttribute("title", (await firstName.innerText()).trim());
   await expect(page.getByTestId("pagination-bottom")).toContainText("Showing 1–50 of 250");
   // The account cards start folded in a workspace this big; open, the connecting login's name is whole (wrapped,
   // never cut off); they fold away again.
