@@ -48,7 +48,7 @@ const RANK: Record<WarningKind, number> = {
   expired: 5,
   revoked: 6,
 };
-const PAGE_NAMES_SHOWN = 5;
+export const PAGE_NAMES_SHOWN = 5;
 
 export function effectiveKind(
   t: { status: TokenStatus; tokenType: TokenType; expiresAt: Date | null; dataAccessExpiresAt?: Date | null },
@@ -96,61 +96,12 @@ export interface IdentityWarningJson {
  * workspace, each read through indexes (its user token; its problem Page tokens' counters; its first five problem
  * Pages; the few tokens whose time ran out since their last check). Cost follows the identities, not the tokens.
  * Page tokens count as effectiveKind would rank them: the status, except an expiry or a data-access expiry that
- * passed since the last check.
+ * passed since the last check. The statement is the identity_warnings_json SQL function (migration
+ * 20261130000600): planning it took several times longer than running it, and a function reuses its plan.
  */
 export function identityWarningsJsonSql(now: Date, warningDays: number): Prisma.Sql {
-  const horizon = warningHorizon(now, warningDays);
-  const timeExpired = Prisma.sql`t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'page' AND t.expires_at IS NOT NULL
-    AND t.status NOT IN ('expired', 'revoked', 'invalid') AND t.expires_at <= ${now}`;
-  return Prisma.sql`COALESCE((
-    SELECT json_agg(json_build_object(
-             'socialIdentityId', s.id, 'identityName', s.name,
-             'userTokens', COALESCE((
-               SELECT json_agg(json_build_object('status', u.status, 'expiresAt', u.expires_at, 'dataAccessExpiresAt', u.data_access_expires_at))
-               FROM (
-                 -- A TikTok connection lives as long as its refresh token (its access token is renewed every ~2 hours).
-                 SELECT t.status, CASE WHEN t.platform = 'tiktok' THEN t.refresh_expires_at ELSE t.expires_at END AS expires_at,
-                        t.data_access_expires_at
-                 FROM ad_tokens t
-                 WHERE t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'user'
-               ) u
-               WHERE u.status IN ('expired', 'revoked', 'invalid', 'expiring', 'data_access_expiring', 'data_access_expired')
-                  OR u.expires_at <= ${horizon}), '[]'::json),
-             'counts', json_build_object('revoked', s.revoked_page_tokens, 'expired', s.expired_page_tokens, 'invalid', s.invalid_page_tokens,
-                                         'dataAccessExpiring', s.data_access_expiring_page_tokens,
-                                         'dataAccessExpired', s.data_access_expired_page_tokens),
-             'timeExpired', (
-               SELECT json_build_object('total', count(*), 'dataAccessExpiring', count(*) FILTER (WHERE t.status = 'data_access_expiring'),
-                                        'dataAccessExpired', count(*) FILTER (WHERE t.status = 'data_access_expired'))
-               FROM ad_tokens t WHERE ${timeExpired}),
-             'dataAccessLapsed', (
-               SELECT count(*) FROM ad_tokens t
-               WHERE t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'page' AND t.status = 'data_access_expiring'
-                 AND t.data_access_expires_at <= ${now} AND NOT (t.expires_at IS NOT NULL AND t.expires_at <= ${now})),
-             'pagesDataAccessExpiresAt', (
-               SELECT t.data_access_expires_at FROM ad_tokens t
-               WHERE t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'page'
-                 AND t.status IN ('data_access_expiring', 'data_access_expired') AND t.data_access_expires_at IS NOT NULL
-                 AND NOT (t.expires_at IS NOT NULL AND t.expires_at <= ${now})
-               ORDER BY t.data_access_expires_at LIMIT 1),
-             'pageNames', COALESCE((
-               SELECT array_agg(p.name ORDER BY f.id)
-               FROM (
-                 SELECT x.id, x.facebook_page_id FROM (
-                   (SELECT t.id, t.facebook_page_id FROM ad_tokens t
-                    WHERE t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'page'
-                      AND t.status IN ('expired', 'revoked', 'invalid', 'data_access_expiring', 'data_access_expired')
-                    ORDER BY t.id LIMIT ${PAGE_NAMES_SHOWN})
-                   UNION
-                   -- OFFSET 0: read them through their expiry index (few), never the primary key in id order.
-                   (SELECT y.id, y.facebook_page_id FROM (SELECT t.id, t.facebook_page_id FROM ad_tokens t WHERE ${timeExpired} OFFSET 0) y
-                    ORDER BY y.id LIMIT ${PAGE_NAMES_SHOWN})
-                 ) x ORDER BY x.id LIMIT ${PAGE_NAMES_SHOWN}
-               ) f
-               JOIN facebook_pages p ON p.id = f.facebook_page_id), ARRAY[]::text[])
-           ) ORDER BY s.id)
-    FROM social_identities s
-  ), '[]'::json)`;
+  // The SQL lives in the identity_warnings_json function (migration 20261130000600), for its cached plan.
+  return Prisma.sql`identity_warnings_json(${now}::timestamptz, ${warningHorizon(now, warningDays)}::timestamptz, ${PAGE_NAMES_SHOWN}::int)`;
 }
 
 const earlierOf = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a < b ? a : b);

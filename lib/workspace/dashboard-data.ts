@@ -3,7 +3,13 @@ import { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/tenant-transaction";
 import type { TokenStatus } from "../db/generated/enums";
 import { env } from "../env";
-import { identityWarningsJsonSql, warningsFromIdentities, type ExpiryWarnings, type IdentityWarningJson } from "../health/expiry-warnings";
+import {
+  PAGE_NAMES_SHOWN,
+  warningHorizon,
+  warningsFromIdentities,
+  type ExpiryWarnings,
+  type IdentityWarningJson,
+} from "../health/expiry-warnings";
 import { replacedLoginWarnings } from "../health/replaced-login-warnings";
 import { pageSearchSql } from "./page-filter";
 import { PAGE_SIZE, type DashboardQuery, type Sort, type SortDir, type StatusFilter } from "./dashboard-query";
@@ -242,8 +248,10 @@ export async function listPagesPage(tx: Tx, query: DashboardQuery): Promise<Page
 
 /**
  * Connected identities (with their active user token), the person's latest connect attempt, and the health
- * banner's per-identity figures (lib/health/expiry-warnings.ts's own sub-select): one statement. Its cost follows
- * the identities (their page count and problem counts are columns the triggers keep), not the Pages or tokens.
+ * banner's per-identity figures (identity_warnings_json, shared with lib/health/expiry-warnings.ts): one statement,
+ * the dashboard_identities_json SQL function (migration 20261130000700), which reuses its plan (planning it cost
+ * more than running it). Its cost follows the identities (their page count and problem counts are columns the
+ * triggers keep), not the Pages or tokens.
  */
 export async function listIdentitiesAndAttempt(
   tx: Tx,
@@ -253,47 +261,7 @@ export async function listIdentitiesAndAttempt(
   const [row] = await tx.$queryRaw<
     { result: { identities: IdentityView[]; attempt: AttemptView | null; warningIdentities: IdentityWarningJson[] } }[]
   >`
-    SELECT json_build_object(
-      'warningIdentities', ${identityWarningsJsonSql(health.now, health.warningDays)},
-      'identities', COALESCE((
-        SELECT json_agg(json_build_object(
-                 'id', s.id, 'platform', s.platform, 'name', s.name, 'pictureUrl', s.picture_url, 'externalUserId', s.external_user_id,
-                 'connectedById', s.user_id, 'connectedByName', u.name,
-                 'connectedByFormerMember', NOT EXISTS (SELECT 1 FROM memberships cm WHERE cm.user_id = s.user_id AND cm.deleted_at IS NULL),
-                 'connectedAt', COALESCE(ut.created_at, s.created_at), 'declinedScopes', s.declined_scopes,
-                 'pageCount', s.active_page_tokens,
-                 'userToken', CASE WHEN ut.id IS NULL THEN NULL ELSE json_build_object(
-                   'id', ut.id, 'status', ut.status, 'expiresAt', ut.expires_at,
-                   'dataAccessExpiresAt', ut.data_access_expires_at, 'lastCheckedAt', ut.last_checked_at,
-                   'lastError', ut.last_error, 'refreshExpiresAt', ut.refresh_expires_at,
-                   'lastRefreshedAt', ut.last_refreshed_at) END,
-                 'replacedBy', CASE WHEN ut.id IS NULL THEN (
-                   SELECT json_build_object('id', s2.id, 'name', s2.name) FROM ad_tokens ot
-                   JOIN social_identities s2 ON s2.id = ot.social_identity_id
-                   WHERE ot.user_id = s.user_id AND ot.token_type = 'user' AND ot.deleted_at IS NULL
-                     AND ot.social_identity_id <> s.id AND s2.deleted_at IS NULL
-                   ORDER BY ot.created_at DESC LIMIT 1) END
-               ) ORDER BY s.created_at, s.id)
-        FROM social_identities s
-        LEFT JOIN users u ON u.id = s.user_id
-        LEFT JOIN LATERAL (
-          SELECT t.id, t.status, t.expires_at, t.data_access_expires_at, t.last_checked_at, t.last_error, t.created_at,
-                 t.refresh_expires_at, t.last_refreshed_at FROM ad_tokens t
-          WHERE t.social_identity_id = s.id AND t.deleted_at IS NULL AND t.token_type = 'user'
-          ORDER BY t.created_at DESC LIMIT 1
-        ) ut ON TRUE
-        WHERE s.deleted_at IS NULL
-      ), '[]'::json),
-      'attempt', (
-        SELECT json_build_object('id', a.id, 'platform', a.platform, 'outcome', a.outcome, 'message', a.message, 'step', a.step,
-                                 'createdAt', a.created_at, 'declinedScopes', a.declined_scopes,
-                                 'identityName', (SELECT si.name FROM social_identities si
-                                                  WHERE si.external_user_id = a.external_user_id AND si.platform = a.platform
-                                                    AND si.deleted_at IS NULL LIMIT 1))
-        FROM connect_attempts a WHERE a.user_id = ${userId}::uuid
-        ORDER BY a.created_at DESC LIMIT 1
-      )
-    ) AS result`;
+    SELECT dashboard_identities_json(${userId}::uuid, ${health.now}::timestamptz, ${warningHorizon(health.now, health.warningDays)}::timestamptz, ${PAGE_NAMES_SHOWN}::int) AS result`;
   const identities = row?.result.identities ?? [];
   return {
     identities,

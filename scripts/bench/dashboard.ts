@@ -248,7 +248,11 @@ async function statementTimes(db: TestDatabase, statements: Captured[]): Promise
     await c.end();
   }
   const n = runs[0]?.length ?? 0;
-  const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+  const median = (xs: number[]) =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      50,
+    );
   return Array.from({ length: n }, (_, i) => ({
     total: median(runs.map((t) => t[i]!.total)),
     planning: median(runs.map((t) => t[i]!.planning)),
