@@ -41,6 +41,16 @@ async function agencyPerson(fb: Parameters<typeof newPerson>[0]) {
   return { id: created.id, name, direct, owned, client };
 }
 
+/** On Facebook's dialog opened with auth_type=reauthorize: approve, and land back with data access restored. */
+async function reapproveOnFacebook(page: Page, name: string): Promise<void> {
+  await page.waitForURL(/\/dialog\/oauth/);
+  await expect(page.locator("#reauthorize")).toBeVisible();
+  await approveOnFacebook(page, name);
+  await page.waitForURL(/\/t\/[^/]+$/);
+  await expect(page.getByTestId("connect-result")).toHaveAttribute("data-outcome", "succeeded");
+  await expect(page.getByTestId("expiry-banner")).toHaveCount(0);
+}
+
 test("business-only Pages and a linked Instagram account are connected and shown; the capability column explains a declined permission (screenshots)", async ({
   page,
   fb,
@@ -103,13 +113,7 @@ test("lapsed 90-day data access shows as such, and Re-approve (auth_type=reautho
   await expect(banner.getByRole("button", { name: "Reconnect now" })).toHaveCount(0);
 
   await banner.getByTestId("reapprove").click();
-  await page.waitForURL(/\/dialog\/oauth/);
-  await expect(page.locator("#reauthorize")).toBeVisible();
-  await approveOnFacebook(page, person.name);
-  await page.waitForURL(/\/t\/[^/]+$/);
-
-  await expect(page.getByTestId("connect-result")).toHaveAttribute("data-outcome", "succeeded");
-  await expect(page.getByTestId("expiry-banner")).toHaveCount(0);
+  await reapproveOnFacebook(page, person.name);
   for (const row of await page.getByTestId("page-row").all())
     await expect(row.getByTestId("status-badge")).toHaveAttribute("data-status", "active");
   // Facebook agrees: a check now finds the tokens active again.
@@ -132,12 +136,7 @@ test("the alert email's reconnect page re-approves (auth_type=reauthorize) when 
   await expect(page.getByTestId("reconnect-reasons")).toContainText("90-day Facebook data access has expired");
   await expect(page.getByRole("button", { name: "Reconnect with Facebook" })).toHaveCount(0);
   await page.getByRole("button", { name: "Re-approve on Facebook" }).click();
-  await page.waitForURL(/\/dialog\/oauth/);
-  await expect(page.locator("#reauthorize")).toBeVisible();
-  await approveOnFacebook(page, person.name);
-  await page.waitForURL(/\/t\/[^/]+$/);
-  await expect(page.getByTestId("connect-result")).toHaveAttribute("data-outcome", "succeeded");
-  await expect(page.getByTestId("expiry-banner")).toHaveCount(0);
+  await reapproveOnFacebook(page, person.name);
 });
 
 test("bulk check of 250 Pages uses at most 6 Graph HTTP requests", async ({ page, fb }) => {
