@@ -304,20 +304,24 @@ describe("delivery", () => {
     }
   });
 
+  /** One emit of `n` token.status_changed events in the workspace, as the app does it (its role, one transaction). */
+  const emitStatusChanges = (tenantId: string, n: number) =>
+    withTenant(
+      tenantId,
+      (tx) =>
+        emitWebhookEvents(
+          tx,
+          tenantId,
+          Array.from({ length: n }, (_, i) => ({ type: "token.status_changed" as const, data: { n: i } })),
+        ),
+      { client: h.db.app },
+    );
+
   it("one emit's deliveries to an endpoint share a job; a retry sends only those still pending, each attempt once", async () => {
     const m = await h.seedMember();
     const ep = await endpoint(m, `${rx.url}/batch`);
     const other = await endpoint(m, `${rx.url}/batch-other`);
-    await withTenant(
-      m.tenantId,
-      (tx) =>
-        emitWebhookEvents(
-          tx,
-          m.tenantId,
-          Array.from({ length: 5 }, (_, i) => ({ type: "token.status_changed" as const, data: { n: i } })),
-        ),
-      { client: h.db.app },
-    );
+    await emitStatusChanges(m.tenantId, 5);
     const jobs = await h.db.owner.query(`SELECT data FROM pgboss.job WHERE name = $1 ORDER BY created_on`, [QUEUES.webhookDeliver]);
     expect(jobs.rows.map((r) => r.data.deliveryIds.length)).toEqual([5, 5]); // one job per endpoint
     rx.script([500, 200, 500, 200, 200, 200, 200, 200, 200, 200], 200);
@@ -345,16 +349,7 @@ describe("delivery", () => {
     const m = await h.seedMember();
     const gone = await endpoint(m, `${rx.url}/gone`);
     const off = await endpoint(m, `${rx.url}/off`);
-    await withTenant(
-      m.tenantId,
-      (tx) =>
-        emitWebhookEvents(
-          tx,
-          m.tenantId,
-          [1, 2, 3].map((n) => ({ type: "token.status_changed" as const, data: { n } })),
-        ),
-      { client: h.db.app },
-    );
+    await emitStatusChanges(m.tenantId, 3);
     await h.db.owner.query(`UPDATE webhook_endpoints SET deleted_at = now() WHERE id = $1`, [gone.endpoint.id]);
     await h.db.owner.query(`UPDATE webhook_endpoints SET enabled = false WHERE id = $1`, [off.endpoint.id]);
     await drain();
