@@ -40,7 +40,7 @@ const NEW_PAGE_TOKEN_STATUS = "active";
 export async function saveFacebookConnection(tx: Tx, ctx: Ctx, conn: FacebookConnection, now = new Date()): Promise<SavedConnection> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${ctx.tenantId}:${ctx.userId}:facebook`}))`;
   const identityId = await upsertIdentity(tx, ctx, conn);
-  const pageUuidByFbId = await upsertPages(tx, ctx.tenantId, conn.pages, now);
+  const pageUuidByFbId = await upsertPages(tx, ctx.tenantId, conn.pages);
   const instagram = await saveInstagramAccounts(tx, ctx.tenantId, conn.pages, pageUuidByFbId);
   const { userTokenId, retired, retiredUserTokens, removedPageUuids, replacedUserTokenIdentities } = await replaceTokens(
     tx,
@@ -110,12 +110,12 @@ async function upsertIdentity(tx: Tx, ctx: Ctx, conn: FacebookConnection): Promi
  * facebook_pages takes too), so no other transaction changes these Pages until this one ends; the ON CONFLICT stays
  * for a Page inserted by a transaction that committed before that lock was granted.
  *
- * A new Page is inserted with the token summary it will have once replaceTokens has written its page token (one
- * active token, checked `now`, no expiry), so the summary trigger, which recomputes it from the tokens anyway, finds
- * nothing to change instead of rewriting every new Page a second time. Were the guess ever wrong, the trigger would
+ * A new Page is inserted with the status summary it will have once replaceTokens has written its page token (one
+ * active token, no expiry), so the summary trigger, which recomputes it from the tokens anyway, finds nothing to
+ * change instead of rewriting every new Page a second time (its last check lives in page_check_order). Were the guess ever wrong, the trigger would
  * correct it in the same statement: the summary stays exact either way (lib/workspace/page-counts.integration.test.ts).
  */
-async function upsertPages(tx: Tx, tenantId: string, pages: FacebookConnection["pages"], now: Date): Promise<Map<string, string>> {
+async function upsertPages(tx: Tx, tenantId: string, pages: FacebookConnection["pages"]): Promise<Map<string, string>> {
   const pageRows = await tx.$queryRaw<{ id: string; page_id: string }[]>`
     WITH input AS (
       SELECT p.page_id, p.name, p.category, p.picture_url,
@@ -129,9 +129,9 @@ async function upsertPages(tx: Tx, tenantId: string, pages: FacebookConnection["
          AND (p.name, p.category, p.picture_url, p.tasks, p.deleted_at)
              IS NOT DISTINCT FROM (i.name, i.category, i.picture_url, i.tasks, NULL::timestamptz)
     ), written AS (
-      INSERT INTO facebook_pages (tenant_id, page_id, name, category, picture_url, tasks, token_statuses, worst_rank, oldest_check)
+      INSERT INTO facebook_pages (tenant_id, page_id, name, category, picture_url, tasks, token_statuses, worst_rank)
       SELECT ${tenantId}::uuid, i.page_id, i.name, i.category, i.picture_url, i.tasks,
-             ARRAY[${NEW_PAGE_TOKEN_STATUS}::token_status], 1, ${now} -- worst_rank 1: active
+             ARRAY[${NEW_PAGE_TOKEN_STATUS}::token_status], 1 -- worst_rank 1: active
         FROM input i WHERE i.page_id NOT IN (SELECT page_id FROM unchanged)
       ON CONFLICT (tenant_id, page_id) DO UPDATE
         SET name = EXCLUDED.name, category = EXCLUDED.category, picture_url = EXCLUDED.picture_url,

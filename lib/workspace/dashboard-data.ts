@@ -140,8 +140,8 @@ function orderBy(sort: Sort, dir: SortDir): Prisma.Sql {
         : Prisma.sql`soonest_expiry DESC NULLS FIRST, lower(name) DESC, id DESC`;
     case "checked":
       return asc
-        ? Prisma.sql`oldest_check ASC NULLS FIRST, lower(name), id`
-        : Prisma.sql`oldest_check DESC NULLS LAST, lower(name) DESC, id DESC`;
+        ? Prisma.sql`oldest_check ASC NULLS FIRST, name_key, facebook_page_id`
+        : Prisma.sql`oldest_check DESC NULLS LAST, name_key DESC, facebook_page_id DESC`;
     case "category":
       return asc
         ? Prisma.sql`lower(category) ASC NULLS LAST, lower(name), id`
@@ -198,8 +198,9 @@ export async function listPagesPage(tx: Tx, query: DashboardQuery): Promise<Page
   const order = orderBy(query.sort, query.dir);
   const [row] = await tx.$queryRaw<{ result: PageListJson }[]>`
     WITH shown AS MATERIALIZED (
-      SELECT p.id, p.name, p.category, p.picture_url, p.tasks, p.worst_rank, p.soonest_expiry, p.oldest_check
+      SELECT p.id, p.name, p.category, p.picture_url, p.tasks, p.worst_rank, p.soonest_expiry${query.sort === "checked" ? Prisma.sql`, o.oldest_check, o.name_key, o.facebook_page_id` : Prisma.empty}
       FROM facebook_pages p
+      ${query.sort === "checked" ? Prisma.sql`JOIN page_check_order o ON o.facebook_page_id = p.id AND o.listed` : Prisma.empty}
       WHERE p.deleted_at IS NULL AND ${search ?? Prisma.sql`TRUE`} AND ${statusFilter(query.status)}
       ORDER BY ${order} LIMIT ${PAGE_SIZE} OFFSET ${offset}
     )

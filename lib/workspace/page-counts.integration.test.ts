@@ -7,9 +7,9 @@ import { deauthorizeFacebookUser } from "../meta/forget-facebook-user";
 import { disconnectIdentity, disconnectPage } from "../tokens/disconnect";
 
 /**
- * The dashboard reads its counts and sort keys from summaries the database keeps (migration
- * 20261129140000_dashboard_at_scale): each Page's active-token summary, each identity's active page token count, and
- * each workspace's Page counts per status. After every kind of write — connect, reconnect, a second member's connect,
+ * The dashboard reads its counts and sort keys from summaries the database keeps (migrations
+ * 20261129140000_dashboard_at_scale and 20261203000100_page_check_order): each Page's active-token summary and its
+ * "Last checked" order, each identity's active page token count, and each workspace's Page counts per status. After every kind of write — connect, reconnect, a second member's connect,
  * the health sweep, disconnecting a Page or an identity, Meta's deauthorize, owner-side updates and deletes — and
  * after many of them at once, these are rebuilt from scratch (from ad_tokens and facebook_pages) and compared.
  */
@@ -35,8 +35,10 @@ async function drift(): Promise<string[]> {
              min(t.expires_at) AS soonest, min(t.last_checked_at) AS checked
         FROM ad_tokens t WHERE t.deleted_at IS NULL AND t.facebook_page_id IS NOT NULL GROUP BY 1)
     SELECT p.id FROM facebook_pages p LEFT JOIN agg a ON a.pid = p.id
-     WHERE (p.token_statuses, p.worst_rank, p.soonest_expiry, p.oldest_check)
-           IS DISTINCT FROM (COALESCE(a.st, ARRAY[]::token_status[]), COALESCE(a.worst, 7), a.soonest, a.checked)`);
+      LEFT JOIN page_check_order o ON o.facebook_page_id = p.id
+     WHERE (p.token_statuses, p.worst_rank, p.soonest_expiry) IS DISTINCT FROM (COALESCE(a.st, ARRAY[]::token_status[]), COALESCE(a.worst, 7), a.soonest)
+        OR o.facebook_page_id IS NULL
+        OR (o.tenant_id, o.oldest_check, o.name_key, o.listed) IS DISTINCT FROM (p.tenant_id, a.checked, lower(p.name), p.deleted_at IS NULL)`);
   const identities = await o.query<{ id: string }>(`
     SELECT s.id FROM social_identities s
      CROSS JOIN LATERAL (
@@ -70,7 +72,7 @@ async function drift(): Promise<string[]> {
      WHERE COALESCE(k.j, '{"pages" : 0, "active" : 0, "expiring" : 0, "expired" : 0, "revoked" : 0, "invalid" : 0, "unchecked" : 0, "none" : 0}')
            IS DISTINCT FROM COALESCE(r.j, '{"pages" : 0, "active" : 0, "expiring" : 0, "expired" : 0, "revoked" : 0, "invalid" : 0, "unchecked" : 0, "none" : 0}')`);
   return [
-    ...pages.rows.map((r) => `page ${r.id}: summary differs from its tokens`),
+    ...pages.rows.map((r) => `page ${r.id}: summary or check order differs from its tokens and name`),
     ...identities.rows.map((r) => `identity ${r.id}: its Page token counts differ`),
     ...workspaces.rows.map((r) => `tenant ${r.tenant_id}: kept ${r.kept}, rebuilt ${r.rebuilt}`),
   ];
@@ -134,6 +136,20 @@ describe("the dashboard's kept counts", () => {
     expect(await drift()).toEqual([]);
 
     await connectOk(a, p1.id); // reconnect: every token rotated
+    expect(await drift()).toEqual([]);
+
+    // Facebook renamed two Pages: the reconnect renames them here, and their check order follows the new names.
+    await h.control.setPages(
+      p1.id,
+      p1.pages.map((p, i) => (i < 2 ? { ...p, name: `Zz Renamed ${i}` } : p)),
+    );
+    await connectOk(a, p1.id);
+    const renamed = await h.db.owner.query<{ name_key: string }>(
+      `SELECT o.name_key FROM page_check_order o JOIN facebook_pages p ON p.id = o.facebook_page_id
+        WHERE p.tenant_id = $1 AND p.name LIKE 'Zz Renamed %' ORDER BY 1`,
+      [a.tenantId],
+    );
+    expect(renamed.rows.map((r) => r.name_key)).toEqual(["zz renamed 0", "zz renamed 1"]);
     expect(await drift()).toEqual([]);
 
     const second = await connectOk(b, p2.id);
