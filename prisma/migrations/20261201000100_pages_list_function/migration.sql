@@ -6,12 +6,13 @@
 --    every trigram, so "Page 0001" read ~1,100 candidates (and ~240 index pages) for 100 matches in a 100,000-Page
 --    workspace. A substring is a prefix of a suffix: the index now holds each listed Page's lower-cased name
 --    suffixes (cut to 16 characters) as the lexemes of a tsvector, and a search is a GIN prefix match on them
---    (tsquery 'q':*), so it reads the keys that start with q: the matches themselves. Longer needles match their first and last 16
---    characters (both must be suffix prefixes of the name) and are rechecked. Every result is rechecked with the
---    same ILIKE as before (%, _ and \ match themselves), so what matches does not change. The index keeps tenant_id as
---    its first column (btree_gin), as the trigram index did. The trigram index and workspace_page_ids_matching go:
---    nothing else read them (dashboard list, bulk actions and GET /api/v1/pages?search= all call
---    workspace_page_ids_containing now).
+--    (tsquery 'q':*), so it reads the keys that start with q: the matches themselves. A needle longer than 16
+--    characters matches its first and its last 16 exactly. Every result is rechecked with the same ILIKE as before
+--    (%, _ and \ match themselves), so what matches does not change. The index keeps tenant_id as its first column
+--    (btree_gin), as the trigram index did. The trigram index and workspace_page_ids_matching go: nothing else read
+--    them (dashboard list, bulk actions and GET /api/v1/pages?search= all call workspace_page_ids_containing now).
+--    Size: ~560 bytes a Page (63 MB for 112,000 bench Pages, against 13 MB of trigrams); a name change writes
+--    about as many GIN keys as before (one per character instead of one per trigram).
 --
 -- 2. Planning. The Pages list was planned on every render (~0.3–1 ms, a third of it). dashboard_pages_json holds one
 --    static statement per sort order and direction (each walks its index, ascending forwards, descending
