@@ -124,9 +124,10 @@ export interface DashboardData {
 }
 
 /**
- * Sort orders (dashboard_pages_json, migration 20261201000100, holds the same ones). Each reads one index of facebook_pages ((tenant_id, key, lower(name), id) WHERE deleted_at IS NULL,
- * migration 20261129140000): ascending walks it forwards, descending backwards, so every key (name and id too)
- * follows the direction. The keys are the Page's active-token summary the triggers keep (worst_rank 7 = no active
+ * Sort orders of the dynamic statement (dashboard_pages_json, migration 20261201000100, holds the same ones). Each
+ * reads one index of facebook_pages ((tenant_id, key, lower(name), id) WHERE deleted_at IS NULL, migration
+ * 20261129140000): ascending walks it forwards, descending backwards, so every key (name and id too) follows the
+ * direction. The keys are the Page's active-token summary the triggers keep (worst_rank 7 = no active
  * token; soonest expiry, nulls = never expires, last when ascending; oldest check, never checked first).
  */
 function orderBy(sort: Sort, dir: SortDir): Prisma.Sql {
