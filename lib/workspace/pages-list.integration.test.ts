@@ -247,6 +247,42 @@ describe("workspace_page_ids_containing", () => {
     expect((await db.owner.query(`SELECT count(*)::int AS n, max(updated_at) AS m FROM facebook_pages`)).rows[0]).toEqual(before);
   });
 
+  it("reads facebook_page_names, which follows every write of facebook_pages and which the app role cannot read", async () => {
+    const names = async () =>
+      (await db.owner.query(`SELECT page_id AS id, tenant_id, name FROM facebook_page_names ORDER BY page_id`)).rows;
+    const listed = async () =>
+      (await db.owner.query(`SELECT id, tenant_id, name FROM facebook_pages WHERE deleted_at IS NULL ORDER BY id`)).rows;
+    expect(await names()).toEqual(await listed());
+    // The app role's own writes: a new Page, a rename, a summary-only update, an unlisting and a relisting.
+    const c = new pg.Client({ connectionString: db.appUrl });
+    await c.connect();
+    try {
+      await c.query("BEGIN");
+      await c.query(`SELECT set_config('app.tenant_id', $1, true)`, [a.tenantId]);
+      const { rows } = await c.query<{ id: string }>(
+        `INSERT INTO facebook_pages (tenant_id, page_id, name) VALUES ($1, 'A-new', 'Brand New Zebra Page') RETURNING id`,
+        [a.tenantId],
+      );
+      await c.query(`UPDATE facebook_pages SET name = 'Renamed Zebra' WHERE page_id = 'A-new'`);
+      await c.query(`UPDATE facebook_pages SET deleted_at = now() WHERE page_id IN ('A-3', 'A-5')`);
+      await c.query(`UPDATE facebook_pages SET deleted_at = NULL WHERE page_id = 'A-5'`);
+      await c.query("COMMIT");
+      expect(await ids(c, "zebra")).toEqual([]); // no context outside the transaction: nothing
+      await c.query("BEGIN");
+      await c.query(`SELECT set_config('app.tenant_id', $1, true)`, [a.tenantId]);
+      expect(await ids(c, "zebra")).toEqual([rows[0]!.id]);
+      expect(await ids(c, "brand new")).toEqual([]);
+      await expect(c.query(`SELECT count(*) FROM facebook_page_names`)).rejects.toThrow(/permission denied/);
+      await c.query("ROLLBACK");
+    } finally {
+      await c.end();
+    }
+    expect(await names()).toEqual(await listed());
+    // A hard delete (only the owner can): the name goes with the row.
+    await db.owner.query(`DELETE FROM facebook_pages WHERE tenant_id = $1 AND page_id = 'A-new'`, [a.tenantId]);
+    expect(await names()).toEqual(await listed());
+  });
+
   it("matches as ILIKE '%needle%' with %, _ and \\ literal, at any length (prefix up to 16 characters, recheck beyond)", async () => {
     const names = (
       await db.owner.query<{ name: string }>(`SELECT name FROM facebook_pages WHERE tenant_id = $1 AND deleted_at IS NULL`, [a.tenantId])

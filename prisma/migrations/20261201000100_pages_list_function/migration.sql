@@ -9,10 +9,11 @@
 --    (tsquery 'q':*), so it reads the keys that start with q: the matches themselves. A needle longer than 16
 --    characters matches its first and its last 16 exactly. Every result is rechecked with the same ILIKE as before
 --    (%, _ and \ match themselves), so what matches does not change. The index keeps tenant_id as its first column
---    (btree_gin), as the trigram index did. The trigram index and workspace_page_ids_matching go: nothing else read
---    them (dashboard list, bulk actions and GET /api/v1/pages?search= all call workspace_page_ids_containing now).
---    Size: ~560 bytes a Page (63 MB for 112,000 bench Pages, against 13 MB of trigrams); a name change writes
---    about as many GIN keys as before (one per character instead of one per trigram).
+--    (btree_gin), as the trigram index did, and lives on a narrow table of the listed Pages' names
+--    (facebook_page_names), so the Pages' summary rewrites no longer write a name index at all. The trigram index
+--    and workspace_page_ids_matching go: nothing else read them (dashboard list, bulk actions and
+--    GET /api/v1/pages?search= all call workspace_page_ids_containing now). Size: ~560 bytes a Page (63 MB for
+--    112,000 bench Pages, against 13 MB of trigrams).
 --
 -- 2. Planning. The Pages list was planned on every render (~0.3–1 ms, a third of it). dashboard_pages_json holds one
 --    static statement per sort order and direction (each walks its index, ascending forwards, descending
@@ -24,13 +25,21 @@
 -- All of it works on PGlite too (tsvector and GIN are core; btree_gin is loaded by the demo already).
 
 -- The lexemes a Page name is found by: each suffix of lower(name), cut to 16 characters. IMMUTABLE (lower is), so it
--- can be indexed. An empty name has none.
+-- can be indexed. An empty name has none. plpgsql: it runs for every new row version of facebook_pages (the summary
+-- triggers' updates too), and a loop costs half what one SQL statement over generate_series does (~3.5 µs a name).
+-- Every call is schema-qualified instead of a SET search_path (which costs a GUC switch per call).
 CREATE FUNCTION page_name_suffixes(name text) RETURNS tsvector
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
 AS $$
-  SELECT pg_catalog.array_to_tsvector(ARRAY(
-    SELECT pg_catalog."left"(pg_catalog.substr(l.s, i), 16)
-      FROM (SELECT pg_catalog.lower(name) AS s) l, pg_catalog.generate_series(1, pg_catalog.char_length(l.s)) AS i))
+DECLARE
+  s text := pg_catalog.lower(name);
+  lexemes text[] := '{}';
+BEGIN
+  FOR i IN 1 .. pg_catalog.char_length(s) LOOP
+    lexemes := pg_catalog.array_append(lexemes, pg_catalog.substr(s, i, 16));
+  END LOOP;
+  RETURN pg_catalog.array_to_tsvector(lexemes);
+END
 $$;
 
 -- The query for names containing needle (not empty): up to 16 characters, a prefix match; longer, an exact match of
@@ -46,13 +55,83 @@ AS $$
     FROM (SELECT pg_catalog.lower(needle) AS s) n
 $$;
 
-CREATE INDEX "facebook_pages_name_suffixes" ON "facebook_pages" USING gin ("tenant_id", page_name_suffixes("name")) WHERE "deleted_at" IS NULL;
+-- The listed Pages' names, for the search alone. Not on facebook_pages itself: every summary rewrite of a Page (the
+-- token triggers, a reconnect's ~1,000) is a non-HOT update that writes a new entry into every index of the table,
+-- and ~25 mostly unique suffix keys a Page cost ~40 µs a row there (measured: 1,000 summary updates 82 ms with the
+-- suffix index, 47 ms with the trigram index, 40 ms with neither). Here a row changes only when its Page is added,
+-- renamed, unlisted or listed again. Kept by the triggers below in the writer's transaction; only the definer's
+-- functions read or write it (the app role has no grant at all).
+CREATE TABLE "facebook_page_names" (
+    "page_id" UUID NOT NULL,
+    "tenant_id" UUID NOT NULL,
+    "name" TEXT NOT NULL,
+    CONSTRAINT "facebook_page_names_pkey" PRIMARY KEY ("page_id")
+);
+ALTER TABLE "facebook_page_names" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "facebook_page_names" FORCE ROW LEVEL SECURITY;
+CREATE POLICY "tenant_isolation" ON "facebook_page_names"
+  USING ("tenant_id" = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
+  WITH CHECK ("tenant_id" = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
+DO $$ BEGIN
+  EXECUTE format('CREATE POLICY "definer_all" ON "facebook_page_names" FOR ALL TO %I USING (true) WITH CHECK (true)', current_user);
+END $$;
+
+-- New Pages (one statement for a connect's batch), renamed / unlisted / listed-again Pages (a row trigger that fires
+-- only when an UPDATE sets name or deleted_at and one of them changed: the summary rewrites never call it), and
+-- removed rows. SECURITY DEFINER: the app role writes facebook_pages, not this table.
+CREATE FUNCTION "facebook_page_names_insert"() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+  INSERT INTO facebook_page_names (page_id, tenant_id, name)
+  SELECT n.id, n.tenant_id, n.name FROM new_rows n WHERE n.deleted_at IS NULL;
+  RETURN NULL;
+END
+$$;
+CREATE FUNCTION "facebook_page_names_update"() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+  IF NEW.deleted_at IS NULL THEN
+    INSERT INTO facebook_page_names (page_id, tenant_id, name) VALUES (NEW.id, NEW.tenant_id, NEW.name)
+    ON CONFLICT (page_id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, name = EXCLUDED.name;
+  ELSE
+    DELETE FROM facebook_page_names WHERE page_id = NEW.id;
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE FUNCTION "facebook_page_names_delete"() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+  DELETE FROM facebook_page_names f USING old_rows o WHERE f.page_id = o.id;
+  RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION "facebook_page_names_insert"(), "facebook_page_names_update"(), "facebook_page_names_delete"() FROM PUBLIC;
+CREATE TRIGGER "facebook_page_names_insert" AFTER INSERT ON "facebook_pages"
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "facebook_page_names_insert"();
+CREATE TRIGGER "facebook_page_names_update" AFTER UPDATE OF "name", "deleted_at", "tenant_id" ON "facebook_pages"
+  FOR EACH ROW WHEN (OLD."name" IS DISTINCT FROM NEW."name" OR (OLD."deleted_at" IS NULL) <> (NEW."deleted_at" IS NULL)
+                     OR OLD."tenant_id" IS DISTINCT FROM NEW."tenant_id")
+  EXECUTE FUNCTION "facebook_page_names_update"();
+CREATE TRIGGER "facebook_page_names_delete" AFTER DELETE ON "facebook_pages"
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "facebook_page_names_delete"();
+
+INSERT INTO "facebook_page_names" ("page_id", "tenant_id", "name")
+SELECT "id", "tenant_id", "name" FROM "facebook_pages" WHERE "deleted_at" IS NULL;
+
+CREATE INDEX "facebook_page_names_search" ON "facebook_page_names" USING gin ("tenant_id", page_name_suffixes("name"));
 
 -- The ids of the context workspace's listed Pages whose name contains needle (case-insensitive, as ILIKE '%needle%'
--- with %, _ and \ escaped). SECURITY DEFINER for the same reason as workspace_page_ids_matching was: under row-level
--- security the app role's own @@ / ILIKE cannot use an index ahead of the policy. It reads facebook_pages through
--- the definer's policy (definer_name_search, 20261129190000) and applies the tenant condition itself from the same
--- app.tenant_id the policy reads: it returns nothing another workspace holds, and only ids.
+-- with %, _ and \ escaped). SECURITY DEFINER as workspace_page_ids_matching was (under row-level security the app
+-- role's own @@ / ILIKE could not use an index ahead of the policy, and it cannot read facebook_page_names at all). It
+-- applies the tenant condition itself from the same app.tenant_id the policies read: it returns nothing another
+-- workspace holds, nothing without a context, and only ids.
 CREATE FUNCTION workspace_page_ids_containing(needle text) RETURNS SETOF uuid
 LANGUAGE plpgsql STABLE STRICT SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -63,16 +142,15 @@ DECLARE
   pattern text := '%' || replace(replace(replace(needle, '\', '\\'), '%', '\%'), '_', '\_') || '%';
 BEGIN
   IF needle = '' THEN
-    RETURN QUERY SELECT p.id FROM public.facebook_pages p
-                  WHERE p.tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid AND p.deleted_at IS NULL;
+    RETURN QUERY SELECT n.page_id FROM public.facebook_page_names n
+                  WHERE n.tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid;
     RETURN;
   END IF;
   RETURN QUERY
-    SELECT p.id FROM public.facebook_pages p
-     WHERE p.tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid
-       AND p.deleted_at IS NULL
-       AND public.page_name_suffixes(p.name) @@ public.page_name_tsquery(needle)
-       AND p.name ILIKE pattern;
+    SELECT n.page_id FROM public.facebook_page_names n
+     WHERE n.tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid
+       AND public.page_name_suffixes(n.name) @@ public.page_name_tsquery(needle)
+       AND n.name ILIKE pattern;
 END
 $$;
 REVOKE ALL ON FUNCTION workspace_page_ids_containing(text) FROM PUBLIC;
@@ -80,6 +158,8 @@ GRANT EXECUTE ON FUNCTION workspace_page_ids_containing(text) TO social_app;
 
 DROP FUNCTION "workspace_page_ids_matching"(TEXT);
 DROP INDEX "facebook_pages_name_search";
+-- The definer read facebook_pages through this policy for the old search and the backfill above; nothing does now.
+DROP POLICY "definer_name_search" ON "facebook_pages";
 
 -- The shown Pages' JSON, in the order of p_ids: each Page with its active tokens (oldest first; the Facebook person
 -- and the member who connected it) and its Instagram accounts. The same JSON the list statement built per Page with
