@@ -16,7 +16,7 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; host?: string }): Promise<EmbeddedPostgres> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
-  // The Page name search's trigram index (migration 20261129190000) needs these two contrib extensions loaded.
+  // Migration 20261129190000 creates these two contrib extensions; the Page name index (20261201000100) uses btree_gin.
   const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
   const { btree_gin } = await import("@electric-sql/pglite/contrib/btree_gin");
   await mkdir(opts.dataDir, { recursive: true });

@@ -126,8 +126,8 @@ describe("loadDashboardData", () => {
     expect((await load({ q: "100%_odd" })).pages.rows.map((r) => r.name)).toEqual(["Alpha 100%_odd"]);
     expect((await load({ q: "%" })).pages.matching).toBe(1);
     expect((await load({ q: "Bravo" })).pages.matching).toBe(0);
-    // Backslash, unicode, pattern characters, patterns too short for a trigram: the same Pages as a case-insensitive
-    // substring match over every name of the workspace (the search reads a trigram index; it must not change what
+    // Backslash, unicode, pattern characters, one-letter patterns: the same Pages as a case-insensitive substring
+    // match over every name of the workspace (the search reads an index of name suffixes; it must not change what
     // matches).
     const names = (await db.owner.query<{ name: string }>(`SELECT name FROM facebook_pages WHERE tenant_id = $1`, [a.tenantId])).rows.map(
       (r) => r.name,

@@ -124,10 +124,12 @@ export interface DashboardData {
 }
 
 /**
- * Sort orders. Each reads one index of facebook_pages ((tenant_id, key, lower(name), id) WHERE deleted_at IS NULL,
- * migration 20261129140000): ascending walks it forwards, descending backwards, so every key (name and id too)
- * follows the direction. The keys are the Page's active-token summary the triggers keep (worst_rank 7 = no active
- * token; soonest expiry, nulls = never expires, last when ascending; oldest check, never checked first).
+ * Sort orders of the dynamic statement (dashboard_pages_json, migration 20261201000100, holds the same ones). Each
+ * reads one index of facebook_pages ((tenant_id, key, lower(name), id) WHERE deleted_at IS NULL, migration
+ * 20261129140000; the oldest check: page_check_order's, 20261130000800): ascending walks it forwards, descending
+ * backwards, so every key (name and id too) follows the direction. The keys are the Page's active-token summary the
+ * triggers keep (worst_rank 7 = no active token; soonest expiry, nulls = never expires, last when ascending; oldest
+ * check, never checked first).
  */
 function orderBy(sort: Sort, dir: SortDir): Prisma.Sql {
   const asc = dir === "asc";
@@ -138,10 +140,10 @@ function orderBy(sort: Sort, dir: SortDir): Prisma.Sql {
       return asc
         ? Prisma.sql`soonest_expiry ASC NULLS LAST, lower(name), id`
         : Prisma.sql`soonest_expiry DESC NULLS FIRST, lower(name) DESC, id DESC`;
-    case "checked":
+    case "checked": // the oldest check lives in page_check_order (migration 20261130000800), one row per Page
       return asc
-        ? Prisma.sql`oldest_check ASC NULLS FIRST, name_key, facebook_page_id`
-        : Prisma.sql`oldest_check DESC NULLS LAST, name_key DESC, facebook_page_id DESC`;
+        ? Prisma.sql`(SELECT o.oldest_check FROM page_check_order o WHERE o.facebook_page_id = p.id) ASC NULLS FIRST, lower(name), id`
+        : Prisma.sql`(SELECT o.oldest_check FROM page_check_order o WHERE o.facebook_page_id = p.id) DESC NULLS LAST, lower(name) DESC, id DESC`;
     case "category":
       return asc
         ? Prisma.sql`lower(category) ASC NULLS LAST, lower(name), id`
@@ -164,19 +166,10 @@ interface PageListJson {
 }
 
 /**
- * The counts. Without a search: the workspace's summary row (one row, kept exact by triggers). With a search: the
- * matching Pages counted through the trigram index (cost grows with the matches, not the workspace). The summary
- * row has no columns for the data-access statuses: filtering by one counts like a search (cost grows with the
- * workspace; these filters are rare).
+ * The counts of the dynamic statement (the "has Instagram" / "this login" filters): the matching Pages counted
+ * (cost grows with the workspace: those filters read every Page), the workspace's total from its summary row.
  */
-function countsSql(search: Prisma.Sql | null): Prisma.Sql {
-  if (!search) {
-    return Prisma.sql`(SELECT json_build_object(
-        'tenantTotal', c.pages, 'searchedTotal', c.pages,
-        'counts', json_build_object('active', c.active, 'expiring', c.expiring, 'expired', c.expired, 'revoked', c.revoked,
-                                    'invalid', c.invalid, 'unchecked', c.unchecked, 'none', c.none))
-      FROM workspace_page_counts c)`;
-  }
+function countsSql(search: Prisma.Sql): Prisma.Sql {
   const has = (s: string) => Prisma.sql`count(*) FILTER (WHERE p.token_statuses @> ARRAY[${s}::token_status])`;
   return Prisma.sql`(SELECT json_build_object(
       'tenantTotal', (SELECT c.pages FROM workspace_page_counts c), 'searchedTotal', count(*),
@@ -188,47 +181,28 @@ function countsSql(search: Prisma.Sql | null): Prisma.Sql {
 }
 
 /**
- * The Pages list: one statement. The shown page is read through the sort order's index (LIMIT/OFFSET: cost grows
- * with the page number, not the workspace), its Pages' tokens through the active-by-page index, the counts from
- * the workspace's summary (see countsSql).
+ * The Pages list: one statement. Without the "has Instagram" / "this login" filters it is one call of
+ * dashboard_pages_json (migration 20261201000100), which reuses a plan per sort order (planning cost a third of the
+ * statement): the shown page is read through the sort order's index (LIMIT/OFFSET: cost grows with the page number,
+ * not the workspace), a name search through workspace_page_ids_containing (cost grows with the matches), the counts
+ * from the workspace's summary or the matches. With those filters (they read the workspace anyway) the statement is
+ * built here and planned per call; both build the shown Pages' JSON with dashboard_page_rows_json.
  */
 export async function listPagesPage(tx: Tx, query: DashboardQuery): Promise<PageList> {
   const offset = (query.page - 1) * PAGE_SIZE;
-  const search = query.q || query.ig || query.login ? pageSearchSql(query) : null;
-  const order = orderBy(query.sort, query.dir);
-  const [row] = await tx.$queryRaw<{ result: PageListJson }[]>`
-    WITH shown AS MATERIALIZED (
-      SELECT p.id, p.name, p.category, p.picture_url, p.tasks, p.worst_rank, p.soonest_expiry${query.sort === "checked" ? Prisma.sql`, o.oldest_check, o.name_key, o.facebook_page_id` : Prisma.empty}
-      FROM facebook_pages p
-      ${query.sort === "checked" ? Prisma.sql`JOIN page_check_order o ON o.facebook_page_id = p.id AND o.listed` : Prisma.empty}
-      WHERE p.deleted_at IS NULL AND ${search ?? Prisma.sql`TRUE`} AND ${statusFilter(query.status)}
-      ORDER BY ${order} LIMIT ${PAGE_SIZE} OFFSET ${offset}
-    )
+  const [row] =
+    query.ig || query.login
+      ? await tx.$queryRaw<{ result: PageListJson }[]>`
     SELECT json_build_object(
-      'summary', ${countsSql(search ?? (query.status?.startsWith("data_access") ? Prisma.sql`TRUE` : null))},
-      'rows', COALESCE((
-        SELECT json_agg(json_build_object(
-                 'id', shown.id, 'name', shown.name, 'category', shown.category, 'pictureUrl', shown.picture_url,
-                 'tasks', shown.tasks,
-                 'tokens', COALESCE((
-                   SELECT json_agg(json_build_object(
-                            'id', t.id, 'status', t.status, 'expiresAt', t.expires_at,
-                            'dataAccessExpiresAt', t.data_access_expires_at, 'lastCheckedAt', t.last_checked_at,
-                            'lastError', t.last_error, 'identityName', s.name, 'ownerName', u.name,
-                            'socialIdentityId', t.social_identity_id, 'scopes', t.scopes, 'declinedScopes', s.declined_scopes
-                          ) ORDER BY t.created_at)
-                   FROM ad_tokens t
-                   JOIN social_identities s ON s.id = t.social_identity_id
-                   LEFT JOIN users u ON u.id = t.user_id
-                   WHERE t.facebook_page_id = shown.id AND t.deleted_at IS NULL), '[]'::json),
-                 'instagram', COALESCE((
-                   SELECT json_agg(json_build_object('id', i.id, 'igUserId', i.ig_user_id, 'username', i.username,
-                                                     'name', i.name, 'pictureUrl', i.picture_url) ORDER BY i.ig_user_id)
-                   FROM instagram_accounts i WHERE i.facebook_page_id = shown.id AND i.deleted_at IS NULL), '[]'::json)
-               ) ORDER BY ${order})
-        FROM shown
-      ), '[]'::json)
-    ) AS result`;
+      'summary', ${countsSql(pageSearchSql(query))},
+      'rows', dashboard_page_rows_json(ARRAY(
+        SELECT p.id FROM facebook_pages p
+        WHERE p.deleted_at IS NULL AND ${pageSearchSql(query)} AND ${statusFilter(query.status)}
+        ORDER BY ${orderBy(query.sort, query.dir)} LIMIT ${PAGE_SIZE} OFFSET ${offset}))
+    ) AS result`
+      : await tx.$queryRaw<{ result: PageListJson }[]>`
+    SELECT dashboard_pages_json(${query.sort}::text, ${query.dir === "desc"}::boolean, ${query.status}::text, ${query.q}::text,
+                                ${PAGE_SIZE}::int, ${offset}::int) AS result`;
   const summary = row?.result.summary ?? null;
   const tenantTotal = Number(summary?.tenantTotal ?? 0);
   const searchedTotal = Number(summary?.searchedTotal ?? 0);

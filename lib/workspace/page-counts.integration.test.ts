@@ -8,7 +8,7 @@ import { disconnectIdentity, disconnectPage } from "../tokens/disconnect";
 
 /**
  * The dashboard reads its counts and sort keys from summaries the database keeps (migrations
- * 20261129140000_dashboard_at_scale and 20261203000100_page_check_order): each Page's active-token summary and its
+ * 20261129140000_dashboard_at_scale and 20261130000800_page_check_order): each Page's active-token summary and its
  * "Last checked" order, each identity's active page token count, and each workspace's Page counts per status. After every kind of write — connect, reconnect, a second member's connect,
  * the health sweep, disconnecting a Page or an identity, Meta's deauthorize, owner-side updates and deletes — and
  * after many of them at once, these are rebuilt from scratch (from ad_tokens and facebook_pages) and compared.

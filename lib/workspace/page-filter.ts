@@ -2,18 +2,14 @@ import "server-only";
 import { Prisma } from "../db/generated/client";
 import type { DashboardQuery } from "./dashboard-query";
 
-/** `%q%` for ILIKE with the pattern characters escaped. */
-export function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /**
- * Pages of the context workspace whose name contains `q` (case-insensitive; %, _ and \ match themselves), as a
- * condition on `facebook_pages p`. The ids come from workspace_page_ids_matching (migration 20261129190000), which
- * can use the trigram index where the app role's own ILIKE could not (row-level security evaluates the policy first).
+ * Pages of the context workspace whose name contains `q` (case-insensitive, as `name ILIKE '%q%'` with %, _ and \
+ * matching themselves), as a condition on `facebook_pages p`. The ids come from workspace_page_ids_containing
+ * (migration 20261201000100), which can use the name index where the app role's own condition could not (row-level
+ * security evaluates the policy first), and reads only the Pages whose name has q in it.
  */
 export function pageNameMatchesSql(q: string): Prisma.Sql {
-  return Prisma.sql`p.id IN (SELECT workspace_page_ids_matching(${likePattern(q)}))`;
+  return Prisma.sql`p.id IN (SELECT workspace_page_ids_containing(${q}::text))`;
 }
 
 /**

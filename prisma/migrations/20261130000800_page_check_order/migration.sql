@@ -13,7 +13,7 @@
 --
 -- Kept exact like the other summaries, in the writing statement's transaction:
 --  - ad_tokens_maintain_summaries (restated below, otherwise as in 20261129190100) writes the oldest check here;
---  - a statement trigger on facebook_pages inserts a Page's row and follows its name and listed state.
+--  - triggers on facebook_pages insert a Page's row and follow its name and listed state.
 -- lib/workspace/page-counts.integration.test.ts rebuilds it from scratch after every kind of write and compares.
 
 CREATE TABLE "page_check_order" (
@@ -24,9 +24,9 @@ CREATE TABLE "page_check_order" (
     "listed" BOOLEAN NOT NULL,
     CONSTRAINT "page_check_order_pkey" PRIMARY KEY ("facebook_page_id")
 );
--- Derived data: it goes with its Page (only the owner ever deletes Pages).
+-- Derived data: it goes (and moves) with its Page (only the owner ever deletes Pages).
 ALTER TABLE "page_check_order" ADD CONSTRAINT "page_check_order_page_same_tenant"
-  FOREIGN KEY ("tenant_id", "facebook_page_id") REFERENCES "facebook_pages" ("tenant_id", "id") ON DELETE CASCADE;
+  FOREIGN KEY ("tenant_id", "facebook_page_id") REFERENCES "facebook_pages" ("tenant_id", "id") ON DELETE CASCADE ON UPDATE CASCADE;
 -- Never checked first when ascending (as the list has always sorted); ties by name, then id. Descending reads it
 -- backwards.
 CREATE INDEX "page_check_order_list" ON "page_check_order" ("tenant_id", "oldest_check" NULLS FIRST, "name_key", "facebook_page_id")
@@ -38,34 +38,38 @@ CREATE POLICY "tenant_isolation" ON "page_check_order"
   USING ("tenant_id" = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
   WITH CHECK ("tenant_id" = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
 
--- facebook_pages statement → its Pages' rows here: a new Page gets its row, never checked (no token can point at a
--- Page before it exists; the token statement that follows sets its oldest check); a renamed, hidden or revived
--- Page's row follows. An UPDATE that changes none of these (a status summary change) writes nothing here.
-CREATE FUNCTION "facebook_pages_sync_check_order"() RETURNS trigger
+-- A new Page gets its row, never checked (no token can point at a Page before it exists; the token statement that
+-- follows sets its oldest check): one statement for a connect's batch. A renamed, unlisted or listed-again Page's
+-- row follows: a row trigger that fires only when an UPDATE sets name or deleted_at and one of them changed, so the
+-- status summary rewrites never call it. SECURITY INVOKER: RLS applies, and the app role may write this table.
+CREATE FUNCTION "facebook_pages_check_order_insert"() RETURNS trigger
   LANGUAGE plpgsql
   SECURITY INVOKER
   SET search_path = pg_catalog, public
 AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    INSERT INTO "page_check_order" ("facebook_page_id", "tenant_id", "oldest_check", "name_key", "listed")
-    SELECT n."id", n."tenant_id", NULL, lower(n."name"), n."deleted_at" IS NULL
-      FROM new_rows n
-     ORDER BY n."id";
-  ELSE
-    UPDATE "page_check_order" o SET "name_key" = lower(n."name"), "listed" = n."deleted_at" IS NULL
-      FROM new_rows n
-     WHERE o."facebook_page_id" = n."id"
-       AND (o."name_key", o."listed") IS DISTINCT FROM (lower(n."name"), n."deleted_at" IS NULL);
-  END IF;
+  INSERT INTO "page_check_order" ("facebook_page_id", "tenant_id", "oldest_check", "name_key", "listed")
+  SELECT n."id", n."tenant_id", NULL, lower(n."name"), n."deleted_at" IS NULL FROM new_rows n ORDER BY n."id";
   RETURN NULL;
 END
 $$;
-REVOKE ALL ON FUNCTION "facebook_pages_sync_check_order"() FROM PUBLIC;
+CREATE FUNCTION "facebook_pages_check_order_update"() RETURNS trigger
+  LANGUAGE plpgsql
+  SECURITY INVOKER
+  SET search_path = pg_catalog, public
+AS $$
+BEGIN
+  UPDATE "page_check_order" SET "name_key" = lower(NEW."name"), "listed" = NEW."deleted_at" IS NULL
+   WHERE "facebook_page_id" = NEW."id";
+  RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION "facebook_pages_check_order_insert"(), "facebook_pages_check_order_update"() FROM PUBLIC;
 CREATE TRIGGER "facebook_pages_check_order_insert" AFTER INSERT ON "facebook_pages"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "facebook_pages_sync_check_order"();
-CREATE TRIGGER "facebook_pages_check_order_update" AFTER UPDATE ON "facebook_pages"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "facebook_pages_sync_check_order"();
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "facebook_pages_check_order_insert"();
+CREATE TRIGGER "facebook_pages_check_order_update" AFTER UPDATE OF "name", "deleted_at" ON "facebook_pages"
+  FOR EACH ROW WHEN (OLD."name" IS DISTINCT FROM NEW."name" OR (OLD."deleted_at" IS NULL) <> (NEW."deleted_at" IS NULL))
+  EXECUTE FUNCTION "facebook_pages_check_order_update"();
 
 -- As in 20261129190100, except that the oldest check is written to page_check_order, and facebook_pages only when
 -- its status summary changes.
