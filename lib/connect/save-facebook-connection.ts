@@ -27,6 +27,9 @@ export interface SavedConnection {
 
 type Ctx = { tenantId: string; userId: string; accountId: string | null };
 
+/** A page token fresh from Facebook: valid, and without an expiry when it comes from a long-lived user token. */
+const NEW_PAGE_TOKEN_STATUS = "active";
+
 /**
  * Writes a fetched connection inside the caller's tenant transaction, in this order (the lock order every connect
  * follows): a per-(tenant, user, platform) advisory lock that serialises concurrent callbacks → upsert the identity →
@@ -37,27 +40,36 @@ type Ctx = { tenantId: string; userId: string; accountId: string | null };
 export async function saveFacebookConnection(tx: Tx, ctx: Ctx, conn: FacebookConnection, now = new Date()): Promise<SavedConnection> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${ctx.tenantId}:${ctx.userId}:facebook`}))`;
   const identityId = await upsertIdentity(tx, ctx, conn);
-  const pageUuidByFbId = await upsertPages(tx, ctx.tenantId, conn.pages);
+  const pageUuidByFbId = await upsertPages(tx, ctx.tenantId, conn.pages, now);
   const instagram = await saveInstagramAccounts(tx, ctx.tenantId, conn.pages, pageUuidByFbId);
-  const returnedPageUuids = [...pageUuidByFbId.values()];
-  const { replaced, userTokenId } = await replaceTokens(tx, ctx, identityId, conn, pageUuidByFbId, now);
-  const returned = new Set(returnedPageUuids);
-  const removedPageUuids = replaced
-    .filter((r) => r.token_type === "page" && r.facebook_page_id && !returned.has(r.facebook_page_id))
-    .map((r) => r.facebook_page_id as string);
+  const { userTokenId, retired, retiredUserTokens, removedPageUuids, replacedUserTokenIdentities } = await replaceTokens(
+    tx,
+    ctx,
+    identityId,
+    conn,
+    pageUuidByFbId,
+    now,
+  );
   // Pages whose last active token went away are hidden from the list (history stays).
   await hidePagesWithoutActiveTokens(tx, removedPageUuids);
-  const rotatedUser = replaced.filter((r) => r.token_type === "user").length;
   const { replacedIdentityIds } = await recordReplacedLogins(
     tx,
     { tenantId: ctx.tenantId, userId: ctx.userId, newIdentityId: identityId },
-    replaced,
+    replacedUserTokenIdentities,
   );
-  await auditConnection(tx, ctx, { identityId, userTokenId, conn, rotatedUser, replaced: replaced.length, removedPageUuids, instagram });
+  await auditConnection(tx, ctx, {
+    identityId,
+    userTokenId,
+    conn,
+    rotatedUser: retiredUserTokens,
+    replaced: retired,
+    removedPageUuids,
+    instagram,
+  });
   await emitWebhookEvents(tx, ctx.tenantId, [
     {
       type: "connection.created",
-      data: { socialIdentityId: identityId, platform: "facebook", pages: conn.pages.length, reconnect: replaced.length > 0, userTokenId },
+      data: { socialIdentityId: identityId, platform: "facebook", pages: conn.pages.length, reconnect: retired > 0, userTokenId },
     },
   ]);
   return {
@@ -68,7 +80,7 @@ export async function saveFacebookConnection(tx: Tx, ctx: Ctx, conn: FacebookCon
     instagramUnlinked: instagram.unlinked,
     replacedLogins: replacedIdentityIds.length,
     pagesRemoved: removedPageUuids.length,
-    tokensRotated: replaced.length,
+    tokensRotated: retired,
   };
 }
 
@@ -90,11 +102,20 @@ async function upsertIdentity(tx: Tx, ctx: Ctx, conn: FacebookConnection): Promi
 }
 
 /**
- * One statement for every Page (1,000 Pages = 1 round trip), reviving soft-deleted ones. Facebook id → our id. A
- * Page whose row would not change (the usual reconnect) is not rewritten: no new row version, no index entries, no
- * trigger work; its id comes from the statement's snapshot instead of RETURNING.
+ * One statement for every Page (1,000 Pages = 1 round trip), reviving soft-deleted ones. Facebook id → our id. The
+ * workspace's Pages are read first (one hash join) and only new or changed ones are written: the usual reconnect
+ * changes none, so it writes no row version, no index entry and no row lock, and runs no trigger work (an
+ * `ON CONFLICT … DO UPDATE … WHERE` would still lock and log every conflicting row). The read cannot be stale: the
+ * identity upsert before it took the workspace's write lock (serialize_workspace_writes, which every writer of
+ * facebook_pages takes too), so no other transaction changes these Pages until this one ends; the ON CONFLICT stays
+ * for a Page inserted by a transaction that committed before that lock was granted.
+ *
+ * A new Page is inserted with the token summary it will have once replaceTokens has written its page token (one
+ * active token, checked `now`, no expiry), so the summary trigger, which recomputes it from the tokens anyway, finds
+ * nothing to change instead of rewriting every new Page a second time. Were the guess ever wrong, the trigger would
+ * correct it in the same statement: the summary stays exact either way (lib/workspace/page-counts.integration.test.ts).
  */
-async function upsertPages(tx: Tx, tenantId: string, pages: FacebookConnection["pages"]): Promise<Map<string, string>> {
+async function upsertPages(tx: Tx, tenantId: string, pages: FacebookConnection["pages"], now: Date): Promise<Map<string, string>> {
   const pageRows = await tx.$queryRaw<{ id: string; page_id: string }[]>`
     WITH input AS (
       SELECT p.page_id, p.name, p.category, p.picture_url,
@@ -102,9 +123,16 @@ async function upsertPages(tx: Tx, tenantId: string, pages: FacebookConnection["
       FROM jsonb_to_recordset(${JSON.stringify(
         pages.map((p) => ({ page_id: p.pageId, name: p.name, category: p.category, picture_url: p.pictureUrl, tasks: p.tasks })),
       )}::jsonb) AS p(page_id text, name text, category text, picture_url text, tasks jsonb)
+    ), unchanged AS (
+      SELECT p.id, p.page_id FROM facebook_pages p JOIN input i ON i.page_id = p.page_id
+       WHERE p.tenant_id = ${tenantId}::uuid
+         AND (p.name, p.category, p.picture_url, p.tasks, p.deleted_at)
+             IS NOT DISTINCT FROM (i.name, i.category, i.picture_url, i.tasks, NULL::timestamptz)
     ), written AS (
-      INSERT INTO facebook_pages (tenant_id, page_id, name, category, picture_url, tasks)
-      SELECT ${tenantId}::uuid, i.page_id, i.name, i.category, i.picture_url, i.tasks FROM input i
+      INSERT INTO facebook_pages (tenant_id, page_id, name, category, picture_url, tasks, token_statuses, worst_rank, oldest_check)
+      SELECT ${tenantId}::uuid, i.page_id, i.name, i.category, i.picture_url, i.tasks,
+             ARRAY[${NEW_PAGE_TOKEN_STATUS}::token_status], 1, ${now} -- worst_rank 1: active
+        FROM input i WHERE i.page_id NOT IN (SELECT page_id FROM unchanged)
       ON CONFLICT (tenant_id, page_id) DO UPDATE
         SET name = EXCLUDED.name, category = EXCLUDED.category, picture_url = EXCLUDED.picture_url,
             tasks = EXCLUDED.tasks, deleted_at = NULL, updated_at = now()
@@ -114,16 +142,19 @@ async function upsertPages(tx: Tx, tenantId: string, pages: FacebookConnection["
     )
     SELECT id, page_id FROM written
     UNION ALL
-    SELECT p.id, p.page_id FROM facebook_pages p JOIN input i ON i.page_id = p.page_id
-     WHERE p.tenant_id = ${tenantId}::uuid AND p.page_id NOT IN (SELECT page_id FROM written)`;
+    SELECT id, page_id FROM unchanged`;
   return new Map(pageRows.map((r) => [r.page_id, r.id]));
 }
 
-interface ReplacedToken {
-  id: string;
-  token_type: "user" | "page";
-  facebook_page_id: string | null;
-  social_identity_id: string;
+interface ReplacedTokens {
+  userTokenId: string;
+  /** Tokens soft-deleted (the user token and page tokens replaced, and page tokens of Pages no longer shared). */
+  retired: number;
+  retiredUserTokens: number;
+  /** Pages whose page token was retired and that Facebook no longer returns. */
+  removedPageUuids: string[];
+  /** The identities whose user token was retired (another login of this member, or this one's own). */
+  replacedUserTokenIdentities: string[];
 }
 
 /**
@@ -133,7 +164,8 @@ interface ReplacedToken {
  * Prisma's query compiler). One statement, so the summary triggers (migration 20261129140000) run once over its
  * final state: a reconnect's Pages, whose tokens are swapped for equal ones, are rewritten at most once (their
  * last check moves) instead of twice (no token, then the new one). The insert waits for the retirement (its rows
- * hang on the count of retired rows), so the partial unique indexes see the old tokens retired first.
+ * hang on the count of retired rows), so the partial unique indexes see the old tokens retired first. It answers
+ * one row (the new user token's id, the counts, and the ids the caller needs), not a row per token.
  */
 async function replaceTokens(
   tx: Tx,
@@ -142,7 +174,7 @@ async function replaceTokens(
   conn: FacebookConnection,
   pageUuidByFbId: Map<string, string>,
   now: Date,
-): Promise<{ replaced: ReplacedToken[]; userTokenId: string }> {
+): Promise<ReplacedTokens> {
   const { tenantId } = ctx;
   const warningDays = env().TOKEN_EXPIRY_WARNING_DAYS;
   const nextCheckAt = new Date(now.getTime() + env().TOKEN_CHECK_INTERVAL_HOURS * 3_600_000);
@@ -164,17 +196,17 @@ async function replaceTokens(
     ciphertexts.push(Buffer.from(sealed.ciphertext).toString("base64"));
     keyIds.push(sealed.keyId);
     expiries.push(null);
-    statuses.push("active");
+    statuses.push(NEW_PAGE_TOKEN_STATUS);
   }
   const returnedPageUuids = [...pageUuidByFbId.values()];
-  const rows = await tx.$queryRaw<(ReplacedToken & { retired: boolean })[]>`
+  const [result] = await tx.$queryRaw<ReplacedTokens[]>`
     WITH retired AS (
       UPDATE ad_tokens SET deleted_at = now(), updated_at = now()
       WHERE tenant_id = ${tenantId}::uuid AND user_id = ${ctx.userId}::uuid AND platform = 'facebook' AND deleted_at IS NULL
         AND (token_type = 'user'
              OR facebook_page_id = ANY(${returnedPageUuids}::uuid[])
              OR social_identity_id = ${identityId}::uuid)
-      RETURNING id, token_type, facebook_page_id, social_identity_id
+      RETURNING token_type, facebook_page_id, social_identity_id
     ), inserted AS (
       INSERT INTO ad_tokens (tenant_id, user_id, platform, token_type, social_identity_id, facebook_page_id, account_id,
                              ciphertext, key_id, scopes, expires_at, data_access_expires_at, status, last_checked_at, next_check_at)
@@ -186,17 +218,16 @@ async function replaceTokens(
            WITH ORDINALITY AS r(token_type, page_id, ciphertext, key_id, expires_at, status, n)
       WHERE (SELECT count(*) FROM retired) >= 0
       ORDER BY r.n
-      RETURNING id, token_type, facebook_page_id, social_identity_id
+      RETURNING id, token_type
     )
-    SELECT TRUE AS retired, * FROM retired
-    UNION ALL
-    SELECT FALSE, * FROM inserted`;
-  const user = rows.find((r) => !r.retired && r.token_type === "user");
-  if (!user) throw new Error("the user token was not inserted");
-  const replaced = rows
-    .filter((r) => r.retired)
-    .map((r) => ({ id: r.id, token_type: r.token_type, facebook_page_id: r.facebook_page_id, social_identity_id: r.social_identity_id }));
-  return { replaced, userTokenId: user.id };
+    SELECT (SELECT id FROM inserted WHERE token_type = 'user') AS "userTokenId",
+           (SELECT count(*)::int FROM retired) AS retired,
+           (SELECT count(*)::int FROM retired WHERE token_type = 'user') AS "retiredUserTokens",
+           ARRAY(SELECT DISTINCT facebook_page_id FROM retired
+                  WHERE token_type = 'page' AND facebook_page_id <> ALL(${returnedPageUuids}::uuid[])) AS "removedPageUuids",
+           ARRAY(SELECT DISTINCT social_identity_id FROM retired WHERE token_type = 'user') AS "replacedUserTokenIdentities"`;
+  if (!result?.userTokenId) throw new Error("the user token was not inserted");
+  return result;
 }
 
 async function auditConnection(

@@ -11,13 +11,10 @@ import type { Tx } from "../db/tenant-transaction";
 export async function recordReplacedLogins(
   tx: Tx,
   ctx: { tenantId: string; userId: string; newIdentityId: string },
-  replaced: { token_type: "user" | "page"; social_identity_id: string }[],
+  /** The identities whose active user token this connect retired (the new identity's own included, if it had one). */
+  replacedUserTokenIdentities: string[],
 ): Promise<{ replacedIdentityIds: string[] }> {
-  const others = [
-    ...new Set(
-      replaced.filter((r) => r.token_type === "user" && r.social_identity_id !== ctx.newIdentityId).map((r) => r.social_identity_id),
-    ),
-  ];
+  const others = [...new Set(replacedUserTokenIdentities.filter((id) => id !== ctx.newIdentityId))];
   await appendAudit(
     tx,
     ctx.tenantId,
