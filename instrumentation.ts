@@ -7,7 +7,11 @@ export async function register(): Promise<void> {
     await runStartupChecksOrExit();
     // OpenTelemetry traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set: otherwise no SDK is loaded (lib/telemetry).
     const { startTracingIfConfigured } = await import("./lib/telemetry/tracing");
-    await startTracingIfConfigured();
+    if (await startTracingIfConfigured()) {
+      // SIGTERM/SIGINT: the spans still batched reach the collector (bounded wait) before Next's exit.
+      const { flushTracingOnExitSignals } = await import("./lib/telemetry/exit-flush");
+      flushTracingOnExitSignals();
+    }
     // TRACE crashes Next's request handling before proxy.ts runs: answer them 405 first.
     const { installMethodGuard } = await import("./lib/http/method-guard");
     installMethodGuard();

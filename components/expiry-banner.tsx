@@ -24,18 +24,25 @@ export function ExpiryBanner({
   const needsReconnect = warnings.warnings.some((w) => w.kind !== "data_access_expiring" && w.kind !== "data_access_expired");
   const reconnect = startFacebookConnect.bind(null, slug);
   const reapprove = startFacebookReapprove.bind(null, slug);
+  const headline = `${broken ? "Some Facebook connections no longer work." : "A Facebook connection expires soon."} ${needsReconnect ? "Reconnect" : "Re-approve"} to keep automations running.`;
   return (
     <div
       role={broken ? "alert" : "status"}
       data-testid="expiry-banner"
       data-severity={broken ? "broken" : "expiring"}
-      className={`flex flex-col gap-2 rounded-lg border p-3 text-sm sm:gap-3 sm:p-4 sm:flex-row sm:text-base sm:items-start sm:justify-between ${broken ? "border-red-300 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-900"}`}
+      className={`flex flex-wrap items-center gap-2 rounded-lg border px-3 py-2 text-sm sm:flex-nowrap sm:items-start sm:justify-between sm:gap-3 sm:p-4 sm:text-base ${broken ? "border-red-300 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-900"}`}
     >
-      <div className="min-w-0">
-        <p className="font-semibold">
-          {broken ? "Some Facebook connections no longer work." : "A Facebook connection expires soon."}{" "}
-          {needsReconnect ? "Reconnect" : "Re-approve"} to keep automations running.
-        </p>
+      {/* On a phone one line (the summary) next to the button, the list behind "Details"; from sm up all of it shows. */}
+      <details className="banner-details">
+        <summary className="banner-summary">
+          <span className="banner-headline font-semibold">
+            <span className="sm:hidden">{broken ? "Not working" : "Expires soon"}</span>
+            <span className="max-sm:hidden">{headline}</span>
+          </span>
+          <span data-testid="banner-details-toggle" className="banner-details-toggle">
+            Details
+          </span>
+        </summary>
         <ul className="mt-2 list-disc space-y-1 pl-5 text-sm">
           {warnings.warnings.map((w) => (
             <li key={w.socialIdentityId} data-kind={w.kind}>
@@ -43,8 +50,9 @@ export function ExpiryBanner({
             </li>
           ))}
         </ul>
-      </div>
-      {canReconnect ? (
+        {!canReconnect && <p className="mt-2 text-sm">Ask an owner or admin of this workspace to reconnect.</p>}
+      </details>
+      {canReconnect && (
         <div className="flex shrink-0 flex-wrap gap-2">
           {needsReapproval && (
             <form action={reapprove}>
@@ -64,8 +72,6 @@ export function ExpiryBanner({
             </form>
           )}
         </div>
-      ) : (
-        <p className="shrink-0 text-sm">Ask an owner or admin of this workspace to reconnect.</p>
       )}
     </div>
   );

@@ -9,10 +9,9 @@ export function ConnectFollowUp({ slug, attempt }: { slug: string; attempt: Atte
   if (attempt.outcome !== "succeeded") return null;
   const rechoose = startFacebookRechoose.bind(null, slug);
   const declined = attempt.declinedScopes.length > 0;
-  // On a phone the Pages list comes first: the general "Missing a Page?" hint waits for a larger screen, a declined
-  // permission (something is not working) is shown everywhere.
+  // On a phone it is behind the connect banner's "Details", with the rest of that banner.
   return (
-    <form action={rechoose} className={`text-xs ${declined ? "" : "max-sm:hidden"}`} data-testid="connect-follow-up">
+    <form action={rechoose} className="text-xs" data-testid="connect-follow-up">
       {declined
         ? `Not granted: ${attempt.declinedScopes.join(", ")}. Missing a Page, or want to allow these? `
         : "Missing a Page? Facebook only shares the Pages you tick. "}

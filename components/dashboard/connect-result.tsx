@@ -6,24 +6,38 @@ import { ConnectFollowUp } from "./connect-follow-up";
 export function ConnectResult({ slug, attempt, canManage }: { slug: string; attempt: AttemptView | null; canManage: boolean }) {
   if (!attempt) return null;
   const failed = attempt.outcome === "failed";
+  const platform = attempt.platform === "tiktok" ? "TikTok" : "Facebook";
+  // Who was connected is the headline, the stored sentence its detail; a failure's sentence is the headline itself.
+  const named = attempt.outcome === "succeeded" && Boolean(attempt.identityName);
   return (
     <div
       role="status"
       data-testid="connect-result"
       data-outcome={attempt.outcome}
-      className={`flex flex-wrap items-baseline gap-x-3 gap-y-1 rounded-xl border px-4 py-3 text-sm ${failed ? "border-red-300 bg-red-50 text-red-900" : "border-emerald-300 bg-emerald-50 text-emerald-900"}`}
+      className={`rounded-xl border px-3 py-2 text-sm sm:px-4 sm:py-3 ${failed ? "border-red-300 bg-red-50 text-red-900" : "border-emerald-300 bg-emerald-50 text-emerald-900"}`}
     >
-      <p className="font-medium">
-        {attempt.outcome === "succeeded" && attempt.identityName && (
-          <strong data-testid="connected-login">{`Connected ${attempt.identityName}'s ${attempt.platform === "tiktok" ? "TikTok" : "Facebook"} account.`}</strong>
-        )}{" "}
-        {attempt.message}
-      </p>
-      {/* On a phone the Pages list comes first: the time (and a follow-up with nothing declined) stays on larger screens. */}
-      {canManage && <ConnectFollowUp slug={slug} attempt={attempt} />}
-      <p className="text-xs opacity-75 max-sm:hidden">
-        Your latest Connect {attempt.platform === "tiktok" ? "TikTok" : "Facebook"} · {formatDateTime(attempt.createdAt)}
-      </p>
+      {/* On a phone one line (the summary), the rest behind "Details"; from sm up all of it shows. */}
+      <details className="banner-details">
+        <summary className="banner-summary">
+          <span className="banner-headline font-medium">
+            {named ? (
+              <strong data-testid="connected-login">{`Connected ${attempt.identityName}'s ${platform} account.`}</strong>
+            ) : (
+              attempt.message
+            )}
+          </span>
+          <span data-testid="banner-details-toggle" className="banner-details-toggle">
+            Details
+          </span>
+        </summary>
+        <div className="mt-1 flex flex-wrap items-baseline gap-x-3 gap-y-1">
+          {named && <p>{attempt.message}</p>}
+          {canManage && <ConnectFollowUp slug={slug} attempt={attempt} />}
+          <p className="text-xs opacity-75">
+            Your latest Connect {platform} · {formatDateTime(attempt.createdAt)}
+          </p>
+        </div>
+      </details>
     </div>
   );
 }

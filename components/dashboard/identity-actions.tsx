@@ -20,7 +20,7 @@ export function DisconnectIdentityButton({
   identityId: string;
   name: string;
   hideKey: string;
-  /** Only the member who connected the account may revoke it on Facebook (it affects every workspace). */
+  /** Only the member who connected the account may revoke it at the platform (it affects every workspace). */
   canRevoke: boolean;
   /** "Facebook" or "TikTok": whose login and whose revoke the dialog talks about. */
   platformName?: "Facebook" | "TikTok";
@@ -30,7 +30,7 @@ export function DisconnectIdentityButton({
   const [open, setOpen] = useState(false);
   const [revoke, setRevoke] = useState(false);
   const disconnect = useMutation({
-    mutationFn: (revokeOnFacebook: boolean) => api.disconnectIdentity({ slug, identityId, body: { revokeOnFacebook } }),
+    mutationFn: (revokeAtPlatform: boolean) => api.disconnectIdentity({ slug, identityId, body: { revokeAtPlatform } }),
     onSuccess: (r) => {
       setOpen(false);
       state.hide(hideKey);

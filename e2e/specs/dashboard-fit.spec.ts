@@ -139,6 +139,12 @@ test("250 Pages at 1280×860 and 390×844: table and paging on the first screen,
   await expect(page.getByTestId("status-filter-revoked")).toContainText("1");
   await expect(page.getByTestId("status-filter-active")).toContainText("249");
   expect(hydration).toEqual([]);
+  // On a laptop the banners show everything at once: the revoked Page is listed, there is no "Details" to open.
+  await page.reload();
+  await expect(page.getByTestId("expiry-banner").getByText(lastName)).toBeVisible();
+  await expect(page.getByTestId("connect-result").getByText(/Connected your Facebook account with 250 Pages/)).toBeVisible();
+  await expect(page.getByTestId("banner-details-toggle")).toHaveCount(2);
+  for (const toggle of await page.getByTestId("banner-details-toggle").all()) await expect(toggle).toBeHidden();
 
   // Phone.
   const phone = await phoneContext(page.context().browser(), page.context());
@@ -150,10 +156,28 @@ test("250 Pages at 1280×860 and 390×844: table and paging on the first screen,
     await expectOnFirstScreen(mobile, mobile.getByTestId("pagination"), "the paging above the table (phone)");
     const table = await mobile.getByTestId("pages-table").boundingBox();
     expect(table && table.y + 40, "the Pages table starts on the first screen (phone)").toBeLessThanOrEqual(844);
-    // Not just the table's top edge: the status filters, and the first row's Page name (the row itself is a card
-    // that may end below the fold under the connect and problem banners).
+    // Both banners are up: this sign-up's connect result and the token problem (the Page revoked above). On a phone
+    // each is one line with its details behind a disclosure, so below them the status filters and the top of the first
+    // Page's card (its name and status; its actions may end below the fold) are on the first screen.
+    const connectResult = mobile.getByTestId("connect-result");
+    const problems = mobile.getByTestId("expiry-banner");
+    await expect(connectResult).toBeVisible();
+    await expect(problems).toBeVisible();
+    const heights = { connect: (await connectResult.boundingBox())?.height, problems: (await problems.boundingBox())?.height };
+    console.log(`banner heights on a phone (px): ${JSON.stringify(heights)}`);
     await expectOnFirstScreen(mobile, mobile.getByTestId("status-filter-all"), "the status filters (phone)");
-    await expectOnFirstScreen(mobile, mobile.getByTestId("page-row").first().locator(".pr-name"), "the first Page's name (phone)");
+    const firstCard = mobile.getByTestId("page-row").first();
+    await expectOnFirstScreen(mobile, firstCard.locator(".pr-name"), "the first Page's name (phone)");
+    await expectOnFirstScreen(mobile, firstCard.getByTestId("status-badge"), "the first Page's status (phone)");
+    // The details are one tap away: the Page Facebook revoked, and the connect's full sentence.
+    await expect(problems.getByText(lastName)).toBeHidden();
+    await problems.getByTestId("banner-details-toggle").click();
+    await expect(problems.getByText(lastName)).toBeVisible();
+    await expect(connectResult.getByText(/Connected your Facebook account with 250 Pages/)).toBeHidden();
+    await connectResult.getByTestId("banner-details-toggle").click();
+    await expect(connectResult.getByText(/Connected your Facebook account with 250 Pages/)).toBeVisible();
+    await mobile.reload();
+    await expect(mobile.getByTestId("page-row")).toHaveCount(50);
     // Nothing wider than the screen; "Sign out" shares the workspace switcher's row.
     expect(await mobile.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
     const signOut = await mobile.getByRole("button", { name: "Sign out", exact: true }).boundingBox();

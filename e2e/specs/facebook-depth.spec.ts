@@ -91,7 +91,10 @@ test("business-only Pages and a linked Instagram account are connected and shown
   await page.setViewportSize({ width: 1360, height: 900 });
   await page.screenshot({ path: screenshotPath("dashboard-capabilities.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
-  // A phone shows the declined permission with its "Choose Pages again", and what a second Facebook login would do.
+  // A phone shows the declined permission with its "Choose Pages again" one tap away (behind the connect banner's
+  // "Details", which keeps the banner to one line), and what a second Facebook login would do.
+  await expect(page.getByTestId("connect-follow-up")).toBeHidden();
+  await page.getByTestId("connect-result").getByTestId("banner-details-toggle").click();
   await expect(page.getByTestId("connect-follow-up")).toBeVisible();
   await expect(page.getByTestId("connect-follow-up").getByRole("button", { name: "Choose Pages again" })).toBeVisible();
   await expect(page.getByTestId("second-login-notice")).toBeVisible();

@@ -145,14 +145,14 @@ test("another tenant's slug, ids and payloads answer 404 on every page, route ha
   await post("disconnect B's Page via A's slug", `/api/t/${slugA}/pages/${B.pageIds[0]}/disconnect`);
   await post("disconnect B's Page by its token id via A's slug", `/api/t/${slugA}/pages/${B.pageTokenIds[1]}/disconnect`);
   await post("disconnect B's identity (and revoke) via A's slug", `/api/t/${slugA}/identities/${B.identityId}/disconnect`, {
-    revokeOnFacebook: true,
+    revokeAtPlatform: true,
   });
   // …and through B's slug and tenant id.
   await post("check B's Page token via B's slug", `/api/t/${slugB}/tokens/${B.pageTokenIds[0]}/check`);
   await post("check B's user token via B's slug", `/api/t/${slugB}/tokens/${B.userTokenId}/check`);
   await post("disconnect B's Page via B's slug", `/api/t/${slugB}/pages/${B.pageIds[1]}/disconnect`);
   await post("disconnect B's identity (and revoke) via B's slug", `/api/t/${slugB}/identities/${B.identityId}/disconnect`, {
-    revokeOnFacebook: true,
+    revokeAtPlatform: true,
   });
   await post("invite A to B's workspace as owner", `/api/t/${slugB}/invitations`, { email: aEmail, role: "owner" });
   await post("invite A to B's workspace by tenant id", `/api/t/${B.tenantId}/invitations`, { email: aEmail, role: "admin" });
@@ -210,7 +210,7 @@ test("a signed-out request to any workspace route changes nothing and reveals no
     const apiCalls = [
       anon.post(`/api/t/${slug}/pages/${facts.pageIds[0]}/disconnect`, { data: {} }),
       anon.post(`/api/t/${slug}/tokens/${facts.pageTokenIds[0]}/check`, { data: {} }),
-      anon.post(`/api/t/${slug}/identities/${facts.identityId}/disconnect`, { data: { revokeOnFacebook: true } }),
+      anon.post(`/api/t/${slug}/identities/${facts.identityId}/disconnect`, { data: { revokeAtPlatform: true } }),
       anon.post(`/api/t/${slug}/invitations`, { data: { email: "x@example.test", role: "owner" } }),
       anon.post(`/api/t`, { data: { name: "Sneaky" } }),
     ];

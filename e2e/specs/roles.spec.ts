@@ -89,7 +89,7 @@ test("a member only views: no check/disconnect buttons, forged actions refused w
     const forged = [
       await pageB.request.post(`/api/t/${slugA}/pages/${pageId}/disconnect`, { data: {} }),
       await pageB.request.post(`/api/t/${slugA}/tokens/${tokenId}/check`, { data: {} }),
-      await pageB.request.post(`/api/t/${slugA}/identities/${identityId}/disconnect`, { data: { revokeOnFacebook: true } }),
+      await pageB.request.post(`/api/t/${slugA}/identities/${identityId}/disconnect`, { data: { revokeAtPlatform: true } }),
     ];
     for (const res of forged) {
       expect(res.status()).toBe(403);

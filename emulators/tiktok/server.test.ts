@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { TikTokClient } from "../../lib/tiktok/api-client";
 import { TikTokEmulatorControl } from "./client";
-import { startTikTokEmulator, type RunningTikTokEmulator } from "./server";
+import { FORM_ONLY, startTikTokEmulator, type RunningTikTokEmulator } from "./server";
 
 const KEY = "testclientkey";
 const SECRET = "test-client-secret";
@@ -219,5 +220,63 @@ describe("TikTok emulator", () => {
     const c = url.searchParams.get("code") ?? "";
     expect((await token({ grant_type: "authorization_code", code: c, redirect_uri: REDIRECT, code_verifier: "wrong" })).status).toBe(400);
     expect((await token({ grant_type: "authorization_code", code: c, redirect_uri: REDIRECT, code_verifier: verifier })).status).toBe(200);
+  });
+
+  it("/v2/oauth/*: anything but a form is refused with invalid_request and changes nothing", async () => {
+    const c = await code();
+    const pair = await login();
+    const asJson = (path: string, values: Record<string, string>) =>
+      fetch(`${emu.url}${path}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ client_key: KEY, client_secret: SECRET, ...values }),
+      });
+    const attempts = [
+      asJson("/v2/oauth/token/", { grant_type: "authorization_code", code: c, redirect_uri: REDIRECT }),
+      asJson("/v2/oauth/token/", { grant_type: "refresh_token", refresh_token: pair["refresh_token"] as string }),
+      asJson("/v2/oauth/revoke/", { token: pair["access_token"] as string }),
+      // A form body without its Content-Type (fetch sends text/plain for a string).
+      fetch(`${emu.url}/v2/oauth/token/`, {
+        method: "POST",
+        body: new URLSearchParams({ client_key: KEY, client_secret: SECRET, grant_type: "authorization_code", code: c }).toString(),
+      }),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as Record<string, unknown>;
+      expect(Object.keys(body).sort()).toEqual(["error", "error_description", "log_id"]);
+      expect(body).toMatchObject({ error: "invalid_request", error_description: FORM_ONLY });
+    }
+    expect(await control.stats()).toMatchObject({ codeExchanges: 1, refreshes: 0, refreshTokensSpent: 0, revokes: 0 });
+    // Nothing was spent or revoked: the code, the refresh token and the access token still work as a form.
+    expect((await userInfo(pair["access_token"] as string)).status).toBe(200);
+    expect((await token({ grant_type: "authorization_code", code: c, redirect_uri: REDIRECT })).status).toBe(200);
+    expect((await token({ grant_type: "refresh_token", refresh_token: pair["refresh_token"] as string })).status).toBe(200);
+    // A form with a charset parameter is still a form.
+    const withCharset = await fetch(`${emu.url}/v2/oauth/revoke/`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8" },
+      body: new URLSearchParams({ client_key: KEY, client_secret: SECRET, token: pair["access_token"] as string }).toString(),
+    });
+    expect(withCharset.status).toBe(200);
+  });
+
+  it("our TikTok client (lib/tiktok) refreshes and revokes through the form-only endpoints", async () => {
+    const client = new TikTokClient({
+      clientKey: KEY,
+      clientSecret: SECRET,
+      authBase: emu.url,
+      apiBase: emu.url,
+      scopes: ["user.info.basic"],
+      timeoutMs: 10_000,
+    });
+    const pair = await login();
+    const next = await client.refresh(pair["refresh_token"] as string);
+    expect(next.openId).toBe("tt-open-0001");
+    expect(next.refreshToken).not.toBe(pair["refresh_token"]);
+    expect((await client.userInfo(next.accessToken)).displayName).toBe("Tara Tok");
+    await client.revoke(next.accessToken);
+    expect(await control.stats()).toMatchObject({ refreshes: 1, revokes: 1 });
+    expect((await userInfo(next.accessToken)).status).toBe(401);
   });
 });

@@ -1,7 +1,7 @@
 /** TikTok Login Kit (OAuth v2) + user info emulator: one node:http server for the consent page, the API and /__control. */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { HttpError, bodyParams, parseJsonBody, readBody, redirect, sendHtml, sendJson } from "../facebook/http-util.js";
+import { HttpError, formToParams, parseJsonBody, readBody, redirect, sendHtml, sendJson } from "../facebook/http-util.js";
 import { REQUIRED_SCOPES, renderConsent, renderErrorPage, type AuthorizeParams } from "./consent-html.js";
 import { handleControl } from "./control.js";
 import { TikTokState, logId, normalizePath, type AccessRecord, type TikTokPerson } from "./state.js";
@@ -86,6 +86,13 @@ class ApiError extends Error {
   ) {
     super(message);
   }
+}
+
+/** TikTok's answer to a POST on /v2/oauth/* whose Content-Type is not a form (JSON included). */
+export const FORM_ONLY = "Only `application/x-www-form-urlencoded` is accepted as Content-Type.";
+
+function isFormContentType(header: string | undefined): boolean {
+  return (header ?? "").split(";", 1)[0]?.trim().toLowerCase() === "application/x-www-form-urlencoded";
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -336,7 +343,12 @@ async function handle(ctx: TikTokContext, req: IncomingMessage, res: ServerRespo
     return handleDecide(ctx, new URLSearchParams(await readBody(req)), res);
   }
   const isOAuth = path === "/v2/oauth/token/" || path === "/v2/oauth/revoke/";
-  const params = method === "POST" ? bodyParams(await readBody(req), req.headers["content-type"]) : new Map<string, string>();
+  const raw = method === "POST" ? await readBody(req) : "";
+  if (isOAuth && method === "POST" && !isFormContentType(req.headers["content-type"])) {
+    // TikTok reads only a form here: JSON (or no Content-Type) is refused before any parameter is looked at.
+    return sendOAuthError(res, new OAuthError(400, "invalid_request", FORM_ONLY));
+  }
+  const params = isOAuth && method === "POST" ? formToParams(new URLSearchParams(raw)) : new Map<string, string>();
   const grantType = params.get("grant_type");
   const openId =
     ctx.state.refresh.get(params.get("refresh_token") ?? "")?.openId ??

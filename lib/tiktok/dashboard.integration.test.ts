@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as disconnectRoute } from "@/app/api/t/[slug]/identities/[identityId]/disconnect/route";
+import { sessionCookie } from "../../test/support/session";
 import { startTikTokHarness, type TikTokHarness } from "../../test/support/tiktok-harness";
 import type { Member } from "../../test/support/connect-harness";
 import { parseDashboardQuery } from "../workspace/dashboard-query";
@@ -56,7 +58,7 @@ const disconnect = (m: Member, identityId: string, revoke: boolean) =>
     m.userId,
     { slug: m.slug },
     "connections.manage",
-    (a) => manage.disconnectIdentityAsMember(a, { identityId, revokeOnFacebook: revoke }, deps()),
+    (a) => manage.disconnectIdentityAsMember(a, { identityId, revokeAtPlatform: revoke }, deps()),
     deps(),
   );
 
@@ -127,5 +129,33 @@ describe("TikTok on the dashboard", () => {
 
     expect(await snapshot(a.member.tenantId)).toEqual(before);
     expect(await h.tiktok.stats()).toMatchObject({ userInfoCalls: 0, revokes: 0, refreshes: 0 });
+  });
+
+  it("the disconnect route takes revokeAtPlatform (revokes at TikTok); the old revokeOnFacebook is refused and changes nothing", async () => {
+    const c = await connected("Route Creator");
+    const cookie = await sessionCookie(c.member.userId);
+    const post = (body: unknown) =>
+      disconnectRoute(
+        new Request(`http://localhost:3000/api/t/${c.member.slug}/identities/${c.identityId}/disconnect`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "sec-fetch-site": "same-origin", cookie },
+          body: JSON.stringify(body),
+        }),
+        { params: Promise.resolve({ slug: c.member.slug, identityId: c.identityId }) },
+      );
+    const before = await snapshot(c.member.tenantId);
+    await h.tiktok.resetStats();
+
+    const old = await post({ revokeOnFacebook: true });
+    expect(old.status).toBe(422);
+    expect(((await old.json()) as { error: { code: string } }).error.code).toBe("invalid");
+    expect(await snapshot(c.member.tenantId)).toEqual(before);
+    expect((await h.tiktok.stats()).revokes).toBe(0);
+
+    const res = await post({ revokeAtPlatform: true });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ identityId: c.identityId, revoke: "revoked", revokeMessage: null, tokensSoftDeleted: 1 });
+    expect((await h.tiktok.stats()).revokes).toBe(1);
+    expect((await h.tiktok.tokens(c.openId)).refresh.every((t) => t.revoked)).toBe(true);
   });
 });

@@ -97,7 +97,7 @@ beforeAll(async () => {
     other.userId,
     { slug: other.slug },
     "connections.manage",
-    (x) => manage.disconnectIdentityAsMember(x, { identityId: bToken.rows[0]!.social_identity_id, revokeOnFacebook: true }, d),
+    (x) => manage.disconnectIdentityAsMember(x, { identityId: bToken.rows[0]!.social_identity_id, revokeAtPlatform: true }, d),
     d,
   );
 });

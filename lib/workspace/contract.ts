@@ -137,7 +137,7 @@ export const workspaceContract = {
   disconnectIdentity: {
     permission: "connections.manage",
     params: z.object({ identityId: uuidParam }),
-    body: z.object({ revokeOnFacebook: z.boolean().default(false) }).strict(),
+    body: z.object({ revokeAtPlatform: z.boolean().default(false) }).strict(),
     response: z.object({
       identityId: z.string(),
       name: z.string().nullable(),

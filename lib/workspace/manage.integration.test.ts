@@ -63,7 +63,7 @@ const checkTokenNow = (i: As & { tokenId: string }, d: Deps) =>
   as(i, "connections.manage", (a) => manage.checkTokenNow(a, i.tokenId, d), d);
 const disconnectPageAsMember = (i: As & { pageId: string }, d: Deps) =>
   as(i, "connections.manage", (a) => manage.disconnectPageAsMember(a, i.pageId, d), d);
-const disconnectIdentityAsMember = (i: As & { identityId: string; revokeOnFacebook: boolean }, d: Deps) =>
+const disconnectIdentityAsMember = (i: As & { identityId: string; revokeAtPlatform: boolean }, d: Deps) =>
   as(i, "connections.manage", (a) => manage.disconnectIdentityAsMember(a, i, d), d);
 const inviteAsMember = (i: As & { email: string; role: Role }, d: Deps) =>
   as(i, "members.invite", (a) => inviteMember(a, { ...i, origin: "http://localhost:3000" }, d), d);
@@ -90,7 +90,7 @@ describe("dashboard actions", () => {
     expect(again).toMatchObject({ ok: false, error: { code: "not_found" } });
 
     const identity = await disconnectIdentityAsMember(
-      { userId: c.member.userId, slug: c.member.slug, identityId: c.identityId, revokeOnFacebook: true },
+      { userId: c.member.userId, slug: c.member.slug, identityId: c.identityId, revokeAtPlatform: true },
       deps(),
     );
     expect(identity).toMatchObject({ ok: true, value: { revoke: "revoked", revokeMessage: null, tokensSoftDeleted: 2, pagesHidden: 1 } });
@@ -110,7 +110,7 @@ describe("dashboard actions", () => {
     const c = await connected();
     await h.control.failNext({ path: "/me/permissions", response: { status: 500 } });
     const res = await disconnectIdentityAsMember(
-      { userId: c.member.userId, slug: c.member.slug, identityId: c.identityId, revokeOnFacebook: true },
+      { userId: c.member.userId, slug: c.member.slug, identityId: c.identityId, revokeAtPlatform: true },
       deps(),
     );
     expect(res).toMatchObject({ ok: true, value: { revoke: "failed", revokeMessage: expect.stringContaining("Disconnected here") } });
@@ -131,9 +131,9 @@ describe("dashboard actions", () => {
       await checkTokenNow({ ...asMe, slug: theirs.member.slug, tokenId: theirs.userTokenId }, deps()),
       await disconnectPageAsMember({ ...asMe, slug: mine.member.slug, pageId: theirs.pageIds[0]! }, deps()),
       await disconnectPageAsMember({ ...asMe, slug: theirs.member.slug, pageId: theirs.pageIds[0]! }, deps()),
-      await disconnectIdentityAsMember({ ...asMe, slug: mine.member.slug, identityId: theirs.identityId, revokeOnFacebook: true }, deps()),
+      await disconnectIdentityAsMember({ ...asMe, slug: mine.member.slug, identityId: theirs.identityId, revokeAtPlatform: true }, deps()),
       await disconnectIdentityAsMember(
-        { ...asMe, slug: theirs.member.slug, identityId: theirs.identityId, revokeOnFacebook: true },
+        { ...asMe, slug: theirs.member.slug, identityId: theirs.identityId, revokeAtPlatform: true },
         deps(),
       ),
       await inviteAsMember({ ...asMe, slug: theirs.member.slug, email: "nobody@example.test", role: "owner" }, deps()),
@@ -152,7 +152,7 @@ describe("dashboard actions", () => {
     ]);
     const before = await snapshot(c.member.tenantId);
     const refused = await disconnectIdentityAsMember(
-      { userId: admin.userId, slug: c.member.slug, identityId: c.identityId, revokeOnFacebook: true },
+      { userId: admin.userId, slug: c.member.slug, identityId: c.identityId, revokeAtPlatform: true },
       deps(),
     );
     expect(refused).toMatchObject({
@@ -163,7 +163,7 @@ describe("dashboard actions", () => {
     expect((await h.control.tokens({ person: c.person.id })).some((t) => t.valid)).toBe(true);
 
     const plain = await disconnectIdentityAsMember(
-      { userId: admin.userId, slug: c.member.slug, identityId: c.identityId, revokeOnFacebook: false },
+      { userId: admin.userId, slug: c.member.slug, identityId: c.identityId, revokeAtPlatform: false },
       deps(),
     );
     expect(plain).toMatchObject({ ok: true, value: { revoke: "not_requested", tokensSoftDeleted: 3 } });
@@ -183,7 +183,7 @@ describe("dashboard actions", () => {
     for (const r of [
       await checkTokenNow({ ...asViewer, tokenId: c.pageTokenIds[0]! }, deps()),
       await disconnectPageAsMember({ ...asViewer, pageId: c.pageIds[0]! }, deps()),
-      await disconnectIdentityAsMember({ ...asViewer, identityId: c.identityId, revokeOnFacebook: true }, deps()),
+      await disconnectIdentityAsMember({ ...asViewer, identityId: c.identityId, revokeAtPlatform: true }, deps()),
       await inviteAsMember({ ...asViewer, email: "x@example.test", role: "owner" }, deps()),
     ]) {
       expect(r).toMatchObject({ ok: false, error: { code: "forbidden", message: expect.stringMatching(/^Only owners/) } });

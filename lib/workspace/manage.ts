@@ -99,14 +99,14 @@ const NO_TIKTOK_TOKEN_MESSAGE =
   "There was no active TikTok login to revoke with. To remove the app on TikTok, open TikTok → Settings → Security → Manage app permissions.";
 
 /**
- * Disconnects a Facebook identity here (soft-deletes its tokens, hides its Pages) and, if asked, revokes the app's
- * permissions on Facebook with its user token. Three steps: the disconnect is committed first (it is what we
+ * Disconnects a Facebook or TikTok identity here (soft-deletes its tokens, hides its Pages) and, if asked
+ * (`revokeAtPlatform`), revokes the app's access at that platform with its user token. Three steps: the disconnect is committed first (it is what we
  * control, and it holds even if Facebook is unreachable), then the Graph call outside any transaction, then the
  * outcome in the audit log.
  */
 export async function disconnectIdentityAsMember(
   access: Manager,
-  input: { identityId: string; revokeOnFacebook: boolean },
+  input: { identityId: string; revokeAtPlatform: boolean },
   deps: ActionDeps = {},
 ): Promise<Result<IdentityDisconnected>> {
   const done = await inWorkspace(
@@ -120,13 +120,13 @@ export async function disconnectIdentityAsMember(
       const platformName = identity.platform === "tiktok" ? "TikTok" : "Facebook";
       // Revoking on Facebook removes the app from that person's whole Facebook account, and so (through Meta's
       // deauthorize callback) from every workspace: only the member who connected the account may do that.
-      if (input.revokeOnFacebook && identity.userId !== access.userId) {
+      if (input.revokeAtPlatform && identity.userId !== access.userId) {
         return fail({
           code: "forbidden",
           message: `Only the person who connected this ${platformName} account can revoke it on ${platformName}. You can still disconnect it from this workspace.`,
         });
       }
-      const userToken = input.revokeOnFacebook ? await activeUserTokenForRevoke(tx, access.tenantId, identity.id) : null;
+      const userToken = input.revokeAtPlatform ? await activeUserTokenForRevoke(tx, access.tenantId, identity.id) : null;
       const res = await disconnectIdentity(tx, access.tenantId, access.userId, identity.id, "member");
       if (res.identities === 0) return fail(NOT_FOUND);
       return ok({
@@ -139,9 +139,9 @@ export async function disconnectIdentityAsMember(
   );
   if (!done.ok) return done;
   const { view, userToken, platform } = done.value;
-  if (!input.revokeOnFacebook) return ok({ ...view, revoke: "not_requested", revokeMessage: null });
+  if (!input.revokeAtPlatform) return ok({ ...view, revoke: "not_requested", revokeMessage: null });
 
-  // The request field is named for Facebook; for a TikTok account it revokes on TikTok (POST /v2/oauth/revoke/).
+  // revokeAtPlatform: Facebook's permissions DELETE for a Facebook account, POST /v2/oauth/revoke/ for a TikTok one.
   const outcome = !userToken
     ? { revoke: "no_token" as const, revokeMessage: platform === "tiktok" ? NO_TIKTOK_TOKEN_MESSAGE : NO_TOKEN_MESSAGE }
     : platform === "tiktok"
