@@ -1,6 +1,7 @@
 import { startFacebookConnect, startFacebookReapprove } from "@/lib/auth/actions";
 import { describeWarning, type ExpiryWarnings } from "@/lib/health/expiry-warnings";
 import { FacebookButton } from "./facebook-button";
+import { BannerDetails } from "./ui/banner-details";
 import { buttonClass } from "./ui/button";
 
 /**
@@ -33,16 +34,15 @@ export function ExpiryBanner({
       className={`flex flex-wrap items-center gap-2 rounded-lg border px-3 py-2 text-sm sm:flex-nowrap sm:items-start sm:justify-between sm:gap-3 sm:p-4 sm:text-base ${broken ? "border-red-300 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-900"}`}
     >
       {/* On a phone one line (the summary) next to the button, the list behind "Details"; from sm up all of it shows. */}
-      <details className="banner-details">
-        <summary className="banner-summary">
-          <span className="banner-headline font-semibold">
+      <BannerDetails
+        headlineClassName="font-semibold"
+        headline={
+          <>
             <span className="sm:hidden">{broken ? "Not working" : "Expires soon"}</span>
             <span className="max-sm:hidden">{headline}</span>
-          </span>
-          <span data-testid="banner-details-toggle" className="banner-details-toggle">
-            Details
-          </span>
-        </summary>
+          </>
+        }
+      >
         <ul className="mt-2 list-disc space-y-1 pl-5 text-sm">
           {warnings.warnings.map((w) => (
             <li key={w.socialIdentityId} data-kind={w.kind}>
@@ -51,7 +51,7 @@ export function ExpiryBanner({
           ))}
         </ul>
         {!canReconnect && <p className="mt-2 text-sm">Ask an owner or admin of this workspace to reconnect.</p>}
-      </details>
+      </BannerDetails>
       {canReconnect && (
         <div className="flex shrink-0 flex-wrap gap-2">
           {needsReapproval && (

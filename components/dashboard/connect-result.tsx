@@ -1,5 +1,6 @@
 import type { AttemptView } from "@/lib/workspace/dashboard-data";
 import { formatDateTime } from "../format";
+import { BannerDetails } from "../ui/banner-details";
 import { ConnectFollowUp } from "./connect-follow-up";
 
 /** How the person's latest Connect Facebook (or TikTok) went (shown until the next one). */
@@ -17,19 +18,16 @@ export function ConnectResult({ slug, attempt, canManage }: { slug: string; atte
       className={`rounded-xl border px-3 py-2 text-sm sm:px-4 sm:py-3 ${failed ? "border-red-300 bg-red-50 text-red-900" : "border-emerald-300 bg-emerald-50 text-emerald-900"}`}
     >
       {/* On a phone one line (the summary), the rest behind "Details"; from sm up all of it shows. */}
-      <details className="banner-details">
-        <summary className="banner-summary">
-          <span className="banner-headline font-medium">
-            {named ? (
-              <strong data-testid="connected-login">{`Connected ${attempt.identityName}'s ${platform} account.`}</strong>
-            ) : (
-              attempt.message
-            )}
-          </span>
-          <span data-testid="banner-details-toggle" className="banner-details-toggle">
-            Details
-          </span>
-        </summary>
+      <BannerDetails
+        headlineClassName="font-medium"
+        headline={
+          named ? (
+            <strong data-testid="connected-login">{`Connected ${attempt.identityName}'s ${platform} account.`}</strong>
+          ) : (
+            attempt.message
+          )
+        }
+      >
         <div className="mt-1 flex flex-wrap items-baseline gap-x-3 gap-y-1">
           {named && <p>{attempt.message}</p>}
           {canManage && <ConnectFollowUp slug={slug} attempt={attempt} />}
@@ -37,7 +35,7 @@ export function ConnectResult({ slug, attempt, canManage }: { slug: string; atte
             Your latest Connect {platform} · {formatDateTime(attempt.createdAt)}
           </p>
         </div>
-      </details>
+      </BannerDetails>
     </div>
   );
 }
