@@ -103,17 +103,18 @@ async function upsertIdentity(tx: Tx, ctx: Ctx, conn: FacebookConnection): Promi
 
 /**
  * One statement for every Page (1,000 Pages = 1 round trip), reviving soft-deleted ones. Facebook id → our id. The
- * workspace's Pages are read first (one hash join) and only new or changed ones are written: the usual reconnect
- * changes none, so it writes no row version, no index entry and no row lock, and runs no trigger work (an
- * `ON CONFLICT … DO UPDATE … WHERE` would still lock and log every conflicting row). The read cannot be stale: the
- * identity upsert before it took the workspace's write lock (serialize_workspace_writes, which every writer of
- * facebook_pages takes too), so no other transaction changes these Pages until this one ends; the ON CONFLICT stays
- * for a Page inserted by a transaction that committed before that lock was granted.
+ * workspace's Pages are read first (one hash join) and only new or changed ones go to the upsert: the usual
+ * reconnect changes none, so it writes no row version, no index entry and no row lock, and runs no trigger work (an
+ * `ON CONFLICT … DO UPDATE … WHERE` over every Page would still lock and log each conflicting row). The read cannot
+ * be stale: the identity upsert before it took the workspace's write lock (serialize_workspace_writes, which every
+ * writer of facebook_pages takes too), so what it did not find unchanged is new (inserted) or changed (updated by the
+ * ON CONFLICT), and every Page comes back with its id.
  *
  * A new Page is inserted with the status summary it will have once replaceTokens has written its page token (one
  * active token, no expiry), so the summary trigger, which recomputes it from the tokens anyway, finds nothing to
- * change instead of rewriting every new Page a second time (its last check lives in page_check_order). Were the guess ever wrong, the trigger would
- * correct it in the same statement: the summary stays exact either way (lib/workspace/page-counts.integration.test.ts).
+ * change instead of rewriting every new Page a second time (its last check lives in page_check_order). Were the
+ * guess ever wrong, the trigger would correct it in the same statement: the summary stays exact either way
+ * (lib/workspace/page-counts.integration.test.ts).
  */
 async function upsertPages(tx: Tx, tenantId: string, pages: FacebookConnection["pages"]): Promise<Map<string, string>> {
   const pageRows = await tx.$queryRaw<{ id: string; page_id: string }[]>`
@@ -136,8 +137,6 @@ async function upsertPages(tx: Tx, tenantId: string, pages: FacebookConnection["
       ON CONFLICT (tenant_id, page_id) DO UPDATE
         SET name = EXCLUDED.name, category = EXCLUDED.category, picture_url = EXCLUDED.picture_url,
             tasks = EXCLUDED.tasks, deleted_at = NULL, updated_at = now()
-        WHERE (facebook_pages.name, facebook_pages.category, facebook_pages.picture_url, facebook_pages.tasks, facebook_pages.deleted_at)
-              IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.category, EXCLUDED.picture_url, EXCLUDED.tasks, NULL::timestamptz)
       RETURNING id, page_id
     )
     SELECT id, page_id FROM written
